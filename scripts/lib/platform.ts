@@ -1,0 +1,87 @@
+// The whole platform as one unit: its environment (ports, database, secrets), its
+// preparation, and its two processes (web app and lab-runner). `npm start` runs it on the
+// default ports; the e2e tests and benchmarks run it on their own ports and data directory.
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { platformPaths } from './paths.js';
+import { persistentSecret } from './secrets.js';
+import { buildImages, buildWebApp, generatePrismaClient, log, migrateAndSeed } from './steps.js';
+import { Supervisor, waitForHttp } from './supervisor.js';
+
+export interface PlatformEnv {
+  env: NodeJS.ProcessEnv;
+  webUrl: string;
+  runnerUrl: string;
+  dataDir: string;
+}
+
+function port(value: string | undefined, fallback: number, name: string): number {
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 65535) throw new Error(`${name} must be a TCP port (1-65535), got "${value}"`);
+  return n;
+}
+
+/** Resolves the platform's environment: explicit variables win, then .env, then defaults and generated secrets. */
+export function platformEnv(base: NodeJS.ProcessEnv = process.env): PlatformEnv {
+  const { dataDir, runnerStateDir } = platformPaths(base);
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const webPort = port(base.PORT, 3000, 'PORT');
+  const runnerPort = port(base.RUNNER_PORT, 4000, 'RUNNER_PORT');
+  const webUrl = `http://127.0.0.1:${webPort}`;
+  const runnerUrl = base.RUNNER_URL ?? `http://127.0.0.1:${runnerPort}`;
+  const env: NodeJS.ProcessEnv = {
+    ...base,
+    NODE_ENV: 'production',
+    NEXT_TELEMETRY_DISABLED: '1',
+    PORT: String(webPort),
+    RUNNER_PORT: String(runnerPort),
+    RUNNER_HOST: base.RUNNER_HOST ?? '127.0.0.1',
+    RUNNER_URL: runnerUrl,
+    RUNNER_TOKEN: persistentSecret(dataDir, 'runner-token', base.RUNNER_TOKEN),
+    AUTH_SECRET: persistentSecret(dataDir, 'auth-secret', base.AUTH_SECRET),
+    AUTH_TRUST_HOST: base.AUTH_TRUST_HOST ?? 'true',
+    AUTH_URL: base.AUTH_URL ?? webUrl,
+    DATABASE_URL: base.DATABASE_URL ?? `file:${path.join(dataDir, 'kubelab.db')}`,
+    KUBELAB_DATA_DIR: dataDir,
+    KUBELAB_STATE_DIR: runnerStateDir,
+    RUNNER_ALLOWED_ORIGINS: base.RUNNER_ALLOWED_ORIGINS ?? `${webUrl},http://localhost:${webPort}`,
+    KUBELAB_EXERCISES_DIR: base.KUBELAB_EXERCISES_DIR ?? path.resolve('exercises'),
+  };
+  return { env, webUrl, runnerUrl, dataDir };
+}
+
+/** Everything that must be ready before the processes start; each step skips itself when done. */
+export async function preparePlatform(platform: PlatformEnv): Promise<void> {
+  await generatePrismaClient();
+  await migrateAndSeed(platform.env);
+  await buildImages(platform.env);
+  await buildWebApp(platform.env);
+}
+
+export interface RunningPlatform {
+  supervisor: Supervisor;
+  stop(): Promise<void>;
+}
+
+export async function startPlatform(platform: PlatformEnv): Promise<RunningPlatform> {
+  const supervisor = new Supervisor();
+  const { env } = platform;
+  supervisor.start({ name: 'runner', command: 'tsx', args: ['lab-runner/src/main.ts'], env });
+  supervisor.start({ name: 'web', command: 'next', args: ['start', '-H', '127.0.0.1', '-p', env.PORT!], env });
+  const failed = supervisor.done.then((code) => {
+    throw new Error(`the platform stopped while starting (exit ${code})`);
+  });
+  await Promise.race([
+    Promise.all([waitForHttp(`${platform.runnerUrl}/healthz`, 120_000), waitForHttp(platform.webUrl, 120_000)]),
+    failed,
+  ]);
+  failed.catch(() => undefined);
+  return { supervisor, stop: () => supervisor.stop() };
+}
+
+export function loadDotEnv(file = '.env'): void {
+  if (existsSync(file)) process.loadEnvFile(file);
+}
+
+export { log };

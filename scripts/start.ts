@@ -1,0 +1,31 @@
+// Second half of `npm start` (after scripts/bootstrap.sh): prepare what changed, then run the
+// web app and the lab-runner until Ctrl-C / SIGTERM.
+import { loadDotEnv, log, platformEnv, preparePlatform, startPlatform } from './lib/platform.js';
+import { seededAccountsNotice } from './lib/accounts.js';
+
+loadDotEnv();
+const startedAt = Date.now();
+const platform = platformEnv();
+await preparePlatform(platform);
+const running = await startPlatform(platform);
+
+const stop = (signal: string) => {
+  log(`${signal}: stopping the web app and the lab-runner`);
+  void running.stop();
+};
+process.once('SIGINT', () => stop('SIGINT'));
+process.once('SIGTERM', () => stop('SIGTERM'));
+
+process.stdout.write(
+  [
+    '',
+    `  Kubelab is up in ${((Date.now() - startedAt) / 1000).toFixed(1)} s`,
+    `  Web app:    ${platform.webUrl}`,
+    `  Lab runner: ${platform.runnerUrl} (token in ${platform.dataDir}/runner-token)`,
+    ...seededAccountsNotice(platform.dataDir),
+    '  Ctrl-C stops both.',
+    '',
+  ].join('\n') + '\n',
+);
+
+process.exitCode = await running.supervisor.done;
