@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config.js';
+
+const TOKEN = 'a-token-of-enough-length';
+
+describe('loadConfig', () => {
+  it('applies the documented defaults', () => {
+    const config = loadConfig({ RUNNER_TOKEN: TOKEN });
+    expect(config.host).toBe('127.0.0.1');
+    expect(config.port).toBe(4000);
+    expect(config.provider).toBe('embedded');
+    expect(config.shellTicketTtlSeconds).toBe(60);
+    expect(config.dockerSocketPath).toBe('/run/kubelab/podman.sock');
+    expect(config.allowedOrigins).toEqual(['http://localhost:3000', 'http://127.0.0.1:3000']);
+  });
+
+  it('reports every problem on its own line, naming the variable', () => {
+    let caught: unknown;
+    try {
+      loadConfig({ RUNNER_PORT: 'eighty', RUNNER_ALLOWED_ORIGINS: 'http://ok:3000,ftp://x/y', RUNNER_PROVIDER: 'kube' });
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(ConfigError);
+    const problems = (caught as ConfigError).problems;
+    expect(problems).toHaveLength(4);
+    expect(problems.find((p) => p.startsWith('RUNNER_TOKEN:'))).toMatch(/required/);
+    expect(problems.find((p) => p.startsWith('RUNNER_PORT:'))).toMatch(/whole number/);
+    expect(problems.find((p) => p.startsWith('RUNNER_ALLOWED_ORIGINS'))).toMatch(/origin/);
+    expect(problems.find((p) => p.startsWith('RUNNER_PROVIDER:'))).toBeDefined();
+    expect((caught as Error).message.split('\n')).toHaveLength(5);
+  });
+
+  it('rejects a short token and out-of-range numbers', () => {
+    expect(() => loadConfig({ RUNNER_TOKEN: 'short' })).toThrow(/RUNNER_TOKEN: must be at least 16/);
+    expect(() => loadConfig({ RUNNER_TOKEN: TOKEN, RUNNER_PORT: '70000' })).toThrow(/RUNNER_PORT: must be at most 65535/);
+    expect(() => loadConfig({ RUNNER_TOKEN: TOKEN, RUNNER_MAX_SANDBOXES: '2', RUNNER_MAX_SANDBOXES_PER_OWNER: '5' })).toThrow(
+      /must not exceed RUNNER_MAX_SANDBOXES/,
+    );
+  });
+
+  it('treats empty variables as unset', () => {
+    expect(loadConfig({ RUNNER_TOKEN: TOKEN, RUNNER_PORT: '' }).port).toBe(4000);
+  });
+});

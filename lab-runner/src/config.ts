@@ -1,0 +1,141 @@
+// The runner's configuration, read once from the environment where the process starts.
+// Every problem is reported as its own line naming the variable, so a bad deployment says
+// exactly what to fix.
+
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+
+const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+const intFrom = (min: number, max: number) =>
+  z
+    .string()
+    .trim()
+    .regex(/^\d+$/, 'must be a whole number')
+    .transform(Number)
+    .pipe(z.number().int().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
+
+const numberFrom = (min: number, max: number) =>
+  z
+    .string()
+    .trim()
+    .regex(/^\d+(\.\d+)?$/, 'must be a number')
+    .transform(Number)
+    .pipe(z.number().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
+
+const origin = z.string().refine((value) => {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.origin === value;
+  } catch {
+    return false;
+  }
+}, 'each entry must be an origin like http://localhost:3000 (scheme, host, optional port; no path)');
+
+const EnvSchema = z.object({
+  RUNNER_HOST: z.string().trim().min(1).default('127.0.0.1'),
+  RUNNER_PORT: intFrom(0, 65535).default(4000),
+  RUNNER_TOKEN: z
+    .string({ error: 'is required (the bearer token the web app sends)' })
+    .min(16, 'must be at least 16 characters'),
+  RUNNER_PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+  RUNNER_ALLOWED_ORIGINS: z
+    .string()
+    .default('http://localhost:3000,http://127.0.0.1:3000')
+    .transform((value) => value.split(',').map((entry) => entry.trim()).filter(Boolean))
+    .pipe(z.array(origin).min(1, 'must list at least one origin')),
+  RUNNER_PROVIDER: z.enum(['embedded', 'kind']).default('embedded'),
+  RUNNER_STATE_DIR: z.string().min(1).default(path.join(REPO_ROOT, 'data', 'lab-runner')),
+  RUNNER_EXERCISES_DIR: z.string().min(1).default(path.join(REPO_ROOT, 'exercises')),
+  RUNNER_EMBEDDED_PORT: intFrom(0, 65535).default(0),
+  DOCKER_HOST: z
+    .string()
+    .regex(/^unix:\/\//, 'must be a unix:// socket address')
+    .default('unix:///run/kubelab/podman.sock'),
+  RUNNER_IDLE_TIMEOUT_SECONDS: intFrom(30, 7 * 24 * 3600).default(1800),
+  RUNNER_MAX_LIFETIME_SECONDS: intFrom(60, 30 * 24 * 3600).default(4 * 3600),
+  RUNNER_MAX_SANDBOXES: intFrom(1, 10_000).default(100),
+  RUNNER_MAX_SANDBOXES_PER_OWNER: intFrom(1, 1000).default(3),
+  RUNNER_WARM_POOL_SIZE: intFrom(0, 100).default(1),
+  RUNNER_SHELL_TICKET_TTL_SECONDS: intFrom(1, 600).default(60),
+  RUNNER_SCROLLBACK_BYTES: intFrom(1024, 4 * 1024 * 1024).default(64 * 1024),
+  RUNNER_TOOLBOX_MEMORY_MB: intFrom(32, 16_384).default(256),
+  RUNNER_TOOLBOX_PIDS: intFrom(16, 100_000).default(256),
+  RUNNER_TOOLBOX_CPUS: numberFrom(0.05, 64).default(1),
+  RUNNER_SANDBOX_MEMORY_MB: intFrom(64, 65_536).default(1024),
+  RUNNER_SANDBOX_PIDS: intFrom(16, 100_000).default(512),
+  RUNNER_SANDBOX_CPUS: numberFrom(0.05, 64).default(1),
+  RUNNER_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  RUNNER_SHUTDOWN_DRAIN_MS: intFrom(0, 120_000).default(10_000),
+});
+
+export interface RunnerConfig {
+  host: string;
+  port: number;
+  token: string;
+  /** Base URL clients use to reach the runner (shell-ticket URLs are built on it). */
+  publicUrl: string | undefined;
+  allowedOrigins: string[];
+  provider: 'embedded' | 'kind';
+  stateDir: string;
+  exercisesDir: string;
+  embeddedPort: number;
+  dockerSocketPath: string;
+  idleTimeoutSeconds: number;
+  maxLifetimeSeconds: number;
+  maxSandboxes: number;
+  maxSandboxesPerOwner: number;
+  warmPoolSize: number;
+  shellTicketTtlSeconds: number;
+  scrollbackBytes: number;
+  toolbox: { memoryBytes: number; pids: number; cpus: number };
+  sandboxLimits: { memoryBytes: number; pids: number; cpus: number };
+  logLevel: 'debug' | 'info' | 'warn' | 'error';
+  shutdownDrainMs: number;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid lab-runner configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses the environment; throws ConfigError listing every problem (one line each). */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): RunnerConfig {
+  // Empty strings mean "unset", as in most deployment tools.
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  const parsed = EnvSchema.safeParse(present);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.') || 'environment'}: ${issue.message}`));
+  }
+  const e = parsed.data;
+  if (e.RUNNER_MAX_SANDBOXES_PER_OWNER > e.RUNNER_MAX_SANDBOXES) {
+    throw new ConfigError(['RUNNER_MAX_SANDBOXES_PER_OWNER: must not exceed RUNNER_MAX_SANDBOXES']);
+  }
+  const mb = 1024 * 1024;
+  return {
+    host: e.RUNNER_HOST,
+    port: e.RUNNER_PORT,
+    token: e.RUNNER_TOKEN,
+    publicUrl: e.RUNNER_PUBLIC_URL,
+    allowedOrigins: e.RUNNER_ALLOWED_ORIGINS,
+    provider: e.RUNNER_PROVIDER,
+    stateDir: path.resolve(e.RUNNER_STATE_DIR),
+    exercisesDir: path.resolve(e.RUNNER_EXERCISES_DIR),
+    embeddedPort: e.RUNNER_EMBEDDED_PORT,
+    dockerSocketPath: e.DOCKER_HOST.slice('unix://'.length),
+    idleTimeoutSeconds: e.RUNNER_IDLE_TIMEOUT_SECONDS,
+    maxLifetimeSeconds: e.RUNNER_MAX_LIFETIME_SECONDS,
+    maxSandboxes: e.RUNNER_MAX_SANDBOXES,
+    maxSandboxesPerOwner: e.RUNNER_MAX_SANDBOXES_PER_OWNER,
+    warmPoolSize: e.RUNNER_WARM_POOL_SIZE,
+    shellTicketTtlSeconds: e.RUNNER_SHELL_TICKET_TTL_SECONDS,
+    scrollbackBytes: e.RUNNER_SCROLLBACK_BYTES,
+    toolbox: { memoryBytes: e.RUNNER_TOOLBOX_MEMORY_MB * mb, pids: e.RUNNER_TOOLBOX_PIDS, cpus: e.RUNNER_TOOLBOX_CPUS },
+    sandboxLimits: { memoryBytes: e.RUNNER_SANDBOX_MEMORY_MB * mb, pids: e.RUNNER_SANDBOX_PIDS, cpus: e.RUNNER_SANDBOX_CPUS },
+    logLevel: e.RUNNER_LOG_LEVEL,
+    shutdownDrainMs: e.RUNNER_SHUTDOWN_DRAIN_MS,
+  };
+}

@@ -1,0 +1,45 @@
+// The lab-runner process: configuration from the environment, the runner, and a graceful
+// stop on SIGTERM / SIGINT (a second signal exits at once).
+
+import { ConfigError, loadConfig } from './config.js';
+import { createLogger } from './log.js';
+import { startRunner } from './server/runner-app.js';
+
+let config;
+try {
+  config = loadConfig();
+} catch (error) {
+  if (error instanceof ConfigError) {
+    process.stderr.write(`${error.message}\n`);
+    process.exit(2);
+  }
+  throw error;
+}
+
+const logger = createLogger({ level: config.logLevel }, { service: 'lab-runner' });
+process.on('unhandledRejection', (reason) => logger.error('unhandled_rejection', { error: reason }));
+
+const runner = await startRunner(config, logger);
+logger.info('runner_started', { url: runner.url, provider: config.provider });
+
+let signalled = false;
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.on(signal, () => {
+    if (signalled) {
+      logger.warn('runner_forced_exit', { signal });
+      process.exit(1);
+    }
+    signalled = true;
+    logger.info('runner_stopping', { signal });
+    runner.stop().then(
+      () => {
+        logger.info('runner_stopped');
+        process.exit(0);
+      },
+      (error: unknown) => {
+        logger.error('runner_stop_failed', { error });
+        process.exit(1);
+      },
+    );
+  });
+}

@@ -1,0 +1,54 @@
+// Prometheus metrics of one runner. A registry per runner (not prom-client's global one) so
+// several runners in one test process do not collide.
+
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+
+export interface RunnerMetrics {
+  registry: Registry;
+  sandboxesByState: Gauge<'state'>;
+  createSeconds: Histogram<'source'>;
+  checkSeconds: Histogram<'kind'>;
+  checkRunSeconds: Histogram<'trigger'>;
+  openShells: Gauge;
+  engineErrors: Counter<'operation'>;
+  httpRequests: Counter<'method' | 'status'>;
+}
+
+export function createMetrics(options: { defaultMetrics?: boolean } = {}): RunnerMetrics {
+  const registry = new Registry();
+  if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry, prefix: 'kubelab_runner_' });
+  const registers = [registry];
+  return {
+    registry,
+    sandboxesByState: new Gauge({ name: 'kubelab_sandboxes', help: 'Sandboxes by lifecycle state', labelNames: ['state'], registers }),
+    createSeconds: new Histogram({
+      name: 'kubelab_sandbox_create_seconds',
+      help: 'Time from POST /v1/sandboxes to a ready sandbox, by where it came from (warm pool or cold)',
+      labelNames: ['source'],
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 20, 40],
+      registers,
+    }),
+    checkSeconds: new Histogram({
+      name: 'kubelab_check_seconds',
+      help: 'Time to evaluate one check, by kind',
+      labelNames: ['kind'],
+      buckets: [0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10],
+      registers,
+    }),
+    checkRunSeconds: new Histogram({
+      name: 'kubelab_check_run_seconds',
+      help: "Time to evaluate all of an exercise's checks, by trigger (request or live)",
+      labelNames: ['trigger'],
+      buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30],
+      registers,
+    }),
+    openShells: new Gauge({ name: 'kubelab_open_shells', help: 'Shell WebSockets currently open', registers }),
+    engineErrors: new Counter({
+      name: 'kubelab_engine_errors_total',
+      help: 'Failures of the container engine or cluster host, by operation',
+      labelNames: ['operation'],
+      registers,
+    }),
+    httpRequests: new Counter({ name: 'kubelab_http_requests_total', help: 'HTTP requests served', labelNames: ['method', 'status'], registers }),
+  };
+}
