@@ -62,7 +62,7 @@ export const containersParamsSchema = z
     images: z
       .record(containerName, z.string().min(1))
       .optional()
-      .describe('Container name -> image, compared after normalising (busybox = docker.io/library/busybox:latest).'),
+      .describe('Container name -> image, compared with imageMatches: normalised, and without a tag any tag matches (busybox accepts busybox:1.36).'),
     command: containerCommandExpectationSchema.optional(),
   })
   .refine((v) => v.count !== undefined || v.names !== undefined || v.images !== undefined || v.command !== undefined, {
@@ -135,7 +135,10 @@ export const jsonPathParamsSchema = z
       .regex(/^\{.+\}$/, { error: 'expected a kubectl-style JSONPath in braces, e.g. {.spec.containers[0].image}' }),
     equals: z.string().optional().describe('The result, as kubectl -o jsonpath prints it, must equal this.'),
     matches: regexSourceSchema.optional(),
-    exists: z.boolean().optional().describe('true: the path must yield a value; false: it must not.'),
+    exists: z
+      .boolean()
+      .optional()
+      .describe('true: the object exists and the path yields a value; false: the object is missing or the path yields nothing.'),
   })
   .refine((v) => [v.equals, v.matches, v.exists].filter((x) => x !== undefined).length === 1, {
     error: 'give exactly one of equals, matches or exists',

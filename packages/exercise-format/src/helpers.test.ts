@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkSpecSchema, fillPlaceholders, messagePlaceholderValues, normalizeImageReference, placeholdersIn, sameImage } from '@kubelab/exercise-format/index';
+import { checkSpecSchema, fillPlaceholders, imageMatches, messagePlaceholderValues, normalizeImageReference, placeholdersIn, sameImage } from '@kubelab/exercise-format/index';
 
 describe('normalizeImageReference', () => {
   it('treats the usual spellings of busybox as one image', () => {
@@ -34,5 +34,16 @@ describe('placeholders', () => {
     const values = messagePlaceholderValues(check, 'found 1 container: count; expected 2');
     expect(values).toEqual({ observed: 'found 1 container: count; expected 2', pod: 'counter', count: '2' });
     expect(fillPlaceholders(check.failureMessage.en, values)).toBe('counter: found 1 container: count; expected 2');
+  });
+});
+
+describe('imageMatches', () => {
+  it('accepts any tag when the expected image has none, and only that tag otherwise', () => {
+    expect(imageMatches('busybox', 'busybox:1.36')).toBe(true);
+    expect(imageMatches('busybox', 'docker.io/library/busybox@sha256:abc')).toBe(true);
+    expect(imageMatches('busybox', 'busybx:1.36')).toBe(false);
+    expect(imageMatches('busybox:1.36', 'docker.io/library/busybox:1.36')).toBe(true);
+    expect(imageMatches('busybox:1.36', 'busybox')).toBe(false);
+    expect(imageMatches('localhost:5000/app', 'localhost:5000/app:v2')).toBe(true);
   });
 });

@@ -30,3 +30,23 @@ export function normalizeImageReference(reference: string): string {
 export function sameImage(a: string, b: string): boolean {
   return normalizeImageReference(a) === normalizeImageReference(b);
 }
+
+/**
+ * Whether a Pod's image satisfies an exercise's expected image. An expected reference without
+ * a tag or digest accepts any tag of that repository (`busybox` matches `busybox:1.36`).
+ */
+export function imageMatches(expected: string, actual: string): boolean {
+  const wanted = normalizeImageReference(expected);
+  const found = normalizeImageReference(actual);
+  const written = expected.trim();
+  const lastSegment = written.slice(written.lastIndexOf('/') + 1);
+  if (written.includes('@') || lastSegment.includes(':')) return wanted === found;
+  return repositoryOf(wanted) === repositoryOf(found);
+}
+
+function repositoryOf(normalized: string): string {
+  const at = normalized.indexOf('@');
+  const withoutDigest = at >= 0 ? normalized.slice(0, at) : normalized;
+  const colon = withoutDigest.lastIndexOf(':');
+  return colon > withoutDigest.lastIndexOf('/') ? withoutDigest.slice(0, colon) : withoutDigest;
+}

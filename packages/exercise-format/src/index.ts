@@ -46,4 +46,4 @@ export { parseCourse, parseExercise, parseLesson, parseYamlWith, type Located } 
 export { indexExercises, loadCourse, loadCourses, loadExerciseFile, type LoadedCourse, type LoadedExercise, type LoadedLesson } from '@kubelab/exercise-format/load';
 export { findLessonFigures, type LessonFigure } from '@kubelab/exercise-format/lesson-figures';
 export { jsonSchemaFiles, renderJsonSchema, type JsonSchemaFileName } from '@kubelab/exercise-format/json-schema';
-export { normalizeImageReference, sameImage } from '@kubelab/exercise-format/image-reference';
+export { imageMatches, normalizeImageReference, sameImage } from '@kubelab/exercise-format/image-reference';
