@@ -22,7 +22,7 @@ process.stdout.write(
     `  Kubelab is up in ${((Date.now() - startedAt) / 1000).toFixed(1)} s`,
     `  Web app:    ${platform.webUrl}`,
     `  Lab runner: ${platform.runnerUrl} (token in ${platform.dataDir}/runner-token)`,
-    ...seededAccountsNotice(platform.dataDir),
+    ...seededAccountsNotice(platform.dataDir, platform.env),
     '  Ctrl-C stops both.',
     '',
   ].join('\n') + '\n',

@@ -1,22 +1,31 @@
-// What `npm start` prints about the seeded accounts. The seed (prisma/seed.ts) writes them to
-// data/seeded-accounts.json (mode 0600) with a password only when it generated one; an
+// What `npm start` prints about the seeded accounts. The seed (lib/seed.ts) keeps generated
+// passwords in <data>/seeded-credentials (0600), one "role email password" line each; an
 // operator who set the passwords in the environment already knows them.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { SEEDED_CREDENTIALS_FILE } from '../../lib/seed';
 
-interface SeededAccount { role: string; email: string; password?: string }
-
-export function seededAccountsNotice(dataDir: string): string[] {
-  const file = path.join(dataDir, 'seeded-accounts.json');
-  let accounts: SeededAccount[];
+export function seededAccountsNotice(dataDir: string, env: NodeJS.ProcessEnv): string[] {
+  const file = path.join(dataDir, SEEDED_CREDENTIALS_FILE);
+  const generated = new Map<string, string>();
   try {
-    accounts = JSON.parse(readFileSync(file, 'utf8')) as SeededAccount[];
-  } catch {
-    return ['  Seeded accounts: see the seed output above.'];
+    for (const line of readFileSync(file, 'utf8').split('\n')) {
+      const [role, email, password] = line.trim().split(/\s+/);
+      if (role && email && password) generated.set(email.toLowerCase(), `${role.padEnd(10)} ${email}  password: ${password}`);
+    }
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
+  const seeded: [string, string | undefined][] = [
+    ['admin', env.KUBELAB_ADMIN_EMAIL ?? 'admin@kubelab.local'],
+    ['instructor', env.KUBELAB_INSTRUCTOR_EMAIL ?? 'instructor@kubelab.local'],
+  ];
   return [
     '  Seeded accounts:',
-    ...accounts.map((a) => `    ${a.role.padEnd(10)} ${a.email}  ${a.password ? `password: ${a.password}` : '(password from the environment)'}`),
-    `  (kept in ${file}, readable by root only)`,
+    ...seeded.map(([role, email]) => {
+      const key = email!.toLowerCase();
+      return '    ' + (generated.get(key) ?? `${role.padEnd(10)} ${email}  (password from the environment)`);
+    }),
+    ...(generated.size ? [`  (generated passwords are kept in ${file}, readable by root only)`] : []),
   ];
 }

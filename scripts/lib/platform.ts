@@ -4,7 +4,8 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { platformPaths } from './paths.js';
-import { persistentSecret } from './secrets.js';
+import { randomBytes } from 'node:crypto';
+import { resolveAuthSecret, writeSecretOnce } from '../../lib/secret-file';
 import { buildImages, buildWebApp, generatePrismaClient, log, migrateAndSeed } from './steps.js';
 import { Supervisor, waitForHttp } from './supervisor.js';
 
@@ -38,8 +39,8 @@ export function platformEnv(base: NodeJS.ProcessEnv = process.env): PlatformEnv 
     RUNNER_PORT: String(runnerPort),
     RUNNER_HOST: base.RUNNER_HOST ?? '127.0.0.1',
     RUNNER_URL: runnerUrl,
-    RUNNER_TOKEN: persistentSecret(dataDir, 'runner-token', base.RUNNER_TOKEN),
-    AUTH_SECRET: persistentSecret(dataDir, 'auth-secret', base.AUTH_SECRET),
+    RUNNER_TOKEN: base.RUNNER_TOKEN || writeSecretOnce(path.join(dataDir, 'runner-token'), randomBytes(32).toString('base64url')).content.trim(),
+    AUTH_SECRET: resolveAuthSecret(base.AUTH_SECRET, dataDir),
     AUTH_TRUST_HOST: base.AUTH_TRUST_HOST ?? 'true',
     AUTH_URL: base.AUTH_URL ?? webUrl,
     DATABASE_URL: base.DATABASE_URL ?? `file:${path.join(dataDir, 'kubelab.db')}`,

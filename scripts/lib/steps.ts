@@ -33,17 +33,16 @@ async function stamped(name: string, inputs: string[], action: () => Promise<voi
 }
 
 export async function generatePrismaClient(): Promise<void> {
-  await stamped('prisma-generate', ['prisma/schema.prisma', 'prisma.config.ts', 'package-lock.json'], async () => {
-    log('generating the Prisma client');
-    await run('prisma', ['generate']);
+  const inputs = ['prisma/schema.prisma', 'prisma.config.ts', 'prisma/generate.ts', 'lib/db/postgres-schema.ts', 'package-lock.json'];
+  await stamped('prisma-generate', inputs, async () => {
+    log('generating the Prisma clients');
+    await run('tsx', ['prisma/generate.ts']);
   });
 }
 
-/** Applies pending migrations to DATABASE_URL and seeds the accounts (both idempotent). */
+/** Validates the environment, applies pending migrations to DATABASE_URL and seeds the accounts (idempotent). */
 export async function migrateAndSeed(env: NodeJS.ProcessEnv): Promise<void> {
-  log('bringing the database schema up to date');
   await run('tsx', ['prisma/deploy.ts'], env);
-  await run('tsx', ['prisma/seed.ts'], env);
 }
 
 export async function buildImages(env: NodeJS.ProcessEnv): Promise<void> {
