@@ -20,6 +20,7 @@ import { ImageBuildError } from './rootfs.js';
 import { tarStream } from './tar-writer.js';
 
 export { normalizeImageReference } from './reference.js';
+export { POD_NETNS_BUSYBOX } from './recipes.js';
 export { ImageBuildError } from './rootfs.js';
 
 export const IMAGES = {
@@ -80,7 +81,7 @@ async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
 /** Imports the recipe's root filesystem as a new image and returns the image id. */
 async function importRecipe(docker: Dockerode, recipe: ImageRecipe, hash: string): Promise<string> {
   const { repo, tag } = splitReference(recipe.reference);
-  const labels = { [CONTENT_HASH_LABEL]: hash, [IMAGE_LABEL]: recipe.reference, 'io.kubelab.managed': 'true' };
+  const labels = { [CONTENT_HASH_LABEL]: hash, [IMAGE_LABEL]: recipe.reference };
   const output = await readAll(
     await docker.importImage(tarStream(recipe.rootfs.list()), { repo, tag, changes: changes(recipe.config, labels) }),
   );
@@ -105,7 +106,8 @@ async function ensureTags(docker: Dockerode, imageId: string, references: string
 }
 
 async function ensureImage(docker: Dockerode, recipe: ImageRecipe, log: ImageLog): Promise<void> {
-  const hash = recipe.rootfs.contentHash(recipe.config);
+  // The format number changes when what ensureImages writes besides the rootfs (labels) changes.
+  const hash = recipe.rootfs.contentHash({ format: 2, config: recipe.config, reference: recipe.reference });
   const references = [recipe.reference, ...recipe.aliases].map(normalizeImageReference);
   const existing = await inspect(docker, recipe.reference);
   if (existing?.Config?.Labels?.[CONTENT_HASH_LABEL] === hash) {

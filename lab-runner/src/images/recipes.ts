@@ -29,6 +29,8 @@ export const BUSYBOX_BINARY = '/bin/busybox';
 export const CATATONIT_BINARY = '/usr/bin/catatonit';
 const PATH_ENV = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
+/** Where the pause image carries busybox for the kubelet's in-namespace probes and port-forwards. */
+export const POD_NETNS_BUSYBOX = '/.kubelab/busybox';
 export const PAUSE_REFERENCE = 'localhost/kubelab/pause:3.9';
 export const PAUSE_ALIASES = ['registry.k8s.io/pause:3.9'];
 export const TOOLBOX_REFERENCE = 'localhost/kubelab/toolbox:1';
@@ -95,6 +97,10 @@ export async function pauseRecipe(): Promise<ImageRecipe> {
   const rootfs = new Rootfs();
   await rootfs.hostFile(CATATONIT_BINARY, '/catatonit', 0o755);
   rootfs.symlink('/pause', '/catatonit');
+  // A static busybox beside the pause binary lets the kubelet exec probes (wget, nc) and
+  // port-forwards inside the Pod's network namespace without starting another container.
+  // It never runs on its own: the entrypoint stays catatonit.
+  await rootfs.hostFile(BUSYBOX_BINARY, POD_NETNS_BUSYBOX, 0o755);
   return {
     reference: PAUSE_REFERENCE,
     aliases: PAUSE_ALIASES,

@@ -1,0 +1,213 @@
+// Translates a Pod's container into the engine's create options: the Pod's namespaces
+// joined through its infra container, volumes as bind mounts, env resolved from the
+// cluster's ConfigMaps and Secrets, and limits.
+
+import { mkdir } from 'node:fs/promises';
+import { join, posix } from 'node:path';
+import type Dockerode from 'dockerode';
+import type { Container, Pod } from '../k8s-types.js';
+import type { KubeletClusterClient } from '../node-contract.js';
+import { ConfigError, fieldRefValue, resourceFieldValue, type PodAddresses } from './field-ref.js';
+import { INFRA_NAME, LABEL, engineContainerName, type ContainerRole } from './labels.js';
+import { memoryBytes, nanoCpus } from './quantity.js';
+import type { PreparedVolume } from './volumes.js';
+
+export interface PodContext {
+  cluster: KubeletClusterClient;
+  pod: Pod;
+  addresses: PodAddresses;
+  limits: { pids: number; memoryBytes: number; cpus: number };
+  /** The sandbox's cgroup (shared limits), or undefined when the engine's cgroups are out of reach. */
+  cgroupParent: string | undefined;
+}
+
+export function podLabels(ctx: PodContext, container: string, role: ContainerRole, restartCount: number): Record<string, string> {
+  return {
+    [LABEL.managed]: 'true',
+    [LABEL.cluster]: ctx.cluster.clusterId,
+    [LABEL.podUid]: ctx.pod.metadata.uid ?? '',
+    [LABEL.podNamespace]: ctx.pod.metadata.namespace ?? 'default',
+    [LABEL.podName]: ctx.pod.metadata.name ?? '',
+    [LABEL.container]: container,
+    [LABEL.role]: role,
+    [LABEL.restartCount]: String(restartCount),
+  };
+}
+
+function hostConfigLimits(ctx: PodContext): Dockerode.HostConfig {
+  return {
+    ...(ctx.cgroupParent ? { CgroupParent: ctx.cgroupParent } : {}),
+    // Also per container: a sandbox never exceeds its pids budget even where the shared cgroup is unavailable.
+    PidsLimit: ctx.limits.pids,
+  };
+}
+
+export function infraCreateOptions(ctx: PodContext, image: string): Dockerode.ContainerCreateOptions {
+  const pod = ctx.pod;
+  return {
+    name: engineContainerName(ctx.cluster.clusterId, pod.metadata.name ?? '', pod.metadata.uid ?? '', INFRA_NAME, 0),
+    Image: image,
+    Hostname: pod.spec.hostname ?? pod.metadata.name ?? 'pod',
+    Labels: { ...podLabels(ctx, INFRA_NAME, 'infra', 0), [LABEL.podIP]: ctx.addresses.podIP },
+    HostConfig: {
+      NetworkMode: 'none',
+      IpcMode: 'shareable',
+      ...hostConfigLimits(ctx),
+      Memory: 32 * 1024 * 1024,
+    },
+  };
+}
+
+/** Expands $(VAR) references the way the kubelet does; $$(VAR) stays literal. */
+export function expandVars(text: string, env: Map<string, string>): string {
+  return text.replace(/\$\$|\$\(([A-Za-z_][A-Za-z0-9_.-]*)\)/g, (match, name: string | undefined) => {
+    if (match === '$$') return '$';
+    return name !== undefined && env.has(name) ? (env.get(name) ?? '') : match;
+  });
+}
+
+export function resolveEnv(ctx: PodContext, container: Container): Map<string, string> {
+  const namespace = ctx.pod.metadata.namespace ?? 'default';
+  const env = new Map<string, string>();
+  for (const source of container.envFrom ?? []) {
+    const prefix = source.prefix ?? '';
+    if (source.configMapRef) {
+      const name = source.configMapRef.name ?? '';
+      const cm = ctx.cluster.getConfigMap(namespace, name);
+      if (!cm) {
+        if (source.configMapRef.optional) continue;
+        throw new ConfigError(`configmap "${name}" not found`);
+      }
+      for (const [key, value] of Object.entries(cm.data ?? {})) env.set(prefix + key, value);
+    }
+    if (source.secretRef) {
+      const name = source.secretRef.name ?? '';
+      const secret = ctx.cluster.getSecret(namespace, name);
+      if (!secret) {
+        if (source.secretRef.optional) continue;
+        throw new ConfigError(`secret "${name}" not found`);
+      }
+      for (const [key, value] of Object.entries(secret.data ?? {})) env.set(prefix + key, Buffer.from(value, 'base64').toString('utf8'));
+    }
+  }
+  for (const variable of container.env ?? []) {
+    const from = variable.valueFrom;
+    if (!from) {
+      env.set(variable.name, expandVars(variable.value ?? '', env));
+      continue;
+    }
+    if (from.fieldRef) env.set(variable.name, fieldRefValue(ctx.pod, from.fieldRef, ctx.addresses));
+    else if (from.resourceFieldRef) env.set(variable.name, resourceFieldValue(ctx.pod, from.resourceFieldRef, container, ctx.limits));
+    else if (from.configMapKeyRef) {
+      const ref = from.configMapKeyRef;
+      const cm = ctx.cluster.getConfigMap(namespace, ref.name ?? '');
+      if (!cm) {
+        if (ref.optional) continue;
+        throw new ConfigError(`configmap "${ref.name ?? ''}" not found`);
+      }
+      const value = cm.data?.[ref.key];
+      if (value === undefined) {
+        if (ref.optional) continue;
+        throw new ConfigError(`couldn't find key ${ref.key} in ConfigMap ${namespace}/${ref.name ?? ''}`);
+      }
+      env.set(variable.name, value);
+    } else if (from.secretKeyRef) {
+      const ref = from.secretKeyRef;
+      const secret = ctx.cluster.getSecret(namespace, ref.name ?? '');
+      if (!secret) {
+        if (ref.optional) continue;
+        throw new ConfigError(`secret "${ref.name ?? ''}" not found`);
+      }
+      const value = secret.data?.[ref.key];
+      if (value === undefined) {
+        if (ref.optional) continue;
+        throw new ConfigError(`couldn't find key ${ref.key} in Secret ${namespace}/${ref.name ?? ''}`);
+      }
+      env.set(variable.name, Buffer.from(value, 'base64').toString('utf8'));
+    }
+  }
+  return env;
+}
+
+async function binds(container: Container, volumes: Map<string, PreparedVolume>): Promise<string[]> {
+  const out: string[] = [];
+  for (const mount of container.volumeMounts ?? []) {
+    const volume = volumes.get(mount.name);
+    if (!volume) throw new ConfigError(`cannot find volume "${mount.name}" to mount into container "${container.name}"`);
+    let source = volume.source;
+    if (mount.subPath) {
+      const normalised = posix.normalize(mount.subPath);
+      if (posix.isAbsolute(normalised) || normalised.startsWith('..')) throw new ConfigError(`subPath "${mount.subPath}" must be a relative path that does not contain '..'`);
+      source = join(volume.source, normalised);
+      // A missing subPath is created as a directory, as the kubelet does (not in read-only volumes).
+      if (!volume.forceReadOnly) await mkdir(source, { recursive: true });
+    }
+    const readOnly = mount.readOnly || volume.forceReadOnly;
+    out.push(`${source}:${mount.mountPath}${readOnly ? ':ro' : ''}`);
+  }
+  return out;
+}
+
+function user(pod: Pod, container: Container): string | undefined {
+  const uid = container.securityContext?.runAsUser ?? pod.spec.securityContext?.runAsUser;
+  const gid = container.securityContext?.runAsGroup ?? pod.spec.securityContext?.runAsGroup;
+  const runAsNonRoot = container.securityContext?.runAsNonRoot ?? pod.spec.securityContext?.runAsNonRoot;
+  if (runAsNonRoot && (uid === undefined || uid === 0)) {
+    throw new ConfigError(
+      uid === 0
+        ? `container's runAsUser breaks non-root policy (pod: "${pod.metadata.name}_${pod.metadata.namespace ?? 'default'}(${pod.metadata.uid ?? ''})", container: ${container.name})`
+        : 'container has runAsNonRoot and image will run as root',
+    );
+  }
+  if (uid === undefined && gid === undefined) return undefined;
+  return gid === undefined ? String(uid) : `${uid ?? 0}:${gid}`;
+}
+
+export async function containerCreateOptions(
+  ctx: PodContext,
+  container: Container,
+  role: ContainerRole,
+  restartCount: number,
+  infraId: string,
+  image: string,
+  volumes: Map<string, PreparedVolume>,
+): Promise<Dockerode.ContainerCreateOptions> {
+  const pod = ctx.pod;
+  const env = resolveEnv(ctx, container);
+  const expand = (args: string[] | undefined) => args?.map((arg) => expandVars(arg, env));
+  const command = expand(container.command);
+  const args = expand(container.args);
+  const limits = container.resources?.limits ?? {};
+  const memory = memoryBytes(limits.memory);
+  const cpus = nanoCpus(limits.cpu);
+  const security = container.securityContext ?? {};
+  const runAs = user(pod, container);
+  const joined = `container:${infraId}`;
+  return {
+    name: engineContainerName(ctx.cluster.clusterId, pod.metadata.name ?? '', pod.metadata.uid ?? '', container.name, restartCount),
+    Image: image,
+    ...(command ? { Entrypoint: command, Cmd: args ?? [] } : args ? { Cmd: args } : {}),
+    Env: [...env].map(([key, value]) => `${key}=${value}`),
+    ...(container.workingDir ? { WorkingDir: container.workingDir } : {}),
+    ...(runAs ? { User: runAs } : {}),
+    Tty: container.tty ?? false,
+    OpenStdin: container.stdin ?? false,
+    StdinOnce: container.stdinOnce ?? false,
+    AttachStdin: false,
+    Labels: { ...podLabels(ctx, container.name, role, restartCount), [LABEL.image]: container.image ?? '' },
+    HostConfig: {
+      NetworkMode: joined,
+      IpcMode: joined,
+      UTSMode: joined,
+      ...(pod.spec.shareProcessNamespace ? { PidMode: joined } : {}),
+      Binds: await binds(container, volumes),
+      ...hostConfigLimits(ctx),
+      ...(memory !== undefined ? { Memory: memory, MemorySwap: memory } : {}),
+      ...(cpus !== undefined ? { NanoCpus: cpus } : {}),
+      ReadonlyRootfs: security.readOnlyRootFilesystem ?? false,
+      ...(security.capabilities?.add ? { CapAdd: security.capabilities.add } : {}),
+      ...(security.capabilities?.drop ? { CapDrop: security.capabilities.drop } : {}),
+      ...(security.allowPrivilegeEscalation === false ? { SecurityOpt: ['no-new-privileges'] } : {}),
+    } as Dockerode.HostConfig,
+  };
+}

@@ -1,0 +1,204 @@
+// Pod volumes on the host side: emptyDirs (tmpfs for medium Memory) under the Pod's own
+// directory, hostPath under the sandbox's node directory (never the real host path), and
+// configMap, secret and downwardAPI volumes written out as files.
+
+import { execFile } from 'node:child_process';
+import { chmod, lstat, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { dirname, join, posix } from 'node:path';
+import { promisify } from 'node:util';
+import type { Pod, Volume } from '../k8s-types.js';
+import type { KubeletClusterClient } from '../node-contract.js';
+import { fieldRefValue, resourceFieldValue, type PodAddresses } from './field-ref.js';
+import { memoryBytes } from './quantity.js';
+
+const execFileAsync = promisify(execFile);
+
+/** A volume could not be set up; the Pod waits in ContainerCreating with a FailedMount event. */
+export class MountError extends Error {
+  readonly code = 'FAILED_MOUNT';
+  constructor(readonly volume: string, message: string) {
+    super(`MountVolume.SetUp failed for volume "${volume}" : ${message}`);
+    this.name = 'MountError';
+  }
+}
+
+export interface PreparedVolume {
+  /** Host path bound into containers. */
+  source: string;
+  /** configMap, secret and downwardAPI volumes are always read-only, as on a real node. */
+  forceReadOnly: boolean;
+}
+
+export interface VolumeContext {
+  cluster: KubeletClusterClient;
+  nodeDir: string;
+  podsDir: string;
+  addresses: PodAddresses;
+  limits: { memoryBytes: number; cpus: number };
+}
+
+export function podDir(podsDir: string, uid: string): string {
+  return join(podsDir, uid);
+}
+
+/** Maps a hostPath into the node directory; `..` cannot climb out of it. */
+export function nodePath(nodeDir: string, path: string): string {
+  return join(nodeDir, posix.normalize(`/${path}`));
+}
+
+async function isMountPoint(path: string): Promise<boolean> {
+  const mounts = await readFile('/proc/self/mountinfo', 'utf8').catch(() => '');
+  return mounts.split('\n').some((line) => line.split(' ')[4] === path);
+}
+
+async function exists(path: string) {
+  return lstat(path).then((s) => s, () => undefined);
+}
+
+async function writeItems(dir: string, files: { path: string; content: Buffer; mode: number }[]): Promise<void> {
+  await rm(dir, { recursive: true, force: true });
+  await mkdir(dir, { recursive: true, mode: 0o755 });
+  await chmod(dir, 0o755);
+  for (const file of files) {
+    const target = join(dir, posix.normalize(`/${file.path}`));
+    await mkdir(dirname(target), { recursive: true });
+    await writeFile(target, file.content, { mode: file.mode });
+    await chmod(target, file.mode);
+  }
+}
+
+function selectItems(
+  kind: 'configmap' | 'secret',
+  data: Record<string, Buffer>,
+  items: { key: string; path: string; mode?: number }[] | undefined,
+  defaultMode: number,
+): { path: string; content: Buffer; mode: number }[] {
+  if (!items) return Object.entries(data).map(([key, content]) => ({ path: key, content, mode: defaultMode }));
+  return items.map((item) => {
+    const content = data[item.key];
+    if (!content) throw new Error(`${kind} references non-existent ${kind === 'secret' ? 'secret' : 'config'} key: ${item.key}`);
+    return { path: item.path, content, mode: item.mode ?? defaultMode };
+  });
+}
+
+async function prepareOne(pod: Pod, volume: Volume, ctx: VolumeContext): Promise<PreparedVolume> {
+  const namespace = pod.metadata.namespace ?? 'default';
+  const dir = join(podDir(ctx.podsDir, pod.metadata.uid ?? ''), 'volumes', volume.name);
+  if (volume.emptyDir) {
+    await mkdir(dir, { recursive: true });
+    if (volume.emptyDir.medium === 'Memory' && !(await isMountPoint(dir))) {
+      const size = memoryBytes(volume.emptyDir.sizeLimit) ?? ctx.limits.memoryBytes;
+      try {
+        await execFileAsync('mount', ['-t', 'tmpfs', '-o', `size=${size},mode=0777`, 'tmpfs', dir]);
+      } catch (error) {
+        throw new MountError(volume.name, `mounting tmpfs failed: ${(error as Error).message}`);
+      }
+    }
+    await chmod(dir, 0o777);
+    return { source: dir, forceReadOnly: false };
+  }
+  if (volume.hostPath) {
+    const target = nodePath(ctx.nodeDir, volume.hostPath.path);
+    const type = volume.hostPath.type ?? '';
+    const info = await exists(target);
+    switch (type) {
+      case '':
+      case 'DirectoryOrCreate':
+        // Like containerd, an unchecked hostPath that does not exist is created as a directory.
+        if (!info) await mkdir(target, { recursive: true, mode: 0o755 });
+        else if (type === 'DirectoryOrCreate' && !info.isDirectory()) throw new MountError(volume.name, `hostPath type check failed: ${volume.hostPath.path} is not a directory`);
+        break;
+      case 'Directory':
+        if (!info?.isDirectory()) throw new MountError(volume.name, `hostPath type check failed: ${volume.hostPath.path} is not a directory`);
+        break;
+      case 'FileOrCreate':
+        if (!info) {
+          await mkdir(dirname(target), { recursive: true });
+          await writeFile(target, '', { mode: 0o644 });
+        } else if (!info.isFile()) throw new MountError(volume.name, `hostPath type check failed: ${volume.hostPath.path} is not a file`);
+        break;
+      case 'File':
+        if (!info?.isFile()) throw new MountError(volume.name, `hostPath type check failed: ${volume.hostPath.path} is not a file`);
+        break;
+      case 'Socket':
+        if (!info?.isSocket()) throw new MountError(volume.name, `hostPath type check failed: ${volume.hostPath.path} is not a socket file`);
+        break;
+      case 'CharDevice':
+        if (!info?.isCharacterDevice()) throw new MountError(volume.name, `hostPath type check failed: ${volume.hostPath.path} is not a character device`);
+        break;
+      case 'BlockDevice':
+        if (!info?.isBlockDevice()) throw new MountError(volume.name, `hostPath type check failed: ${volume.hostPath.path} is not a block device`);
+        break;
+      default:
+        throw new MountError(volume.name, `unknown hostPath type "${String(type)}"`);
+    }
+    return { source: target, forceReadOnly: false };
+  }
+  if (volume.configMap) {
+    const name = volume.configMap.name ?? '';
+    const configMap = ctx.cluster.getConfigMap(namespace, name);
+    if (!configMap && !volume.configMap.optional) throw new MountError(volume.name, `configmap "${name}" not found`);
+    const data: Record<string, Buffer> = {};
+    for (const [key, value] of Object.entries(configMap?.data ?? {})) data[key] = Buffer.from(value);
+    for (const [key, value] of Object.entries(configMap?.binaryData ?? {})) data[key] = Buffer.from(value, 'base64');
+    try {
+      await writeItems(dir, configMap ? selectItems('configmap', data, volume.configMap.items, volume.configMap.defaultMode ?? 0o644) : []);
+    } catch (error) {
+      throw new MountError(volume.name, (error as Error).message);
+    }
+    return { source: dir, forceReadOnly: true };
+  }
+  if (volume.secret) {
+    const name = volume.secret.secretName ?? '';
+    const secret = ctx.cluster.getSecret(namespace, name);
+    if (!secret && !volume.secret.optional) throw new MountError(volume.name, `secret "${name}" not found`);
+    const data: Record<string, Buffer> = {};
+    for (const [key, value] of Object.entries(secret?.data ?? {})) data[key] = Buffer.from(value, 'base64');
+    for (const [key, value] of Object.entries(secret?.stringData ?? {})) data[key] = Buffer.from(value);
+    try {
+      await writeItems(dir, secret ? selectItems('secret', data, volume.secret.items, volume.secret.defaultMode ?? 0o644) : []);
+    } catch (error) {
+      throw new MountError(volume.name, (error as Error).message);
+    }
+    return { source: dir, forceReadOnly: true };
+  }
+  if (volume.downwardAPI) {
+    const defaultMode = volume.downwardAPI.defaultMode ?? 0o644;
+    try {
+      const files = (volume.downwardAPI.items ?? []).map((item) => ({
+        path: item.path,
+        mode: item.mode ?? defaultMode,
+        content: Buffer.from(
+          item.fieldRef
+            ? fieldRefValue(pod, item.fieldRef, ctx.addresses)
+            : item.resourceFieldRef
+              ? resourceFieldValue(pod, item.resourceFieldRef, undefined, ctx.limits)
+              : '',
+        ),
+      }));
+      await writeItems(dir, files);
+    } catch (error) {
+      throw new MountError(volume.name, (error as Error).message);
+    }
+    return { source: dir, forceReadOnly: true };
+  }
+  throw new MountError(volume.name, 'this volume type is not supported in a Kubelab sandbox');
+}
+
+/** Sets up every volume of the Pod; throws MountError for the first that cannot be. Safe to repeat. */
+export async function prepareVolumes(pod: Pod, ctx: VolumeContext): Promise<Map<string, PreparedVolume>> {
+  const prepared = new Map<string, PreparedVolume>();
+  for (const volume of pod.spec.volumes ?? []) prepared.set(volume.name, await prepareOne(pod, volume, ctx));
+  return prepared;
+}
+
+/** Removes the Pod's directory (emptyDirs and written volumes), unmounting tmpfs first. Safe to repeat. */
+export async function removePodDir(podsDir: string, uid: string): Promise<void> {
+  const dir = podDir(podsDir, uid);
+  const mounts = await readFile('/proc/self/mountinfo', 'utf8').catch(() => '');
+  for (const line of mounts.split('\n')) {
+    const mountPoint = line.split(' ')[4];
+    if (mountPoint?.startsWith(`${dir}/`)) await execFileAsync('umount', ['-l', mountPoint]).catch(() => undefined);
+  }
+  await rm(dir, { recursive: true, force: true });
+}
