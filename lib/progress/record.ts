@@ -1,0 +1,79 @@
+// Recording what a learner did: every Check press as an Attempt with its CheckResults, hints
+// and solutions revealed, and the per-exercise Progress they add up to. Progress only moves
+// forward: a passed exercise stays passed, and its points are the best attempt's.
+import type { Db } from '../db';
+
+export interface CheckOutcome {
+  checkId: string;
+  passed: boolean;
+  points: number;
+  /** The message in the learner's locale when it ran. */
+  message: string;
+  observed: string | null;
+}
+
+export interface RecordAttemptInput {
+  userId: string;
+  exerciseId: string;
+  exerciseVersionId: string;
+  /** The web app's Sandbox row id. */
+  sandboxId: string | null;
+  passed: boolean;
+  outcomes: CheckOutcome[];
+}
+
+export async function recordAttempt(db: Db, input: RecordAttemptInput) {
+  const points = input.outcomes.reduce((sum, o) => sum + (o.passed ? o.points : 0), 0);
+  const attempt = await db.attempt.create({
+    data: {
+      userId: input.userId,
+      exerciseVersionId: input.exerciseVersionId,
+      sandboxId: input.sandboxId,
+      passed: input.passed,
+      points,
+      results: {
+        create: input.outcomes.map((o) => ({
+          checkId: o.checkId,
+          passed: o.passed,
+          points: o.passed ? o.points : 0,
+          message: o.message,
+          observed: o.observed === null ? undefined : o.observed,
+        })),
+      },
+    },
+    include: { results: true },
+  });
+  const existing = await db.progress.findUnique({ where: { userId_exerciseId: { userId: input.userId, exerciseId: input.exerciseId } } });
+  const status = existing?.status === 'passed' || input.passed ? 'passed' : 'in_progress';
+  const best = Math.max(existing?.points ?? 0, points);
+  await db.progress.upsert({
+    where: { userId_exerciseId: { userId: input.userId, exerciseId: input.exerciseId } },
+    create: { userId: input.userId, exerciseId: input.exerciseId, status, points: best },
+    update: { status, points: best },
+  });
+  return attempt;
+}
+
+/** Opening a sandbox for an exercise starts it (a passed one stays passed). */
+export async function markStarted(db: Db, userId: string, exerciseId: string): Promise<void> {
+  const existing = await db.progress.findUnique({ where: { userId_exerciseId: { userId, exerciseId } } });
+  if (existing && existing.status !== 'not_started') {
+    // Touch updatedAt so "resume" finds the exercise worked on most recently.
+    await db.progress.update({ where: { id: existing.id }, data: { status: existing.status } });
+    return;
+  }
+  await db.progress.upsert({
+    where: { userId_exerciseId: { userId, exerciseId } },
+    create: { userId, exerciseId, status: 'in_progress' },
+    update: { status: 'in_progress' },
+  });
+}
+
+/** Records a revealed hint or the solution; revealing the same one twice records it once. */
+export async function recordReveal(db: Db, userId: string, exerciseId: string, kind: 'hint' | 'solution', index: number): Promise<void> {
+  await db.reveal.upsert({
+    where: { userId_exerciseId_kind_index: { userId, exerciseId, kind, index } },
+    create: { userId, exerciseId, kind, index },
+    update: {},
+  });
+}

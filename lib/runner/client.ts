@@ -1,0 +1,108 @@
+// The typed client of the lab-runner's HTTP API. Server-side only: it carries RUNNER_TOKEN,
+// which never reaches a browser (the browser gets one-use shell ticket URLs instead).
+import type { z } from 'zod';
+import {
+  checkRunSchema,
+  errorBodySchema,
+  sandboxViewSchema,
+  shellTicketSchema,
+  type RunnerCheckRun,
+  type RunnerSandbox,
+} from './wire';
+
+export class RunnerClientError extends Error {
+  constructor(
+    /** The runner's error code (e.g. sandbox_not_found, owner_limit_reached), or runner_unreachable / runner_bad_reply. */
+    readonly code: string,
+    readonly status: number,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'RunnerClientError';
+  }
+}
+
+export interface RunnerClientOptions {
+  baseUrl: string;
+  token: string;
+  /** Per request; sandbox creation gets `createTimeoutMs`. */
+  timeoutMs?: number;
+  createTimeoutMs?: number;
+}
+
+export class RunnerClient {
+  constructor(private readonly options: RunnerClientOptions) {}
+
+  /** Creates a sandbox for `owner` (an opaque user id) with the published exercise `exercise`. */
+  createSandbox(owner: string, exercise: string): Promise<RunnerSandbox> {
+    return this.request('POST', '/v1/sandboxes', sandboxViewSchema, { owner, exercise }, this.options.createTimeoutMs ?? 180_000);
+  }
+
+  getSandbox(id: string): Promise<RunnerSandbox> {
+    return this.request('GET', `/v1/sandboxes/${encodeURIComponent(id)}`, sandboxViewSchema);
+  }
+
+  deleteSandbox(id: string): Promise<RunnerSandbox> {
+    return this.request('DELETE', `/v1/sandboxes/${encodeURIComponent(id)}`, sandboxViewSchema);
+  }
+
+  /** Pushes the idle deadline out (never past the maximum lifetime). */
+  extendSandbox(id: string): Promise<RunnerSandbox> {
+    return this.request('POST', `/v1/sandboxes/${encodeURIComponent(id)}/extend`, sandboxViewSchema, {});
+  }
+
+  /** The authoritative check run. */
+  runChecks(id: string, exercise: string): Promise<RunnerCheckRun> {
+    return this.request('POST', `/v1/sandboxes/${encodeURIComponent(id)}/checks`, checkRunSchema, { exercise }, 120_000);
+  }
+
+  /** A one-use, short-lived WebSocket URL for terminal `terminal` of the sandbox. */
+  async shellTicket(id: string, terminal: string): Promise<string> {
+    const reply = await this.request('POST', `/v1/sandboxes/${encodeURIComponent(id)}/shell-tickets`, shellTicketSchema, { terminal });
+    return reply.url;
+  }
+
+  async kubeconfig(id: string): Promise<string> {
+    const response = await this.send('GET', `/v1/sandboxes/${encodeURIComponent(id)}/kubeconfig`);
+    return response.text();
+  }
+
+  private async request<T extends z.ZodType>(method: string, path: string, schema: T, body?: unknown, timeoutMs?: number): Promise<z.output<T>> {
+    const response = await this.send(method, path, body, timeoutMs);
+    const json: unknown = await response.json().catch(() => undefined);
+    const parsed = schema.safeParse(json);
+    if (!parsed.success) {
+      throw new RunnerClientError('runner_bad_reply', 502, `the runner answered ${method} ${path} with an unexpected body: ${parsed.error.issues[0]?.message ?? ''}`);
+    }
+    return parsed.data;
+  }
+
+  private async send(method: string, path: string, body?: unknown, timeoutMs?: number): Promise<Response> {
+    let response: Response;
+    try {
+      response = await fetch(new URL(path, this.options.baseUrl), {
+        method,
+        headers: {
+          authorization: `Bearer ${this.options.token}`,
+          accept: 'application/json',
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(timeoutMs ?? this.options.timeoutMs ?? 15_000),
+        cache: 'no-store',
+      });
+    } catch (error) {
+      throw new RunnerClientError('runner_unreachable', 503, `the lab runner at ${this.options.baseUrl} did not answer ${method} ${path}`, { cause: error });
+    }
+    if (response.ok) return response;
+    const text = await response.text().catch(() => '');
+    let parsed: z.infer<typeof errorBodySchema> | undefined;
+    try {
+      parsed = errorBodySchema.parse(JSON.parse(text));
+    } catch {
+      parsed = undefined;
+    }
+    throw new RunnerClientError(parsed?.error.code ?? `http_${response.status}`, response.status, parsed?.error.message ?? `the runner answered ${response.status} to ${method} ${path}`);
+  }
+}

@@ -1,0 +1,49 @@
+// The lab-runner's HTTP API as the web app reads it (DESIGN.md "Runner HTTP API"), parsed by
+// zod at the process boundary. Unknown extra fields are ignored so the runner can grow.
+import { z } from 'zod';
+
+export const sandboxStateSchema = z.enum(['provisioning', 'ready', 'deleting', 'deleted', 'failed']);
+export type RunnerSandboxState = z.infer<typeof sandboxStateSchema>;
+
+export const sandboxViewSchema = z.object({
+  id: z.string().min(1),
+  state: sandboxStateSchema,
+  provider: z.string(),
+  expiresAt: z.string(),
+  createdAt: z.string().optional(),
+  readyAt: z.string().nullable().optional(),
+  idleExpiresAt: z.string().optional(),
+  maxExpiresAt: z.string().optional(),
+  history: z.array(z.object({ state: sandboxStateSchema, at: z.string() })).default([]),
+  endReason: z.string().optional(),
+  error: z.object({ code: z.string(), message: z.string() }).optional(),
+});
+export type RunnerSandbox = z.infer<typeof sandboxViewSchema>;
+
+const localized = z.object({ en: z.string(), 'zh-CN': z.string() });
+/** A message is localised by the check engine; an older runner may send one string. */
+const messageSchema = z.union([localized, z.string().transform((s) => ({ en: s, 'zh-CN': s }))]);
+
+export const checkResultSchema = z.object({
+  id: z.string(),
+  passed: z.boolean(),
+  message: messageSchema,
+  points: z.number().int().min(0).optional(),
+  maxPoints: z.number().int().min(0).optional(),
+  observed: z.string().optional(),
+  error: z.boolean().optional(),
+});
+export type RunnerCheckResult = z.infer<typeof checkResultSchema>;
+
+export const checkRunSchema = z.object({
+  passed: z.boolean(),
+  results: z.array(checkResultSchema),
+  points: z.number().int().min(0).optional(),
+  maxPoints: z.number().int().min(0).optional(),
+  ranAt: z.string().optional(),
+});
+export type RunnerCheckRun = z.infer<typeof checkRunSchema>;
+
+export const shellTicketSchema = z.object({ url: z.string().regex(/^wss?:\/\//), expiresAt: z.string().optional() });
+
+export const errorBodySchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
