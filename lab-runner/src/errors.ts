@@ -15,6 +15,7 @@ export const STATUS_BY_CODE = {
   payload_too_large: 413,
   unsupported_media_type: 415,
   exercise_invalid: 422,
+  setup_failed: 422,
   owner_limit_reached: 429,
   provider_failed: 502,
   at_capacity: 503,

@@ -1,41 +1,149 @@
-// Assembles one runner: the HTTP server and its routes. Used by main.ts and by tests that
-// want a whole runner on port 0.
+// Assembles one runner: sandbox service, check engine, live checks, shell gateway and the
+// HTTP server with its routes. Used by main.ts and by tests that want a whole runner on port 0.
 
+import { CheckEngine } from '../checks/check-engine.js';
+import { LiveChecks } from '../checks/live-checks.js';
 import type { RunnerConfig } from '../config.js';
+import { ExerciseCatalog } from '../exercises/exercise-catalog.js';
 import type { Logger } from '../log.js';
 import { createMetrics, type RunnerMetrics } from '../metrics.js';
+import type { Provider } from '../providers/provider.js';
+import { SandboxService } from '../sandboxes/sandbox-service.js';
+import { SandboxStore } from '../sandboxes/sandbox-store.js';
+import { Scrollbacks } from '../shell/scrollback.js';
+import { ShellGateway } from '../shell/shell-gateway.js';
 import { healthRoutes } from './health-routes.js';
 import { RunnerServer } from './runner-server.js';
+import { sandboxRoutes } from './sandbox-routes.js';
+import { ShellTickets } from './shell-tickets.js';
 
 export interface Runner {
   readonly url: string;
   readonly port: number;
   readonly metrics: RunnerMetrics;
-  /** Stops the server, then the sandbox service. Safe twice. */
+  readonly sandboxes: SandboxService | undefined;
+  /** Stops the server (drains requests, closes shells), then the sandbox service. Safe twice. */
   stop(): Promise<void>;
 }
 
-export async function startRunner(config: RunnerConfig, logger: Logger): Promise<Runner> {
+export interface RunnerParts {
+  /** Without a provider the runner serves only /healthz and /metrics (sandboxes answer 404). */
+  provider?: Provider;
+  /** Sandbox id prefix; tests use a unique one per run so they only ever touch their own. */
+  idPrefix?: string;
+  /** Overrides RUNNER_SHELL_TICKET_TTL_SECONDS in ms (tests of expiry). */
+  ticketTtlMs?: number;
+  reapIntervalMs?: number;
+  liveCheckIntervalMs?: number;
+  heartbeatMs?: number;
+}
+
+export async function startRunner(config: RunnerConfig, logger: Logger, parts: RunnerParts = {}): Promise<Runner> {
   const metrics = createMetrics();
-  const server = new RunnerServer({
+  let sandboxes: SandboxService | undefined;
+  let gateway: ShellGateway | undefined;
+  let liveChecks: LiveChecks | undefined;
+  const routes = [];
+  let server: RunnerServer | undefined;
+
+  if (parts.provider) {
+    sandboxes = new SandboxService({
+      provider: parts.provider,
+      store: new SandboxStore(config.stateDir, logger),
+      logger,
+      metrics,
+      timeouts: { idleSeconds: config.idleTimeoutSeconds, maxLifetimeSeconds: config.maxLifetimeSeconds },
+      maxSandboxes: config.maxSandboxes,
+      maxSandboxesPerOwner: config.maxSandboxesPerOwner,
+      warmPoolSize: config.warmPoolSize,
+      idPrefix: parts.idPrefix ?? 'sb-',
+      ...(parts.reapIntervalMs !== undefined ? { reapIntervalMs: parts.reapIntervalMs } : {}),
+    });
+    const service = sandboxes;
+    await service.start();
+    const engine = new CheckEngine({ metrics, logger });
+    liveChecks = new LiveChecks({
+      engine,
+      logger,
+      ...(parts.liveCheckIntervalMs !== undefined ? { minIntervalMs: parts.liveCheckIntervalMs } : {}),
+      source: {
+        target: async (id) => {
+          const record = service.records().get(id);
+          if (!record || record.state !== 'ready' || !record.exercise) return undefined;
+          const clients = await service.kubeClients(id);
+          return { exercise: record.exercise, clients, context: { clients, readNodeFile: (path) => service.provider.readNodeFile(id, path) } };
+        },
+      },
+    });
+    const tickets = new ShellTickets(parts.ticketTtlMs ?? config.shellTicketTtlSeconds * 1000);
+    const scrollbacks = new Scrollbacks(config.scrollbackBytes);
+    gateway = new ShellGateway({
+      sandboxes: service,
+      tickets,
+      scrollbacks,
+      liveChecks,
+      allowedOrigins: config.allowedOrigins,
+      logger,
+      metrics,
+      ...(parts.heartbeatMs !== undefined ? { heartbeatMs: parts.heartbeatMs } : {}),
+    });
+    const shells = gateway;
+    const checks = liveChecks;
+    service.subscribe((event) => {
+      if (event.type !== 'ended') return;
+      tickets.revoke(event.sandbox.id);
+      checks.drop(event.sandbox.id);
+      scrollbacks.drop(event.sandbox.id);
+      shells.closeSandbox(event.sandbox.id);
+    });
+    routes.push(
+      ...sandboxRoutes({
+        sandboxes: service,
+        catalog: new ExerciseCatalog(config.exercisesDir),
+        engine,
+        liveChecks,
+        tickets,
+        shellBaseUrl: () => (config.publicUrl ?? server?.url ?? '').replace(/^http/, 'ws').replace(/\/$/, ''),
+      }),
+    );
+  }
+
+  const service = sandboxes;
+  routes.push(
+    ...healthRoutes(metrics, service ? { provider: service.providerName, sandboxCounts: () => service.counts() } : undefined),
+  );
+  server = new RunnerServer({
     host: config.host,
     port: config.port,
     token: config.token,
     logger,
     drainMs: config.shutdownDrainMs,
-    routes: healthRoutes(metrics, undefined),
+    routes,
+    ...(gateway ? { upgrades: { pathPrefix: '/v1/sandboxes/', handler: gateway } } : {}),
     onRequest: (method, status) => metrics.httpRequests.inc({ method, status: String(status) }),
   });
-  await server.start();
+  try {
+    await server.start();
+  } catch (error) {
+    await sandboxes?.stop();
+    throw error;
+  }
+  const http = server;
   let stopping: Promise<void> | undefined;
   return {
     get url() {
-      return server.url;
+      return http.url;
     },
     get port() {
-      return server.port;
+      return http.port;
     },
     metrics,
-    stop: () => (stopping ??= server.stop()),
+    sandboxes,
+    stop: () =>
+      (stopping ??= (async () => {
+        await http.stop();
+        liveChecks?.stop();
+        await sandboxes?.stop();
+      })()),
   };
 }

@@ -1,0 +1,46 @@
+// What a check kind gets to look at a sandbox with: the Kubernetes API clients and the node
+// directory (through the provider). A kind returns what it observed and whether that passes.
+
+import type { CheckKind, CheckParams } from '@kubelab/exercise-format';
+import type { V1Pod } from '@kubernetes/client-node';
+import type { KubeClients } from './kube-clients.js';
+import { apiStatus } from './kube-clients.js';
+
+export interface CheckContext {
+  clients: KubeClients;
+  readNodeFile(path: string): Promise<string | undefined>;
+  /** Ends waits (logs growth) early when the run is abandoned. */
+  signal?: AbortSignal;
+}
+
+export interface Observation {
+  passed: boolean;
+  /** What the engine saw, in words a learner understands: "found 1 container: count; expected 2". */
+  observed: string;
+}
+
+export type KindEvaluator<K extends CheckKind> = (params: CheckParams<K>, ctx: CheckContext) => Promise<Observation>;
+
+export const DEFAULT_NAMESPACE = 'default';
+
+/** The Pod, or undefined when it does not exist. */
+export async function findPod(ctx: CheckContext, name: string, namespace = DEFAULT_NAMESPACE): Promise<V1Pod | undefined> {
+  try {
+    return await ctx.clients.core.readNamespacedPod({ name, namespace });
+  } catch (error) {
+    if (apiStatus(error) === 404) return undefined;
+    throw error;
+  }
+}
+
+export function noPod(name: string, namespace = DEFAULT_NAMESPACE): Observation {
+  return { passed: false, observed: `no pod "${name}" in namespace ${namespace}` };
+}
+
+export function list(items: readonly string[]): string {
+  return items.length === 0 ? 'none' : items.join(', ');
+}
+
+export function plural(count: number, word: string): string {
+  return `${count} ${word}${count === 1 ? '' : 's'}`;
+}

@@ -1,0 +1,223 @@
+// The learner's toolbox container: one per sandbox, on the container engine's Docker API.
+// It has no network (NetworkMode none); its only way out is the sandbox's API socket,
+// bind-mounted at /run/kubelab/api.sock and bridged to 127.0.0.1:6443 by the image's init.
+// State lives in labels, so a restarted runner finds every toolbox again.
+
+import { PassThrough, type Duplex } from 'node:stream';
+import type Dockerode from 'dockerode';
+import { ProviderError, type ExecOptions, type ExecResult, type TerminalSession } from '../provider.js';
+
+export const LABEL_MANAGED = 'io.kubelab.managed';
+export const LABEL_CLUSTER = 'io.kubelab.cluster';
+export const LABEL_ROLE = 'io.kubelab.role';
+
+export interface ToolboxLimits {
+  memoryBytes: number;
+  pids: number;
+  cpus: number;
+}
+
+export interface ToolboxOptions {
+  image: string;
+  limits: ToolboxLimits;
+  /** Extra labels on every toolbox (tests scope their cleanup with one). */
+  labels?: Record<string, string>;
+}
+
+const containerName = (id: string) => `kubelab-toolbox-${id}`;
+const isStatus = (error: unknown, code: number) => (error as { statusCode?: number } | null)?.statusCode === code;
+
+export class Toolboxes {
+  constructor(
+    private readonly docker: Dockerode,
+    private readonly options: ToolboxOptions,
+  ) {}
+
+  /** Creates and starts the toolbox of sandbox `id`, then waits until its API bridge listens. */
+  async create(id: string, apiSocket: { hostPath: string; containerPath: string }, label: string, signal?: AbortSignal): Promise<void> {
+    const { limits } = this.options;
+    const container = await this.docker.createContainer({
+      name: containerName(id),
+      Image: this.options.image,
+      Hostname: 'toolbox',
+      Env: [`KUBELAB_SANDBOX=${label}`],
+      Labels: { ...this.options.labels, [LABEL_MANAGED]: 'true', [LABEL_CLUSTER]: id, [LABEL_ROLE]: 'toolbox' },
+      HostConfig: {
+        NetworkMode: 'none',
+        Binds: [`${apiSocket.hostPath}:${apiSocket.containerPath}`],
+        Memory: limits.memoryBytes,
+        MemorySwap: limits.memoryBytes,
+        PidsLimit: limits.pids,
+        NanoCpus: Math.round(limits.cpus * 1e9),
+        CapDrop: ['NET_RAW', 'SYS_CHROOT', 'MKNOD', 'AUDIT_WRITE', 'SETFCAP'],
+        SecurityOpt: ['no-new-privileges'],
+        RestartPolicy: { Name: 'no' },
+      },
+    });
+    signal?.throwIfAborted();
+    await container.start();
+    signal?.throwIfAborted();
+    // The bridge (socat) listens on 127.0.0.1:6443 = 0x192B, state 0A = LISTEN.
+    const probe = await this.exec(id, ['sh', '-c', 'for i in $(seq 1 200); do grep -q ":192B 00000000:0000 0A" /proc/net/tcp && exit 0; sleep 0.025; done; exit 1'], {
+      timeoutMs: 15_000,
+    });
+    if (probe.exitCode !== 0) throw new ProviderError('create_failed', `the toolbox's API bridge did not start: ${probe.stderr || probe.stdout}`);
+  }
+
+  /** Whether the toolbox exists and runs. */
+  async running(id: string): Promise<boolean> {
+    try {
+      const info = await this.docker.getContainer(containerName(id)).inspect();
+      return info.State.Running;
+    } catch (error) {
+      if (isStatus(error, 404)) return false;
+      throw error;
+    }
+  }
+
+  /** Starts a stopped toolbox (after an engine restart). */
+  async ensureRunning(id: string): Promise<void> {
+    const container = this.docker.getContainer(containerName(id));
+    const info = await container.inspect();
+    if (!info.State.Running) await container.start();
+  }
+
+  /** Force-removes the toolbox; a missing one is fine. */
+  async remove(id: string): Promise<void> {
+    try {
+      await this.docker.getContainer(containerName(id)).remove({ force: true, v: true });
+    } catch (error) {
+      if (!isStatus(error, 404)) throw error;
+    }
+  }
+
+  /** Every Kubelab-managed container with its cluster label (toolboxes and Pod containers alike). */
+  async listManaged(): Promise<{ id: string; cluster: string; role: string | undefined }[]> {
+    const containers = await this.docker.listContainers({ all: true, filters: { label: [`${LABEL_MANAGED}=true`] } });
+    return containers
+      .filter((c) => c.Labels[LABEL_CLUSTER] !== undefined)
+      .map((c) => ({ id: c.Id, cluster: c.Labels[LABEL_CLUSTER] as string, role: c.Labels[LABEL_ROLE] }));
+  }
+
+  async removeContainer(containerId: string): Promise<void> {
+    try {
+      await this.docker.getContainer(containerId).remove({ force: true, v: true });
+    } catch (error) {
+      if (!isStatus(error, 404)) throw error;
+    }
+  }
+
+  async exec(id: string, argv: string[], options: ExecOptions = {}): Promise<ExecResult> {
+    const container = this.docker.getContainer(containerName(id));
+    const exec = await container.exec({
+      Cmd: argv,
+      AttachStdout: true,
+      AttachStderr: true,
+      Env: Object.entries(options.env ?? {}).map(([k, v]) => `${k}=${v}`),
+    });
+    const stream = (await exec.start({ hijack: true, stdin: false })) as Duplex;
+    const stdout = new PassThrough();
+    const stderr = new PassThrough();
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    stdout.on('data', (chunk: Buffer) => out.push(chunk));
+    stderr.on('data', (chunk: Buffer) => err.push(chunk));
+    this.docker.modem.demuxStream(stream, stdout, stderr);
+    const finished = new Promise<void>((resolve, reject) => {
+      stream.once('end', resolve);
+      stream.once('close', resolve);
+      stream.once('error', reject);
+    });
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_resolve, reject) => {
+      if (options.timeoutMs === undefined) return;
+      timer = setTimeout(() => {
+        stream.destroy();
+        reject(new ProviderError('timeout', `${argv.join(' ')} did not finish within ${options.timeoutMs} ms`));
+      }, options.timeoutMs);
+    });
+    try {
+      await Promise.race([finished, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+    const info = await exec.inspect();
+    return { exitCode: info.ExitCode ?? -1, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') };
+  }
+
+  async logs(id: string, tailLines: number): Promise<string> {
+    const buffer = (await this.docker.getContainer(containerName(id)).logs({ stdout: true, stderr: true, tail: tailLines, follow: false })) as Buffer;
+    return demuxBuffer(buffer);
+  }
+
+  /** `bash -l` on a TTY: the learner's shell. */
+  async shell(id: string, size: { cols: number; rows: number }): Promise<TerminalSession> {
+    const container = this.docker.getContainer(containerName(id));
+    const exec = await container.exec({
+      Cmd: ['bash', '-l'],
+      Tty: true,
+      AttachStdin: true,
+      AttachStdout: true,
+      AttachStderr: true,
+      Env: ['TERM=xterm-256color', `COLUMNS=${size.cols}`, `LINES=${size.rows}`],
+      ConsoleSize: [size.rows, size.cols],
+    });
+    const socket = (await exec.start({ hijack: true, stdin: true, Tty: true })) as Duplex;
+    const resize = async (cols: number, rows: number) => {
+      try {
+        await exec.resize({ h: rows, w: cols });
+      } catch (error) {
+        // Podman answers 201 Created, which dockerode reports as an error although it worked.
+        if (!isStatus(error, 201) && !isStatus(error, 200)) throw error;
+      }
+    };
+    const ended = new Promise<void>((resolve) => {
+      socket.once('close', () => resolve());
+      socket.once('end', () => resolve());
+      socket.once('error', () => resolve());
+    });
+    let closed = false;
+    const close = () => {
+      if (closed) return;
+      closed = true;
+      // Hang-up: end the TTY's input, then drop the connection; bash sees EOF/SIGHUP.
+      socket.end();
+      setTimeout(() => socket.destroy(), 1000).unref();
+      void hangUp(exec).catch(() => undefined);
+    };
+    return {
+      output: socket,
+      write: (data) => {
+        if (!closed && socket.writable) socket.write(data);
+      },
+      resize,
+      close,
+      ended,
+    };
+  }
+}
+
+/** Signals the exec'd shell's process group, so a closed terminal leaves no bash behind. */
+async function hangUp(exec: Dockerode.Exec): Promise<void> {
+  const info = (await exec.inspect()) as Dockerode.ExecInspectInfo & { Pid?: number };
+  if (!info.Running || !info.Pid) return;
+  try {
+    process.kill(info.Pid, 'SIGHUP');
+  } catch {
+    // The process already ended, or runs where this process cannot signal it.
+  }
+}
+
+/** Docker's multiplexed log format (8-byte frame headers) as text. */
+function demuxBuffer(buffer: Buffer): string {
+  const parts: Buffer[] = [];
+  let offset = 0;
+  while (offset + 8 <= buffer.length) {
+    const kind = buffer[offset];
+    const length = buffer.readUInt32BE(offset + 4);
+    if (kind === undefined || kind > 2 || offset + 8 + length > buffer.length) return buffer.toString('utf8');
+    parts.push(buffer.subarray(offset + 8, offset + 8 + length));
+    offset += 8 + length;
+  }
+  return Buffer.concat(parts).toString('utf8');
+}

@@ -1,0 +1,66 @@
+// What the live panel beside the terminal shows: the sandbox's Pods and their containers,
+// read through the Kubernetes API (so it looks the same on every provider).
+
+import type { V1ContainerStatus, V1Pod } from '@kubernetes/client-node';
+import type { KubeClients } from '../checks/kube-clients.js';
+
+export interface ContainerSummary {
+  name: string;
+  image: string;
+  init: boolean;
+  state: 'waiting' | 'running' | 'terminated' | 'unknown';
+  reason: string | null;
+  ready: boolean;
+  restartCount: number;
+}
+
+export interface PodSummary {
+  namespace: string;
+  name: string;
+  phase: string;
+  ready: boolean;
+  createdAt: string | null;
+  deleting: boolean;
+  containers: ContainerSummary[];
+  volumes: { name: string; type: string }[];
+}
+
+function containerSummary(name: string, image: string, init: boolean, status: V1ContainerStatus | undefined): ContainerSummary {
+  const state = status?.state;
+  const kind = state?.running ? 'running' : state?.terminated ? 'terminated' : state?.waiting ? 'waiting' : 'unknown';
+  return {
+    name,
+    image,
+    init,
+    state: kind,
+    reason: state?.waiting?.reason ?? state?.terminated?.reason ?? null,
+    ready: status?.ready ?? false,
+    restartCount: status?.restartCount ?? 0,
+  };
+}
+
+export function podSummary(pod: V1Pod): PodSummary {
+  const statuses = [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])];
+  const find = (name: string) => statuses.find((s) => s.name === name);
+  return {
+    namespace: pod.metadata?.namespace ?? 'default',
+    name: pod.metadata?.name ?? '',
+    phase: pod.status?.phase ?? 'Unknown',
+    ready: pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false,
+    createdAt: pod.metadata?.creationTimestamp ? new Date(pod.metadata.creationTimestamp).toISOString() : null,
+    deleting: pod.metadata?.deletionTimestamp !== undefined,
+    containers: [
+      ...(pod.spec?.initContainers ?? []).map((c) => containerSummary(c.name, c.image ?? '', true, find(c.name))),
+      ...(pod.spec?.containers ?? []).map((c) => containerSummary(c.name, c.image ?? '', false, find(c.name))),
+    ],
+    volumes: (pod.spec?.volumes ?? []).map((v) => ({
+      name: v.name,
+      type: Object.keys(v).find((k) => k !== 'name') ?? 'unknown',
+    })),
+  };
+}
+
+export async function workloadSummary(clients: KubeClients): Promise<{ pods: PodSummary[] }> {
+  const pods = await clients.core.listPodForAllNamespaces();
+  return { pods: pods.items.map(podSummary).sort((a, b) => `${a.namespace}/${a.name}`.localeCompare(`${b.namespace}/${b.name}`)) };
+}

@@ -1,0 +1,191 @@
+// The sandbox API of DESIGN.md (plus what the web app's pages need: extend, list by owner,
+// a workload summary for the live panel, and a stream of live check results).
+
+import { z } from 'zod';
+import type { CheckEngine } from '../checks/check-engine.js';
+import type { LiveChecks } from '../checks/live-checks.js';
+import { RunnerError } from '../errors.js';
+import type { ExerciseCatalog } from '../exercises/exercise-catalog.js';
+import type { SandboxService } from '../sandboxes/sandbox-service.js';
+import { workloadSummary } from '../sandboxes/workload-summary.js';
+import type { Route } from './routes.js';
+import type { ShellTickets } from './shell-tickets.js';
+
+const Owner = z.string().trim().min(1).max(200);
+const ExerciseRef = z.union([
+  z.string().trim().min(1).max(200),
+  z.record(z.string(), z.unknown()).refine((v) => Object.keys(v).length > 0, 'an exercise spec must not be empty'),
+]);
+
+export const CreateSandboxBody = z.strictObject({ owner: Owner, exercise: ExerciseRef });
+export const OwnerBody = z.strictObject({ owner: Owner.optional() });
+export const ChecksBody = z.strictObject({ owner: Owner.optional(), exercise: ExerciseRef.optional() });
+export const ShellTicketBody = z.strictObject({
+  owner: Owner.optional(),
+  terminal: z.string().regex(/^[a-z0-9-]{1,32}$/, 'a terminal name is 1-32 lower-case letters, digits or dashes').default('main'),
+});
+const OwnerQuery = z.strictObject({ owner: Owner.optional() });
+
+export interface SandboxRouteDeps {
+  sandboxes: SandboxService;
+  catalog: ExerciseCatalog;
+  engine: CheckEngine;
+  liveChecks: LiveChecks;
+  tickets: ShellTickets;
+  /** The ws:// base that shell URLs are built on. */
+  shellBaseUrl: () => string;
+}
+
+function query<T>(schema: z.ZodType<T>, url: URL): T {
+  const parsed = schema.safeParse(Object.fromEntries(url.searchParams));
+  if (!parsed.success) {
+    throw new RunnerError('validation_failed', parsed.error.issues.map((i) => `${i.path.join('.') || 'query'}: ${i.message}`).join('; '));
+  }
+  return parsed.data;
+}
+
+export function sandboxRoutes(deps: SandboxRouteDeps): Route[] {
+  const { sandboxes, catalog, engine, liveChecks, tickets } = deps;
+
+  const checkContext = async (id: string) => {
+    const clients = await sandboxes.kubeClients(id);
+    return { clients, readNodeFile: (path: string) => sandboxes.provider.readNodeFile(id, path) };
+  };
+
+  return [
+    {
+      method: 'POST',
+      path: '/v1/sandboxes',
+      auth: true,
+      handler: async (ctx) => {
+        const body = await ctx.body(CreateSandboxBody);
+        const exercise = await catalog.resolve(body.exercise);
+        // A client that goes away mid-create gets nothing left behind: the create is aborted and rolled back.
+        const controller = new AbortController();
+        const onClose = () => {
+          if (!ctx.res.writableFinished) controller.abort();
+        };
+        ctx.res.once('close', onClose);
+        try {
+          const sandbox = await sandboxes.create({ owner: body.owner, exerciseId: exercise.id, exercise: exercise.spec }, controller.signal);
+          return { status: 201, json: sandbox };
+        } finally {
+          ctx.res.off('close', onClose);
+        }
+      },
+    },
+    {
+      method: 'GET',
+      path: '/v1/sandboxes',
+      auth: true,
+      handler: (ctx) => ({ status: 200, json: { sandboxes: sandboxes.list(query(OwnerQuery, ctx.url)) } }),
+    },
+    {
+      method: 'GET',
+      path: '/v1/sandboxes/:id',
+      auth: true,
+      handler: (ctx) => {
+        const { owner } = query(OwnerQuery, ctx.url);
+        sandboxes.authorize(ctx.params.id ?? '', owner);
+        return { status: 200, json: sandboxes.get(ctx.params.id ?? '') };
+      },
+    },
+    {
+      method: 'DELETE',
+      path: '/v1/sandboxes/:id',
+      auth: true,
+      handler: async (ctx) => {
+        const { owner } = query(OwnerQuery, ctx.url);
+        const sandbox = await sandboxes.delete(ctx.params.id ?? '', owner);
+        tickets.revoke(sandbox.id);
+        liveChecks.drop(sandbox.id);
+        return { status: 200, json: sandbox };
+      },
+    },
+    {
+      method: 'POST',
+      path: '/v1/sandboxes/:id/extend',
+      auth: true,
+      handler: async (ctx) => {
+        const { owner } = await ctx.body(OwnerBody);
+        return { status: 200, json: await sandboxes.extend(ctx.params.id ?? '', owner) };
+      },
+    },
+    {
+      method: 'GET',
+      path: '/v1/sandboxes/:id/kubeconfig',
+      auth: true,
+      handler: async (ctx) => {
+        const { owner } = query(OwnerQuery, ctx.url);
+        const id = ctx.params.id ?? '';
+        sandboxes.ready(id, owner);
+        return { status: 200, json: { kubeconfig: (await sandboxes.endpoint(id)).kubeconfig } };
+      },
+    },
+    {
+      method: 'POST',
+      path: '/v1/sandboxes/:id/checks',
+      auth: true,
+      handler: async (ctx) => {
+        const body = await ctx.body(ChecksBody);
+        const id = ctx.params.id ?? '';
+        const record = sandboxes.ready(id, body.owner);
+        const exercise = body.exercise !== undefined ? (await catalog.resolve(body.exercise)).spec : record.exercise;
+        if (!exercise) throw new RunnerError('bad_request', 'this sandbox has no exercise; send one in the body');
+        sandboxes.touch(id);
+        const run = await engine.run(exercise, await checkContext(id), 'request');
+        return { status: 200, json: run };
+      },
+    },
+    {
+      method: 'GET',
+      path: '/v1/sandboxes/:id/checks/stream',
+      auth: true,
+      handler: (ctx) => {
+        const { owner } = query(OwnerQuery, ctx.url);
+        const id = ctx.params.id ?? '';
+        sandboxes.ready(id, owner);
+        ctx.res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive' });
+        ctx.res.write(': live check results\n\n');
+        const unsubscribe = liveChecks.subscribe(id, (run) => ctx.res.write(`event: checks\ndata: ${JSON.stringify(run)}\n\n`));
+        const keepAlive = setInterval(() => ctx.res.write(': keep-alive\n\n'), 15_000);
+        const unwatch = sandboxes.subscribe((event) => {
+          if (event.type === 'ended' && event.sandbox.id === id) {
+            ctx.res.write(`event: ended\ndata: ${JSON.stringify(event.sandbox)}\n\n`);
+            ctx.res.end();
+          }
+        });
+        ctx.holdOpen(() => {
+          clearInterval(keepAlive);
+          unsubscribe();
+          unwatch();
+        });
+        return { handled: true };
+      },
+    },
+    {
+      method: 'GET',
+      path: '/v1/sandboxes/:id/workloads',
+      auth: true,
+      handler: async (ctx) => {
+        const { owner } = query(OwnerQuery, ctx.url);
+        const id = ctx.params.id ?? '';
+        sandboxes.ready(id, owner);
+        return { status: 200, json: await workloadSummary(await sandboxes.kubeClients(id)) };
+      },
+    },
+    {
+      method: 'POST',
+      path: '/v1/sandboxes/:id/shell-tickets',
+      auth: true,
+      handler: async (ctx) => {
+        const body = await ctx.body(ShellTicketBody);
+        const id = ctx.params.id ?? '';
+        sandboxes.ready(id, body.owner);
+        const { ticket, expiresAt } = tickets.issue({ sandboxId: id, terminal: body.terminal });
+        const url = `${deps.shellBaseUrl()}/v1/sandboxes/${encodeURIComponent(id)}/shell?ticket=${ticket}`;
+        return { status: 201, json: { url, expiresAt: expiresAt.toISOString(), terminal: body.terminal } };
+      },
+    },
+  ];
+}
