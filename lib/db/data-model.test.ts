@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listAuthoringOverview, listCatalogue } from '../catalogue';
 import { authenticate, changeRole, registerLearner, setDisabled } from '../accounts';
 import { parseEnv } from '../env';
 import { seedAccounts } from '../seed';
@@ -184,6 +185,16 @@ describe.each(['sqlite', 'postgresql'] as const)('data model on %s', (kind) => {
     expect(withCounts.lessons[0]?._count.exercises).toBe(1);
     const progress = await db.progress.findFirstOrThrow({ where: { userId: learner.id } });
     expect(progress).toMatchObject({ status: 'passed', points: 10 });
+
+    // The catalogue as the home page and the authoring area show it.
+    await db.course.create({ data: { slug: 'old', title: { en: 'Old' }, summary: { en: '' }, archived: true } });
+    expect(await listCatalogue(db, 'zh-CN', learner.id)).toEqual([
+      { slug: 'pods', title: 'Pod', summary: '为什么是 Pod', lessons: 1, exercises: 1, passed: 1 },
+    ]);
+    expect((await listCatalogue(db, 'en'))[0]).toMatchObject({ title: 'Pods', passed: null });
+    const overview = await listAuthoringOverview(db, 'en');
+    expect(overview.find((c) => c.slug === 'pods')).toMatchObject({ lessons: 1, exercises: 1, versions: 2, attempts: 2 });
+    expect(overview.find((c) => c.slug === 'old')).toMatchObject({ archived: true, exercises: 0 });
   });
 });
 

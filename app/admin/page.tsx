@@ -1,0 +1,74 @@
+// The admin area: open or close learner sign-up, and manage users' roles and accounts.
+import type { Metadata } from 'next';
+import { UserRow } from '@/components/UserRow';
+import { listUsers } from '@/lib/accounts';
+import { requireAdmin } from '@/lib/authz';
+import { db } from '@/lib/db';
+import { env } from '@/lib/env';
+import { getI18n } from '@/lib/i18n/server';
+import { isSignupOpen } from '@/lib/settings';
+import { setSignupOpenAction } from './actions';
+
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getI18n()).m.admin.title };
+}
+
+export default async function AdminPage() {
+  const admin = await requireAdmin('/admin');
+  const { m, t, n } = await getI18n();
+  const [open, users] = await Promise.all([isSignupOpen(db(), env().SIGNUP_OPEN), listUsers(db())]);
+  return (
+    <>
+      <h1>{m.admin.title}</h1>
+      <section aria-labelledby="signup-title" className="panel">
+        <h2 id="signup-title">{m.admin.signupTitle}</h2>
+        <p role="status" data-testid="signup-state">
+          {open ? m.admin.signupOpen : m.admin.signupClosed}
+        </p>
+        <form action={setSignupOpenAction}>
+          <input type="hidden" name="open" value={open ? 'false' : 'true'} />
+          <button type="submit" className="button secondary">
+            {open ? m.admin.closeSignup : m.admin.openSignup}
+          </button>
+        </form>
+      </section>
+      <section aria-labelledby="users-title" className="panel">
+        <h2 id="users-title">
+          {m.admin.usersTitle} <span className="muted">({n(m.admin.usersCount, users.length)})</span>
+        </h2>
+        <div className="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">{m.admin.colName}</th>
+                <th scope="col">{m.admin.colEmail}</th>
+                <th scope="col">{m.admin.colRole}</th>
+                <th scope="col">{m.admin.colStatus}</th>
+                <th scope="col">{m.admin.colActions}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {users.map((u) => (
+                <UserRow
+                  key={`${u.id}-${u.role}-${u.disabled}`}
+                  user={u}
+                  isSelf={u.id === admin.id}
+                  labels={{
+                    roles: m.common.roles,
+                    roleFor: t(m.admin.roleFor, { email: u.email }),
+                    saveRole: m.admin.saveRole,
+                    disable: m.admin.disable,
+                    enable: m.admin.enable,
+                    active: m.admin.active,
+                    disabled: m.admin.disabled,
+                    you: m.admin.you,
+                  }}
+                />
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </section>
+    </>
+  );
+}

@@ -1,0 +1,54 @@
+// The authoring area: what content is synced, its versions and how much it is used.
+import type { Metadata } from 'next';
+import { requireInstructor } from '@/lib/authz';
+import { listAuthoringOverview } from '@/lib/catalogue';
+import { db } from '@/lib/db';
+import { getI18n } from '@/lib/i18n/server';
+
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getI18n()).m.instructor.title };
+}
+
+export default async function InstructorPage() {
+  await requireInstructor('/instructor');
+  const { m, locale } = await getI18n();
+  const courses = await listAuthoringOverview(db(), locale);
+  return (
+    <section aria-labelledby="instructor-title">
+      <h1 id="instructor-title">{m.instructor.title}</h1>
+      <p className="lead">{m.instructor.lead}</p>
+      {courses.length === 0 ? (
+        <div className="empty-state">
+          <p>{m.instructor.empty}</p>
+        </div>
+      ) : (
+        <div className="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">{m.instructor.colCourse}</th>
+                <th scope="col">{m.instructor.colLessons}</th>
+                <th scope="col">{m.instructor.colExercises}</th>
+                <th scope="col">{m.instructor.colVersions}</th>
+                <th scope="col">{m.instructor.colAttempts}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {courses.map((c) => (
+                <tr key={c.slug} className={c.archived ? 'archived' : undefined}>
+                  <th scope="row">
+                    {c.title} <code>{c.slug}</code>
+                  </th>
+                  <td>{c.lessons}</td>
+                  <td>{c.exercises}</td>
+                  <td>{c.versions}</td>
+                  <td>{c.attempts}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,28 @@
+'use server';
+import { AuthError, CredentialsSignin } from 'next-auth';
+import { redirect } from 'next/navigation';
+import type { FormState } from '@/components/form-state';
+import { signIn } from '@/lib/auth';
+import { homeFor, safeNextPath } from '@/lib/authz-policy';
+import { db } from '@/lib/db';
+import { getI18n } from '@/lib/i18n/server';
+
+export async function signInAction(_previous: FormState, formData: FormData): Promise<FormState> {
+  const { m } = await getI18n();
+  const email = String(formData.get('email') ?? '').trim().toLowerCase();
+  const password = String(formData.get('password') ?? '');
+  const values = { email };
+  // Empty fields get the same generic answer: the form's `required` catches them in a browser.
+  if (!email || !password) return { error: m.auth.errors.invalid, values };
+  try {
+    await signIn('credentials', { email, password, redirect: false });
+  } catch (e) {
+    if (e instanceof CredentialsSignin) {
+      return { error: e.code === 'disabled' ? m.auth.errors.disabled : m.auth.errors.invalid, values };
+    }
+    if (e instanceof AuthError) return { error: m.auth.errors.unavailable, values };
+    throw e;
+  }
+  const user = await db().user.findUnique({ where: { email }, select: { role: true } });
+  redirect(safeNextPath(formData.get('next')) ?? homeFor(user?.role ?? 'learner'));
+}

@@ -1,0 +1,30 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { redirect } from 'next/navigation';
+import { SignInForm } from '@/components/SignInForm';
+import { getCurrentUser } from '@/lib/authz';
+import { homeFor, safeNextPath } from '@/lib/authz-policy';
+import { getI18n } from '@/lib/i18n/server';
+
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getI18n()).m.common.signIn };
+}
+
+export default async function SignInPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const next = safeNextPath((await searchParams).next);
+  const user = await getCurrentUser();
+  if (user) redirect(next ?? homeFor(user.role));
+  const { m } = await getI18n();
+  return (
+    <section className="auth-card" aria-labelledby="sign-in-title">
+      <h1 id="sign-in-title">{m.auth.signInTitle}</h1>
+      <SignInForm
+        next={next}
+        labels={{ email: m.auth.email, password: m.auth.password, submit: m.auth.signInSubmit, pending: m.auth.pending }}
+      />
+      <p className="auth-switch">
+        {m.auth.noAccount} <Link href="/sign-up">{m.common.signUp}</Link>
+      </p>
+    </section>
+  );
+}

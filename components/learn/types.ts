@@ -1,0 +1,49 @@
+// Shapes the learner's browser receives from the web app (never the runner's own records).
+export type SandboxStateName = 'provisioning' | 'ready' | 'deleting' | 'deleted' | 'failed';
+
+export interface SandboxForBrowser {
+  /** The web app's sandbox id (not the runner's). */
+  id: string;
+  state: SandboxStateName;
+  createdAt: string;
+  readyAt: string | null;
+  expiresAt: string;
+  maxExpiresAt: string | null;
+  history: { state: SandboxStateName; at: string }[];
+  error: { code: string; message: string } | null;
+}
+
+export interface CheckResultForBrowser {
+  id: string;
+  passed: boolean;
+  message: string;
+  observed: string | null;
+  points: number;
+  maxPoints: number;
+}
+
+export interface CheckRunForBrowser {
+  passed: boolean;
+  points: number;
+  maxPoints: number;
+  results: CheckResultForBrowser[];
+  /** Present when the run was recorded (the Check button), absent for live runs. */
+  attempt?: { id: string; createdAt: string };
+}
+
+export interface PodForBrowser {
+  namespace: string;
+  name: string;
+  phase: string;
+  containers: { name: string; image: string; state: string; reason: string | null; ready: boolean; restarts: number }[];
+}
+
+export interface SolutionForBrowser {
+  commands: string[];
+  manifests: string[];
+  explanation: string;
+}
+
+export interface ApiErrorBody {
+  error: { code: string; message: string };
+}

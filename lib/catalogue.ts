@@ -1,0 +1,92 @@
+// The course catalogue as the home page shows it: published (not archived) courses in order,
+// their lesson and exercise counts, and, for a signed-in learner, how many exercises they passed.
+import type { Db } from './db';
+import type { Locale } from './i18n/locale';
+
+export interface CatalogueCourse {
+  slug: string;
+  title: string;
+  summary: string;
+  lessons: number;
+  exercises: number;
+  /** Exercises this user passed in the course; null when nobody is signed in. */
+  passed: number | null;
+}
+
+/** Picks the text for `locale` from a stored {"en": ..., "zh-CN": ...} value, else English. */
+export function localized(value: unknown, locale: Locale): string {
+  if (typeof value === 'string') return value;
+  if (!value || typeof value !== 'object') return '';
+  const texts = value as Record<string, unknown>;
+  for (const candidate of [texts[locale], texts.en, ...Object.values(texts)]) {
+    if (typeof candidate === 'string' && candidate !== '') return candidate;
+  }
+  return '';
+}
+
+export async function listCatalogue(db: Db, locale: Locale, userId?: string): Promise<CatalogueCourse[]> {
+  const courses = await db.course.findMany({
+    where: { archived: false },
+    orderBy: [{ position: 'asc' }, { slug: 'asc' }],
+    select: {
+      id: true,
+      slug: true,
+      title: true,
+      summary: true,
+      lessons: {
+        where: { archived: false },
+        select: { _count: { select: { exercises: { where: { archived: false } } } } },
+      },
+    },
+  });
+  const passedByCourse = new Map<string, number>();
+  if (userId) {
+    const passed = await db.progress.findMany({
+      where: { userId, status: 'passed', exercise: { archived: false, lesson: { archived: false } } },
+      select: { exercise: { select: { lesson: { select: { courseId: true } } } } },
+    });
+    for (const p of passed) {
+      const courseId = p.exercise.lesson.courseId;
+      passedByCourse.set(courseId, (passedByCourse.get(courseId) ?? 0) + 1);
+    }
+  }
+  return courses.map((c) => ({
+    slug: c.slug,
+    title: localized(c.title, locale),
+    summary: localized(c.summary, locale),
+    lessons: c.lessons.length,
+    exercises: c.lessons.reduce((sum, l) => sum + l._count.exercises, 0),
+    passed: userId ? (passedByCourse.get(c.id) ?? 0) : null,
+  }));
+}
+
+/** What the authoring area lists: every course with its content and activity counts. */
+export async function listAuthoringOverview(db: Db, locale: Locale) {
+  const courses = await db.course.findMany({
+    orderBy: [{ position: 'asc' }, { slug: 'asc' }],
+    select: {
+      slug: true,
+      title: true,
+      archived: true,
+      lessons: {
+        select: {
+          exercises: {
+            select: { _count: { select: { versions: true } }, versions: { select: { _count: { select: { attempts: true } } } } },
+          },
+        },
+      },
+    },
+  });
+  return courses.map((c) => {
+    const exercises = c.lessons.flatMap((l) => l.exercises);
+    return {
+      slug: c.slug,
+      title: localized(c.title, locale),
+      archived: c.archived,
+      lessons: c.lessons.length,
+      exercises: exercises.length,
+      versions: exercises.reduce((sum, e) => sum + e._count.versions, 0),
+      attempts: exercises.reduce((sum, e) => sum + e.versions.reduce((s, v) => s + v._count.attempts, 0), 0),
+    };
+  });
+}

@@ -1,0 +1,14 @@
+import type { NextConfig } from 'next';
+
+const config: NextConfig = {
+  // The PostgreSQL Prisma client is generated into node_modules (prisma/generate.ts) and loads
+  // its query compiler from its own directory at run time, as @prisma/client does: load it
+  // from node_modules instead of bundling it.
+  serverExternalPackages: ['.prisma/client-postgresql', '@prisma/adapter-pg', '@prisma/adapter-better-sqlite3'],
+  // forbidden() renders app/forbidden.tsx with status 403 for a signed-in user without the role.
+  experimental: { authInterrupts: true },
+  poweredByHeader: false,
+  reactStrictMode: true,
+};
+
+export default config;
