@@ -8,7 +8,11 @@ import {
   shellTicketSchema,
   type RunnerCheckRun,
   type RunnerSandbox,
+  type RunnerWorkloads,
+  workloadsSchema,
 } from './wire';
+
+const sandboxPath = (id: string) => `/v1/sandboxes/${encodeURIComponent(id)}`;
 
 export class RunnerClientError extends Error {
   constructor(
@@ -39,33 +43,36 @@ export class RunnerClient {
     return this.request('POST', '/v1/sandboxes', sandboxViewSchema, { owner, exercise }, this.options.createTimeoutMs ?? 180_000);
   }
 
-  getSandbox(id: string): Promise<RunnerSandbox> {
-    return this.request('GET', `/v1/sandboxes/${encodeURIComponent(id)}`, sandboxViewSchema);
+  // Every call below names the owner too: the runner refuses (forbidden) a sandbox of another
+  // owner, a second guard behind the web app's own ownership check.
+
+  getSandbox(id: string, owner: string): Promise<RunnerSandbox> {
+    return this.request('GET', `${sandboxPath(id)}?owner=${encodeURIComponent(owner)}`, sandboxViewSchema);
   }
 
-  deleteSandbox(id: string): Promise<RunnerSandbox> {
-    return this.request('DELETE', `/v1/sandboxes/${encodeURIComponent(id)}`, sandboxViewSchema);
+  deleteSandbox(id: string, owner: string): Promise<RunnerSandbox> {
+    return this.request('DELETE', `${sandboxPath(id)}?owner=${encodeURIComponent(owner)}`, sandboxViewSchema);
   }
 
   /** Pushes the idle deadline out (never past the maximum lifetime). */
-  extendSandbox(id: string): Promise<RunnerSandbox> {
-    return this.request('POST', `/v1/sandboxes/${encodeURIComponent(id)}/extend`, sandboxViewSchema, {});
+  extendSandbox(id: string, owner: string): Promise<RunnerSandbox> {
+    return this.request('POST', `${sandboxPath(id)}/extend`, sandboxViewSchema, { owner });
   }
 
   /** The authoritative check run. */
-  runChecks(id: string, exercise: string): Promise<RunnerCheckRun> {
-    return this.request('POST', `/v1/sandboxes/${encodeURIComponent(id)}/checks`, checkRunSchema, { exercise }, 120_000);
+  runChecks(id: string, owner: string, exercise: string): Promise<RunnerCheckRun> {
+    return this.request('POST', `${sandboxPath(id)}/checks`, checkRunSchema, { owner, exercise }, 120_000);
   }
 
   /** A one-use, short-lived WebSocket URL for terminal `terminal` of the sandbox. */
-  async shellTicket(id: string, terminal: string): Promise<string> {
-    const reply = await this.request('POST', `/v1/sandboxes/${encodeURIComponent(id)}/shell-tickets`, shellTicketSchema, { terminal });
+  async shellTicket(id: string, owner: string, terminal: string): Promise<string> {
+    const reply = await this.request('POST', `${sandboxPath(id)}/shell-tickets`, shellTicketSchema, { owner, terminal });
     return reply.url;
   }
 
-  async kubeconfig(id: string): Promise<string> {
-    const response = await this.send('GET', `/v1/sandboxes/${encodeURIComponent(id)}/kubeconfig`);
-    return response.text();
+  /** The sandbox's Pods and containers with their states (the live panel). */
+  workloads(id: string, owner: string): Promise<RunnerWorkloads> {
+    return this.request('GET', `${sandboxPath(id)}/workloads?owner=${encodeURIComponent(owner)}`, workloadsSchema);
   }
 
   private async request<T extends z.ZodType>(method: string, path: string, schema: T, body?: unknown, timeoutMs?: number): Promise<z.output<T>> {

@@ -47,3 +47,27 @@ export type RunnerCheckRun = z.infer<typeof checkRunSchema>;
 export const shellTicketSchema = z.object({ url: z.string().regex(/^wss?:\/\//), expiresAt: z.string().optional() });
 
 export const errorBodySchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
+
+export const workloadsSchema = z.object({
+  pods: z.array(
+    z.object({
+      namespace: z.string(),
+      name: z.string(),
+      phase: z.string(),
+      ready: z.boolean().optional(),
+      deleting: z.boolean().optional(),
+      containers: z.array(
+        z.object({
+          name: z.string(),
+          image: z.string(),
+          init: z.boolean().optional(),
+          state: z.string(),
+          reason: z.string().nullable(),
+          ready: z.boolean(),
+          restartCount: z.number().int(),
+        }),
+      ),
+    }),
+  ),
+});
+export type RunnerWorkloads = z.infer<typeof workloadsSchema>;

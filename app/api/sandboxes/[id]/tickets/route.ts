@@ -1,0 +1,20 @@
+// POST /api/sandboxes/:id/tickets {terminal}: a one-use, short-lived WebSocket URL for one
+// terminal tab, issued only to the sandbox's own learner.
+import { z } from 'zod';
+import { runner } from '@/lib/runner';
+import { apiError, apiJson, runnerFailure } from '@/lib/runner/responses';
+import { guardSandbox } from '@/lib/runner/route-guard';
+
+const bodySchema = z.object({ terminal: z.string().regex(/^t[1-9][0-9]?$/) });
+
+export async function POST(request: Request, { params }: { params: Promise<{ id: string }> }) {
+  const guard = await guardSandbox((await params).id);
+  if (!guard.ok) return guard.response;
+  const body = bodySchema.safeParse(await request.json().catch(() => undefined));
+  if (!body.success) return apiError(400, 'BAD_REQUEST', 'expected {"terminal": "t1".."t99"}');
+  try {
+    return apiJson({ url: await runner().shellTicket(guard.row.runnerId, guard.user.id, body.data.terminal) });
+  } catch (error) {
+    return runnerFailure(error);
+  }
+}

@@ -1,0 +1,26 @@
+// POST /api/sandboxes {exercise}: the learner's sandbox for an exercise, resumed if the runner
+// still has it, else created (the runner answers once it is ready).
+import { z } from 'zod';
+import { db } from '@/lib/db';
+import { findExercise } from '@/lib/content/queries';
+import { runner } from '@/lib/runner';
+import { openSandbox } from '@/lib/runner/learner-sandboxes';
+import { apiError, apiJson, runnerFailure, sandboxForBrowser } from '@/lib/runner/responses';
+import { guardUser } from '@/lib/runner/route-guard';
+
+const bodySchema = z.object({ exercise: z.string().min(1).max(200) });
+
+export async function POST(request: Request) {
+  const who = await guardUser();
+  if (!who.ok) return who.response;
+  const body = bodySchema.safeParse(await request.json().catch(() => undefined));
+  if (!body.success) return apiError(400, 'BAD_REQUEST', 'expected {"exercise": "<exercise id>"}');
+  const exercise = await findExercise(db(), body.data.exercise);
+  if (!exercise) return apiError(404, 'EXERCISE_NOT_FOUND', `no exercise "${body.data.exercise}"`);
+  try {
+    const { row, view } = await openSandbox(db(), runner(), who.user.id, exercise);
+    return apiJson(sandboxForBrowser(row.id, view), 201);
+  } catch (error) {
+    return runnerFailure(error);
+  }
+}

@@ -1,0 +1,60 @@
+// A learner's sandboxes as the web app keeps them: the runner's sandbox plus our row naming
+// its user and exercise. Every change of state goes through here so the row follows the runner.
+import type { Sandbox } from '@prisma/client';
+import type { Db } from '../db';
+import { markStarted } from '../progress/record';
+import { liveSandboxFor } from '../progress/sandboxes';
+import { RunnerClientError, type RunnerClient } from './client';
+import type { RunnerSandbox } from './wire';
+
+export type SandboxWithView = { row: Sandbox; view: RunnerSandbox };
+
+function gone(row: Sandbox): RunnerSandbox {
+  return { id: row.runnerId, state: 'deleted', provider: '', expiresAt: row.expiresAt.toISOString(), createdAt: row.createdAt.toISOString(), history: [] };
+}
+
+/** The runner's current view of a row's sandbox, written back to the row; a sandbox the runner lost reads as deleted. */
+export async function refreshSandbox(db: Db, runner: RunnerClient, row: Sandbox): Promise<SandboxWithView> {
+  let view: RunnerSandbox;
+  try {
+    view = await runner.getSandbox(row.runnerId, row.userId);
+  } catch (error) {
+    if (!(error instanceof RunnerClientError) || error.code !== 'sandbox_not_found') throw error;
+    view = gone(row);
+  }
+  if (view.state !== row.state || view.expiresAt !== row.expiresAt.toISOString()) {
+    row = await db.sandbox.update({ where: { id: row.id }, data: { state: view.state, expiresAt: new Date(view.expiresAt) } });
+  }
+  return { row, view };
+}
+
+/** The learner's live sandbox for the exercise if the runner still has it, else a new one. */
+export async function openSandbox(db: Db, runner: RunnerClient, userId: string, exercise: { id: string; ref: string }): Promise<SandboxWithView> {
+  const existing = await currentSandbox(db, runner, userId, exercise.id);
+  if (existing) return existing;
+  const view = await runner.createSandbox(userId, exercise.ref);
+  const row = await db.sandbox.create({
+    data: { runnerId: view.id, userId, exerciseId: exercise.id, state: view.state, expiresAt: new Date(view.expiresAt) },
+  });
+  await markStarted(db, userId, exercise.id);
+  return { row, view };
+}
+
+/** The learner's live sandbox for the exercise, checked with the runner; null when there is none. */
+export async function currentSandbox(db: Db, runner: RunnerClient, userId: string, exerciseId: string): Promise<SandboxWithView | null> {
+  for (;;) {
+    const row = await liveSandboxFor(db, userId, exerciseId);
+    if (!row) return null;
+    const fresh = await refreshSandbox(db, runner, row);
+    if (fresh.view.state === 'provisioning' || fresh.view.state === 'ready') return fresh;
+  }
+}
+
+export async function deleteSandbox(db: Db, runner: RunnerClient, row: Sandbox): Promise<void> {
+  try {
+    await runner.deleteSandbox(row.runnerId, row.userId);
+  } catch (error) {
+    if (!(error instanceof RunnerClientError) || error.code !== 'sandbox_not_found') throw error;
+  }
+  await db.sandbox.update({ where: { id: row.id }, data: { state: 'deleted' } });
+}
