@@ -66,6 +66,10 @@ const EnvSchema = z.object({
   RUNNER_SANDBOX_MEMORY_MB: intFrom(64, 65_536).default(1024),
   RUNNER_SANDBOX_PIDS: intFrom(16, 100_000).default(512),
   RUNNER_SANDBOX_CPUS: numberFrom(0.05, 64).default(1),
+  RUNNER_SANDBOX_PREFIX: z
+    .string()
+    .regex(/^[a-z][a-z0-9]{0,15}-$/, 'must be 1-16 lower-case letters or digits (starting with a letter) followed by "-", e.g. sb-')
+    .default('sb-'),
   RUNNER_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   RUNNER_SHUTDOWN_DRAIN_MS: intFrom(0, 120_000).default(10_000),
 });
@@ -91,6 +95,8 @@ export interface RunnerConfig {
   scrollbackBytes: number;
   toolbox: { memoryBytes: number; pids: number; cpus: number };
   sandboxLimits: { memoryBytes: number; pids: number; cpus: number };
+  /** Sandbox ids start with this; start-up cleanup only touches ids with it (several runners may share an engine). */
+  sandboxPrefix: string;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   shutdownDrainMs: number;
 }
@@ -135,6 +141,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): RunnerConfig {
     scrollbackBytes: e.RUNNER_SCROLLBACK_BYTES,
     toolbox: { memoryBytes: e.RUNNER_TOOLBOX_MEMORY_MB * mb, pids: e.RUNNER_TOOLBOX_PIDS, cpus: e.RUNNER_TOOLBOX_CPUS },
     sandboxLimits: { memoryBytes: e.RUNNER_SANDBOX_MEMORY_MB * mb, pids: e.RUNNER_SANDBOX_PIDS, cpus: e.RUNNER_SANDBOX_CPUS },
+    sandboxPrefix: e.RUNNER_SANDBOX_PREFIX,
     logLevel: e.RUNNER_LOG_LEVEL,
     shutdownDrainMs: e.RUNNER_SHUTDOWN_DRAIN_MS,
   };

@@ -1,6 +1,9 @@
 // The runner as a real process: configuration errors, start, and a graceful SIGTERM.
 
 import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -31,7 +34,9 @@ describe('main', () => {
 
   it('serves /healthz, logs JSON lines without the token, and exits 0 on SIGTERM', async () => {
     const token = 'main-test-token-0123456789';
-    const run = runMain({ RUNNER_PORT: '0', RUNNER_TOKEN: token, RUNNER_WARM_POOL_SIZE: '0', RUNNER_STATE_DIR: '/tmp/kubelab-main-test' });
+    const prefix = `m${randomUUID().slice(0, 8)}-`;
+    const stateDir = await mkdtemp(path.join(tmpdir(), 'kubelab-main-'));
+    const run = runMain({ RUNNER_PORT: '0', RUNNER_TOKEN: token, RUNNER_WARM_POOL_SIZE: '0', RUNNER_STATE_DIR: stateDir, RUNNER_SANDBOX_PREFIX: prefix });
     const url = await new Promise<string>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`runner did not start: ${run.err()}`)), 30_000);
       const poll = setInterval(() => {
@@ -51,5 +56,6 @@ describe('main', () => {
     for (const line of lines) expect(() => JSON.parse(line)).not.toThrow();
     expect(lines.map((l) => (JSON.parse(l) as { event: string }).event)).toContain('runner_stopped');
     expect(run.out()).not.toContain(token);
+    await rm(stateDir, { recursive: true, force: true });
   });
 });

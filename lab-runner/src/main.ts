@@ -3,7 +3,6 @@
 
 import { ConfigError, loadConfig } from './config.js';
 import { createLogger } from './log.js';
-import { startRunner } from './server/runner-app.js';
 
 let config;
 try {
@@ -19,7 +18,15 @@ try {
 const logger = createLogger({ level: config.logLevel }, { service: 'lab-runner' });
 process.on('unhandledRejection', (reason) => logger.error('unhandled_rejection', { error: reason }));
 
-const runner = await startRunner(config, logger);
+if (config.provider === 'kind') {
+  logger.error('provider_unavailable', { provider: 'kind', message: 'the kind provider is not part of this build; use RUNNER_PROVIDER=embedded' });
+  process.exit(2);
+}
+// Loaded after the configuration is known good, so a bad environment fails fast.
+const { createEmbeddedProvider } = await import('./providers/embedded/index.js');
+const { startRunner } = await import('./server/runner-app.js');
+const provider = createEmbeddedProvider({ ...config, idPrefix: config.sandboxPrefix }, logger);
+const runner = await startRunner(config, logger, { provider, idPrefix: config.sandboxPrefix });
 logger.info('runner_started', { url: runner.url, provider: config.provider });
 
 let signalled = false;

@@ -119,7 +119,7 @@ export function sandboxRoutes(deps: SandboxRouteDeps): Route[] {
         const { owner } = query(OwnerQuery, ctx.url);
         const id = ctx.params.id ?? '';
         sandboxes.ready(id, owner);
-        return { status: 200, json: { kubeconfig: (await sandboxes.endpoint(id)).kubeconfig } };
+        return { status: 200, text: (await sandboxes.endpoint(id)).kubeconfig, contentType: 'application/yaml; charset=utf-8' };
       },
     },
     {

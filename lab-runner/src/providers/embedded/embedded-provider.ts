@@ -2,7 +2,6 @@
 // EmbeddedClusterHost plus one toolbox container. Creation is a list of named steps; a
 // failure (or an abort) undoes the steps done so far, as kind's cluster creation does.
 
-import path from 'node:path';
 import type { EmbeddedCluster, EmbeddedClusterHost } from '../../embedded/host-contract.js';
 import { errorMessage } from '../../errors.js';
 import type { Logger } from '../../log.js';
@@ -16,11 +15,13 @@ import {
   type TerminalSession,
 } from '../provider.js';
 import { readNodeFile, writeNodeFile } from './node-files.js';
-import { Toolboxes } from './toolbox.js';
+import type { SocketRelays } from './socket-relay.js';
+import type { Toolboxes } from './toolbox.js';
 
 export interface EmbeddedProviderOptions {
   host: EmbeddedClusterHost;
   toolboxes: Toolboxes;
+  relays: SocketRelays;
   logger: Logger;
   /** Only sandboxes whose id starts with this are this runner's (orphan removal never touches others). */
   idPrefix: string;
@@ -45,8 +46,9 @@ export class EmbeddedProvider implements Provider {
     this.started ??= (async () => {
       await this.options.ensureImages?.();
       await this.options.host.start();
-      // Toolboxes of restored clusters may have stopped with the engine; bring them back.
       for (const cluster of this.ownClusters()) {
+        await this.options.relays.open(cluster.id, cluster.socketPath);
+        // Toolboxes of restored clusters may have stopped with the engine; bring them back.
         if (!(await this.options.toolboxes.running(cluster.id).catch(() => false))) {
           await this.options.toolboxes.ensureRunning(cluster.id).catch((error: unknown) =>
             this.options.logger.warn('toolbox_restart_failed', { sandbox: cluster.id, error }),
@@ -58,13 +60,17 @@ export class EmbeddedProvider implements Provider {
   }
 
   stop(): Promise<void> {
-    this.stopping ??= this.options.host.stop();
+    this.stopping ??= (async () => {
+      await this.options.relays.closeAll();
+      await this.options.host.stop();
+    })();
     return this.stopping;
   }
 
   async create(id: string, options: CreateOptions = {}): Promise<SandboxEndpoint> {
-    const { host, toolboxes } = this.options;
+    const { host, toolboxes, relays } = this.options;
     let cluster: EmbeddedCluster | undefined;
+    let relayDir = '';
     const steps: Step[] = [
       {
         name: 'create cluster',
@@ -74,8 +80,15 @@ export class EmbeddedProvider implements Provider {
         undo: () => host.deleteCluster(id),
       },
       {
+        name: 'open API relay',
+        run: async () => {
+          relayDir = await relays.open(id, requireCluster(cluster, id).socketPath);
+        },
+        undo: () => relays.close(id, true),
+      },
+      {
         name: 'start toolbox',
-        run: async () => toolboxes.create(id, toolboxSocketSource(requireCluster(cluster, id)), options.label ?? id, options.signal),
+        run: async () => toolboxes.create(id, { hostPath: relayDir, containerPath: '/run/kubelab' }, options.label ?? id, options.signal),
         undo: () => toolboxes.remove(id),
       },
     ];
@@ -110,8 +123,9 @@ export class EmbeddedProvider implements Provider {
   }
 
   async delete(id: string): Promise<void> {
-    // Toolbox first: it holds the cluster's socket open.
+    // Toolbox first: it holds connections to the cluster's socket open.
     await this.options.toolboxes.remove(id);
+    await this.options.relays.close(id, true);
     await this.options.host.deleteCluster(id);
   }
 
@@ -149,6 +163,7 @@ export class EmbeddedProvider implements Provider {
     for (const container of await this.options.toolboxes.listManaged()) {
       if (!container.cluster.startsWith(this.options.idPrefix) || keep.has(container.cluster)) continue;
       await this.options.toolboxes.removeContainer(container.id);
+      await this.options.relays.close(container.cluster, true);
       removed.add(container.cluster);
     }
     return [...removed];
@@ -174,12 +189,3 @@ function endpoint(cluster: EmbeddedCluster): SandboxEndpoint {
   return { id: cluster.id, kubeconfig: cluster.kubeconfig() };
 }
 
-/**
- * What to bind-mount for the toolbox's API socket. A socket named api.sock alone in its
- * directory is mounted through the directory, so a host restart that re-creates the socket
- * is seen by the running toolbox (a file bind mount would keep the dead inode).
- */
-export function toolboxSocketSource(cluster: EmbeddedCluster): { hostPath: string; containerPath: string } {
-  if (path.basename(cluster.socketPath) === 'api.sock') return { hostPath: path.dirname(cluster.socketPath), containerPath: '/run/kubelab' };
-  return { hostPath: cluster.socketPath, containerPath: '/run/kubelab/api.sock' };
-}
