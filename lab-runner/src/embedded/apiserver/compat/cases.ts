@@ -1,0 +1,422 @@
+// The commands of a Pods course, each with what real kubectl must print against our server.
+// A case throws CaseFailure with a short note when the output is not what a real cluster gives.
+
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Kubectl, KubectlResult } from './kubectl.js';
+
+export class CaseFailure extends Error {}
+
+export interface CaseContext {
+  k: Kubectl;
+  dir: string;
+}
+
+export interface Case {
+  id: string;
+  run(ctx: CaseContext): Promise<void>;
+}
+
+const flat = (s: string) => s.trim().slice(0, 500).replace(/\n/g, '⏎');
+const show = (r: KubectlResult) => `exit ${r.code}; stdout: ${flat(r.stdout)}; stderr: ${flat(r.stderr)}`;
+
+function ok(r: KubectlResult, ...patterns: (RegExp | string)[]): KubectlResult {
+  if (r.code !== 0) throw new CaseFailure(show(r));
+  for (const p of patterns) {
+    const hit = typeof p === 'string' ? r.stdout.includes(p) : p.test(r.stdout);
+    if (!hit) throw new CaseFailure(`expected ${String(p)} in output; ${show(r)}`);
+  }
+  return r;
+}
+
+function fails(r: KubectlResult, ...patterns: (RegExp | string)[]): KubectlResult {
+  if (r.code === 0) throw new CaseFailure(`expected failure; ${show(r)}`);
+  for (const p of patterns) {
+    const hit = typeof p === 'string' ? r.stderr.includes(p) : p.test(r.stderr);
+    if (!hit) throw new CaseFailure(`expected ${String(p)} on stderr; ${show(r)}`);
+  }
+  return r;
+}
+
+function podYaml(name: string, image: string, labels: Record<string, string> = { app: name }, extraSpec = '', container = name): string {
+  return [
+    'apiVersion: v1',
+    'kind: Pod',
+    'metadata:',
+    `  name: ${name}`,
+    '  labels:',
+    ...Object.entries(labels).map(([k, v]) => `    ${k}: ${v}`),
+    'spec:',
+    '  containers:',
+    `  - name: ${container}`,
+    `    image: ${image}`,
+    ...(extraSpec ? [extraSpec] : []),
+    '',
+  ].join('\n');
+}
+
+function file(ctx: CaseContext, name: string, content: string): string {
+  const p = path.join(ctx.dir, name);
+  writeFileSync(p, content);
+  return p;
+}
+
+async function readyPod(ctx: CaseContext, name: string, extra: string[] = []): Promise<void> {
+  ok(await ctx.k.run(['run', name, '--image=busybox:1.36', ...extra, '--', 'sleep', '3600']), `pod/${name} created`);
+  ok(await ctx.k.run(['wait', '--for=condition=Ready', `pod/${name}`, '--timeout=20s']), `pod/${name} condition met`);
+}
+
+export const CASES: Case[] = [
+  { id: 'version', run: async ({ k }) => void ok(await k.run(['version']), /Server Version: (v1\.33\.1|version\.Info\{.*GitVersion:"v1\.33\.1")/) },
+  {
+    id: 'api-resources',
+    run: async ({ k }) => {
+      const r = ok(await k.run(['api-resources']), /^NAME\s+SHORTNAMES\s+APIVERSION\s+NAMESPACED\s+KIND/m, /^pods\s+po\s+v1\s+true\s+Pod$/m, /^selfsubjectaccessreviews\s+authorization\.k8s\.io\/v1\s+false\s+SelfSubjectAccessReview$/m);
+      if (/pods\/log/.test(r.stdout)) throw new CaseFailure('subresources must not be listed');
+    },
+  },
+  {
+    id: 'get nodes',
+    run: async ({ k }) => {
+      ok(await k.run(['get', 'nodes']), /^NAME\s+STATUS\s+ROLES\s+AGE\s+VERSION$/m, /^kubelab-node\s+Ready\s+<none>\s+\S+\s+v1\.33\.1$/m);
+      fails(await k.run(['delete', 'node', 'kubelab-node']), 'Error from server (Forbidden): nodes "kubelab-node" is forbidden');
+    },
+  },
+  {
+    id: 'get ns',
+    run: async ({ k }) => void ok(await k.run(['get', 'ns']), /^NAME\s+STATUS\s+AGE$/m, /^default\s+Active/m, /^kube-system\s+Active/m, /^kube-public\s+Active/m, /^kube-node-lease\s+Active/m),
+  },
+  {
+    id: 'create namespace',
+    run: async ({ k }) => {
+      ok(await k.run(['create', 'namespace', 'lab']), 'namespace/lab created');
+      ok(await k.run(['get', 'ns', 'lab', '-o', 'jsonpath={.metadata.labels.kubernetes\\.io/metadata\\.name} {.status.phase}']), 'lab Active');
+      ok(await k.run(['get', 'sa', '-n', 'lab']), /^default\s+0\s+/m);
+      fails(await k.run(['create', 'namespace', 'lab']), 'Error from server (AlreadyExists): namespaces "lab" already exists');
+    },
+  },
+  {
+    id: 'create configmap',
+    run: async ({ k }) => {
+      ok(await k.run(['create', 'configmap', 'cfg', '-n', 'lab', '--from-literal=color=blue', '--from-literal=size=3']), 'configmap/cfg created');
+      ok(await k.run(['get', 'cm', 'cfg', '-n', 'lab', '-o', 'jsonpath={.data.color}']), 'blue');
+      ok(await k.run(['get', 'cm', '-n', 'lab']), /^cfg\s+2\s+\S+$/m);
+    },
+  },
+  {
+    id: 'create secret',
+    run: async ({ k }) => {
+      ok(await k.run(['create', 'secret', 'generic', 'pw', '-n', 'lab', '--from-literal=password=s3cret']), 'secret/pw created');
+      ok(await k.run(['get', 'secret', 'pw', '-n', 'lab', '-o', 'jsonpath={.data.password}']), Buffer.from('s3cret').toString('base64'));
+      ok(await k.run(['get', 'secrets', '-n', 'lab']), /^pw\s+Opaque\s+1\s+\S+$/m);
+    },
+  },
+  {
+    id: 'run',
+    run: async (ctx) => {
+      await readyPod(ctx, 'web');
+      fails(await ctx.k.run(['run', 'web', '--image=busybox']), 'Error from server (AlreadyExists): pods "web" already exists');
+    },
+  },
+  {
+    id: 'get (table)',
+    run: async ({ k }) => void ok(await k.run(['get', 'pods']), /^NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE$/m, /^web\s+1\/1\s+Running\s+0\s+\d+s$/m),
+  },
+  {
+    id: 'get -o wide',
+    run: async ({ k }) =>
+      void ok(await k.run(['get', 'pods', '-o', 'wide']), /^NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE\s+IP\s+NODE\s+NOMINATED NODE\s+READINESS GATES$/m, /^web\s+1\/1\s+Running\s+0\s+\S+\s+10\.244\.0\.7\s+kubelab-node\s+<none>\s+<none>$/m),
+  },
+  {
+    id: 'get -o yaml',
+    run: async ({ k }) => {
+      const r = ok(await k.run(['get', 'pod', 'web', '-o', 'yaml']), 'restartPolicy: Always', 'dnsPolicy: ClusterFirst', 'imagePullPolicy: IfNotPresent', 'qosClass: BestEffort', 'nodeName: kubelab-node', 'tolerationSeconds: 300', 'serviceAccountName: default', 'terminationMessagePath: /dev/termination-log', 'schedulerName: default-scheduler', 'enableServiceLinks: true', 'terminationGracePeriodSeconds: 30', /uid: [0-9a-f-]{36}/, /creationTimestamp: "\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ"/);
+      if (r.stdout.includes('managedFields')) throw new CaseFailure('managedFields must be hidden by default');
+    },
+  },
+  {
+    id: 'get -o json',
+    run: async ({ k }) => {
+      const r = ok(await k.run(['get', 'pod', 'web', '-o', 'json']));
+      const pod = JSON.parse(r.stdout) as { kind: string; status: { phase: string; conditions: { type: string }[] } };
+      if (pod.kind !== 'Pod' || pod.status.phase !== 'Running' || !pod.status.conditions.some((c) => c.type === 'PodScheduled')) throw new CaseFailure(r.stdout.slice(0, 300));
+    },
+  },
+  { id: 'get -o name', run: async ({ k }) => void ok(await k.run(['get', 'pods', '-o', 'name']), /^pod\/web$/m) },
+  { id: 'get -o jsonpath', run: async ({ k }) => void ok(await k.run(['get', 'pod', 'web', '-o', 'jsonpath={.status.phase} {.spec.containers[0].image}']), 'Running busybox:1.36') },
+  { id: 'get -o go-template', run: async ({ k }) => void ok(await k.run(['get', 'pod', 'web', '-o', 'go-template={{.metadata.name}}:{{.spec.nodeName}}']), 'web:kubelab-node') },
+  {
+    id: 'get -o custom-columns',
+    run: async ({ k }) => void ok(await k.run(['get', 'pods', '-o', 'custom-columns=NAME:.metadata.name,IMAGE:.spec.containers[0].image']), /^NAME\s+IMAGE$/m, /^web\s+busybox:1\.36$/m),
+  },
+  { id: 'get --show-labels', run: async ({ k }) => void ok(await k.run(['get', 'pods', '--show-labels']), /^NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE\s+LABELS$/m, /^web\s+.*run=web$/m) },
+  { id: 'get -L', run: async ({ k }) => void ok(await k.run(['get', 'pods', '-L', 'run']), /^NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE\s+RUN$/m, /^web\s+.*\s+web$/m) },
+  { id: 'get -A', run: async ({ k }) => void ok(await k.run(['get', 'pods', '-A']), /^NAMESPACE\s+NAME\s+READY/m, /^default\s+web\s+1\/1\s+Running/m) },
+  {
+    id: 'get -l / field selector',
+    run: async ({ k }) => {
+      ok(await k.run(['get', 'pods', '-l', 'run=web', '-o', 'name']), /^pod\/web$/m);
+      const none = await k.run(['get', 'pods', '-l', 'run=nope']);
+      if (!/No resources found in default namespace\./.test(none.stderr)) throw new CaseFailure(show(none));
+      ok(await k.run(['get', 'pods', '--field-selector', 'status.phase=Running', '-o', 'name']), 'pod/web');
+    },
+  },
+  {
+    id: 'get -w',
+    run: async ({ k }) => {
+      const r = await k.run(['get', 'pods', '-w'], {
+        until: (out) => out.split('\n').filter((l) => /^web\s+1\/1\s+Running/.test(l)).length >= 2,
+        startWhen: /^web\s/m,
+        onStart: async () => void (await k.run(['label', 'pod', 'web', 'watched=1'])),
+        timeoutMs: 15_000,
+      });
+      const rows = r.stdout.split('\n').filter((l) => /^web\s+1\/1\s+Running/.test(l));
+      if (rows.length < 2 || !/^NAME\s+READY/.test(r.stdout)) throw new CaseFailure(show(r));
+    },
+  },
+  {
+    id: 'get --watch-only',
+    run: async ({ k }) => {
+      const r = await k.run(['get', 'pods', '--watch-only'], {
+        until: /^watched\s+\d\/1/m,
+        // --watch-only prints nothing before the first change: give the list+watch a moment.
+        onStart: async () => {
+          await new Promise((r) => setTimeout(r, 1000));
+          await k.run(['run', 'watched', '--image=busybox:1.36', '--', 'sleep', '60']);
+        },
+        timeoutMs: 15_000,
+      });
+      if (!/^watched\s+\d\/1\s+\w+/m.test(r.stdout) || /^web\s/m.test(r.stdout)) throw new CaseFailure(show(r));
+    },
+  },
+  {
+    id: 'describe (with events)',
+    run: async ({ k }) =>
+      void ok(
+        await k.run(['describe', 'pod', 'web']),
+        /^Name:\s+web$/m,
+        /^Namespace:\s+default$/m,
+        /^Node:\s+kubelab-node\/172\.18\.0\.2$/m,
+        /^Status:\s+Running$/m,
+        /^QoS Class:\s+BestEffort$/m,
+        /Normal\s+Scheduled\s+\S+\s+default-scheduler\s+Successfully assigned default\/web to kubelab-node/,
+        /Normal\s+Started\s+\S+\s+kubelet\s+Started container web/,
+      ),
+  },
+  {
+    id: 'apply (new/unchanged/changed)',
+    run: async (ctx) => {
+      const f = file(ctx, 'app.yaml', podYaml('app', 'busybox:1.36'));
+      ok(await ctx.k.run(['apply', '-f', f]), 'pod/app created');
+      ok(await ctx.k.run(['apply', '-f', f]), 'pod/app unchanged');
+      file(ctx, 'app.yaml', podYaml('app', 'busybox:1.35', { app: 'app', tier: 'web' }));
+      ok(await ctx.k.run(['apply', '-f', f]), 'pod/app configured');
+      ok(await ctx.k.run(['get', 'pod', 'app', '-o', 'jsonpath={.spec.containers[0].image} {.metadata.labels.tier}']), 'busybox:1.35 web');
+    },
+  },
+  {
+    id: 'apply --server-side',
+    run: async (ctx) => {
+      const f = file(ctx, 'ssa.yaml', podYaml('ssa', 'busybox:1.36', { app: 'ssa' }));
+      ok(await ctx.k.run(['apply', '--server-side', '-f', f]), 'pod/ssa serverside-applied');
+      file(ctx, 'ssa.yaml', podYaml('ssa', 'busybox:1.35', { app: 'ssa', owner: 'me' }));
+      ok(await ctx.k.run(['apply', '--server-side', '-f', f]), 'pod/ssa serverside-applied');
+      ok(await ctx.k.run(['get', 'pod', 'ssa', '-o', 'jsonpath={.spec.containers[0].image} {.metadata.labels.owner}']), 'busybox:1.35 me');
+      ok(await ctx.k.run(['get', 'pod', 'ssa', '-o', 'yaml', '--show-managed-fields']), 'manager: kubectl', 'operation: Apply', 'f:owner: {}');
+      ok(await ctx.k.run(['set', 'image', 'pod/ssa', 'ssa=busybox:1.36']), 'pod/ssa image updated');
+      file(ctx, 'ssa.yaml', podYaml('ssa', 'busybox:1.35', { app: 'ssa', owner: 'you' }));
+      fails(await ctx.k.run(['apply', '--server-side', '-f', f]), 'Apply failed with 1 conflict: conflict with "kubectl-set"', '.spec.containers[name="ssa"].image');
+      ok(await ctx.k.run(['apply', '--server-side', '--force-conflicts', '-f', f]), 'pod/ssa serverside-applied');
+    },
+  },
+  {
+    id: 'create -f (and duplicate)',
+    run: async (ctx) => {
+      const f = file(ctx, 'created.yaml', podYaml('created', 'busybox:1.36'));
+      ok(await ctx.k.run(['create', '-f', f]), 'pod/created created');
+      fails(await ctx.k.run(['create', '-f', f]), `Error from server (AlreadyExists): error when creating "${f}": pods "created" already exists`);
+    },
+  },
+  {
+    id: 'validation errors',
+    run: async (ctx) => {
+      const bad = file(ctx, 'bad.yaml', podYaml('Bad_Name', 'busybox', { app: 'bad' }, '', 'app'));
+      fails(await ctx.k.run(['create', '-f', bad]), 'The Pod "Bad_Name" is invalid: metadata.name: Invalid value: "Bad_Name": a lowercase RFC 1123 subdomain must consist of');
+      const dup = file(ctx, 'dup.yaml', podYaml('dup', 'busybox', { app: 'dup' }, '  - name: dup\n    image: busybox'));
+      fails(await ctx.k.run(['create', '-f', dup]), 'spec.containers[1].name: Duplicate value: "dup"');
+      const vol = file(ctx, 'vol.yaml', podYaml('vol', 'busybox', { app: 'vol' }, '    volumeMounts:\n    - name: data\n      mountPath: /data'));
+      fails(await ctx.k.run(['create', '-f', vol]), 'spec.containers[0].volumeMounts[0].name: Not found: "data"');
+      const unknown = file(ctx, 'unknown.yaml', podYaml('unknown', 'busybox').replace('spec:', 'spec:\n  containerz: []'));
+      fails(await ctx.k.run(['create', '-f', unknown]), 'Error from server (BadRequest): error when creating', 'Pod in version "v1" cannot be handled as a Pod: strict decoding error: unknown field "spec.containerz"');
+      const warned = await ctx.k.run(['create', '--validate=warn', '-f', unknown]);
+      ok(warned, 'pod/unknown created');
+      if (!warned.stderr.includes('Warning: unknown field "spec.containerz"')) throw new CaseFailure(show(warned));
+      fails(await ctx.k.run(['patch', 'pod', 'web', '-p', '{"spec":{"restartPolicy":"Never"}}']), 'Forbidden: pod updates may not change fields other than `spec.containers[*].image`');
+    },
+  },
+  {
+    id: 'replace',
+    run: async (ctx) => {
+      const got = ok(await ctx.k.run(['get', 'pod', 'app', '-o', 'yaml']));
+      const f = file(ctx, 'replace.yaml', got.stdout.replace(/image: busybox:1\.35/, 'image: busybox:1.36'));
+      ok(await ctx.k.run(['replace', '-f', f]), 'pod/app replaced');
+      ok(await ctx.k.run(['get', 'pod', 'app', '-o', 'jsonpath={.spec.containers[0].image}']), 'busybox:1.36');
+      fails(await ctx.k.run(['replace', '-f', f]), 'Error from server (Conflict)', 'the object has been modified');
+    },
+  },
+  {
+    id: 'edit (scripted EDITOR)',
+    run: async (ctx) => {
+      const editor = file(ctx, 'editor.sh', '#!/bin/sh\nsed -i "s/image: busybox:1.36/image: busybox:1.35/" "$1"\n');
+      const { chmodSync } = await import('node:fs');
+      chmodSync(editor, 0o755);
+      ok(await ctx.k.run(['edit', 'pod', 'web'], { env: { EDITOR: editor, KUBE_EDITOR: editor } }), 'pod/web edited');
+      ok(await ctx.k.run(['get', 'pod', 'web', '-o', 'jsonpath={.spec.containers[0].image}']), 'busybox:1.35');
+    },
+  },
+  {
+    id: 'patch (strategic/merge/json)',
+    run: async ({ k }) => {
+      ok(await k.run(['patch', 'pod', 'web', '-p', '{"spec":{"containers":[{"name":"web","image":"busybox:1.36"}]}}']), 'pod/web patched');
+      ok(await k.run(['patch', 'pod', 'web', '--type=merge', '-p', '{"metadata":{"labels":{"merged":"yes"}}}']), 'pod/web patched');
+      ok(await k.run(['patch', 'pod', 'web', '--type=json', '-p', '[{"op":"add","path":"/metadata/labels/jsonp","value":"yes"}]']), 'pod/web patched');
+      ok(await k.run(['get', 'pod', 'web', '-o', 'jsonpath={.spec.containers[0].image} {.metadata.labels.merged} {.metadata.labels.jsonp}']), 'busybox:1.36 yes yes');
+      ok(await k.run(['patch', 'pod', 'web', '--type=merge', '-p', '{"metadata":{"labels":{"merged":"yes"}}}']), 'pod/web patched (no change)');
+    },
+  },
+  {
+    id: 'label / annotate',
+    run: async ({ k }) => {
+      ok(await k.run(['label', 'pod', 'web', 'env=dev']), 'pod/web labeled');
+      fails(await k.run(['label', 'pod', 'web', 'env=prod']), "'env' already has a value (dev), and --overwrite is false");
+      ok(await k.run(['label', 'pod', 'web', 'env=prod', '--overwrite']), 'pod/web labeled');
+      ok(await k.run(['label', 'pod', 'web', 'env-']), 'pod/web unlabeled');
+      // kubectl 1.27 itself prints "annotate" here.
+      ok(await k.run(['annotate', 'pod', 'web', 'note=hello']), /pod\/web annotated?/);
+      ok(await k.run(['get', 'pod', 'web', '-o', 'jsonpath={.metadata.annotations.note}|{.metadata.labels.env}|']), 'hello||');
+    },
+  },
+  {
+    id: 'set image',
+    run: async ({ k }) => {
+      ok(await k.run(['set', 'image', 'pod/web', 'web=busybox:1.35']), 'pod/web image updated');
+      ok(await k.run(['get', 'pod', 'web', '-o', 'jsonpath={.spec.containers[0].image}']), 'busybox:1.35');
+    },
+  },
+  {
+    id: 'logs',
+    run: async ({ k }) => {
+      ok(await k.run(['logs', 'web']), 'hello from web in web\nsecond line from web');
+      ok(await k.run(['logs', 'web', '--tail=1']), /^second line from web\n$/);
+      ok(await k.run(['logs', '-f', 'web']), 'web exiting');
+      fails(await k.run(['logs', 'web', '-c', 'nope']), 'container nope is not valid for pod web');
+    },
+  },
+  {
+    id: 'exec',
+    run: async ({ k }) => {
+      ok(await k.run(['exec', 'web', '--', 'echo', 'hi from exec']), /^hi from exec\n$/);
+      ok(await k.run(['exec', '-i', 'web', '--', 'cat'], { stdin: 'piped input\n' }), /^piped input\n$/);
+      const r = await k.run(['exec', 'web', '--', 'false']);
+      if (r.code !== 1 || !r.stderr.includes('command terminated with exit code 1')) throw new CaseFailure(show(r));
+      fails(await k.run(['exec', 'web', '-c', 'nope', '--', 'true']), 'container nope is not valid for pod web');
+    },
+  },
+  {
+    id: 'attach',
+    run: async (ctx) => {
+      await readyPod(ctx, 'att', ['--stdin', '--attach=false', '--restart=Never']);
+      ok(await ctx.k.run(['attach', '-i', 'att'], { stdin: 'to the main process\n', timeoutMs: 20_000 }), 'to the main process');
+    },
+  },
+  {
+    id: 'run -i --rm',
+    run: async ({ k }) => {
+      const r = await k.run(['run', 'once', '-i', '--rm', '--image=busybox:1.36', '--restart=Never', '--', 'cat'], { stdin: 'round trip\n', timeoutMs: 30_000 });
+      ok(r, 'round trip', 'pod "once" deleted');
+      fails(await k.run(['get', 'pod', 'once']), 'Error from server (NotFound): pods "once" not found');
+    },
+  },
+  {
+    id: 'run -it --rm',
+    run: async ({ k }) => {
+      // Without a terminal kubectl says so and goes on without one, as it does on a real cluster.
+      const r = await k.run(['run', 'tty', '-it', '--rm', '--image=busybox:1.36', '--restart=Never', '--', 'cat'], { stdin: 'typed\n', timeoutMs: 30_000 });
+      ok(r, 'typed', 'pod "tty" deleted');
+    },
+  },
+  {
+    id: 'cp',
+    run: async (ctx) => {
+      ok(await ctx.k.run(['exec', 'web', '--', 'mkdir', '-p', '/data']));
+      const local = file(ctx, 'upload.txt', 'copied content\n');
+      ok(await ctx.k.run(['cp', local, 'web:/data/upload.txt']));
+      ok(await ctx.k.run(['exec', 'web', '--', 'cat', '/data/upload.txt']), 'copied content');
+      const back = path.join(ctx.dir, 'download.txt');
+      ok(await ctx.k.run(['cp', 'web:/data/upload.txt', back]));
+      if (readFileSync(back, 'utf8') !== 'copied content\n') throw new CaseFailure('downloaded file differs');
+    },
+  },
+  {
+    id: 'explain',
+    run: async ({ k }) => {
+      ok(await k.run(['explain', 'pod.spec.volumes']), /FIELD:\s+volumes <\[\]Volume>/, 'Storage the containers of the Pod can mount', 'emptyDir\t<EmptyDirVolumeSource>');
+      ok(await k.run(['explain', 'pod.spec.restartPolicy']), 'What the kubelet does when a container exits');
+    },
+  },
+  {
+    id: 'explain --recursive',
+    run: async ({ k }) => void ok(await k.run(['explain', 'pod', '--recursive']), /^\s+containers\t<\[\]Container> -required-$/m, /^\s+volumeMounts\t<\[\]VolumeMount>$/m, /^\s+mountPath\t<string> -required-$/m),
+  },
+  {
+    id: 'auth can-i',
+    run: async ({ k }) => {
+      ok(await k.run(['auth', 'can-i', 'create', 'pods']), /^yes$/m);
+      const no = await k.run(['auth', 'can-i', 'delete', 'nodes']);
+      if (no.code !== 1 || !/^no$/m.test(no.stdout)) throw new CaseFailure(show(no));
+    },
+  },
+  {
+    id: 'events',
+    run: async ({ k }) => {
+      ok(await k.run(['events']), /^LAST SEEN\s+TYPE\s+REASON\s+OBJECT\s+MESSAGE$/m, /Normal\s+Scheduled\s+Pod\/web\s+Successfully assigned default\/web to kubelab-node/);
+      ok(await k.run(['get', 'events']), /^LAST SEEN\s+TYPE\s+REASON\s+OBJECT\s+MESSAGE$/m, /Normal\s+Started\s+pod\/web\s+Started container web/);
+      ok(await k.run(['get', 'events', '--field-selector', 'involvedObject.name=web,reason=Killing']), /^$|No resources/m);
+    },
+  },
+  {
+    id: 'delete (every form)',
+    run: async (ctx) => {
+      const { k } = ctx;
+      ok(await k.run(['delete', 'pod', 'created']), 'pod "created" deleted');
+      ok(await k.run(['delete', '-f', path.join(ctx.dir, 'app.yaml')]), 'pod "app" deleted');
+      const forced = ok(await k.run(['delete', 'pod', 'unknown', '--grace-period=0', '--force']), 'pod "unknown" force deleted');
+      if (!forced.stderr.includes('Warning: Immediate deletion does not wait for confirmation')) throw new CaseFailure(show(forced));
+      ok(await k.run(['delete', 'pod', 'ssa', '--now']), 'pod "ssa" deleted');
+      ok(await k.run(['run', 'l1', '--image=busybox:1.36', '-l', 'batch=x']), 'pod/l1 created');
+      ok(await k.run(['run', 'l2', '--image=busybox:1.36', '-l', 'batch=x']), 'pod/l2 created');
+      ok(await k.run(['delete', 'pods', '-l', 'batch=x']), 'pod "l1" deleted', 'pod "l2" deleted');
+      fails(await k.run(['delete', 'pod', 'nope']), 'Error from server (NotFound): pods "nope" not found');
+      ok(await k.run(['delete', 'pods', '--all', '-n', 'lab']), /No resources found|deleted/);
+    },
+  },
+  {
+    id: 'wait --for=delete',
+    run: async ({ k }) => {
+      ok(await k.run(['delete', 'pod', 'watched', '--wait=false']), 'pod "watched" deleted');
+      const r = await k.run(['wait', '--for=delete', 'pod/watched', '--timeout=20s']);
+      if (r.code !== 0) throw new CaseFailure(show(r));
+    },
+  },
+  {
+    id: 'delete namespace',
+    run: async ({ k }) => {
+      ok(await k.run(['run', 'inlab', '-n', 'lab', '--image=busybox:1.36']), 'pod/inlab created');
+      ok(await k.run(['delete', 'namespace', 'lab', '--timeout=30s']), 'namespace "lab" deleted');
+      // kubectl looks the namespace up after a 404, and reports that, as against a real cluster.
+      fails(await k.run(['get', 'cm', 'cfg', '-n', 'lab']), 'Error from server (NotFound): namespaces "lab" not found');
+      fails(await k.run(['get', 'ns', 'lab']), 'Error from server (NotFound): namespaces "lab" not found');
+      fails(await k.run(['delete', 'namespace', 'default']), 'Error from server (Forbidden): namespaces "default" is forbidden: this namespace may not be deleted');
+    },
+  },
+];

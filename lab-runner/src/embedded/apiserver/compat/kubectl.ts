@@ -1,0 +1,87 @@
+// Runs the real kubectl binaries (kubectl.1.27 … kubectl.1.33, beside the file `command -v
+// kubectl` resolves to) against an embedded cluster, one kubeconfig and discovery cache per version.
+
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, realpathSync } from 'node:fs';
+import path from 'node:path';
+
+export const VERSIONS = ['1.27', '1.28', '1.29', '1.30', '1.31', '1.32', '1.33'] as const;
+export type Version = (typeof VERSIONS)[number];
+
+export function kubectlPath(version: Version): string {
+  const onPath = execFileSync('sh', ['-c', 'command -v kubectl'], { encoding: 'utf8' }).trim();
+  const binary = path.join(path.dirname(realpathSync(onPath)), `kubectl.${version}`);
+  if (!existsSync(binary)) throw new Error(`kubectl ${version} not found at ${binary}`);
+  return binary;
+}
+
+export interface KubectlResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface RunOptions {
+  stdin?: string;
+  env?: Record<string, string>;
+  timeoutMs?: number;
+  /** Resolves early (killing kubectl) once stdout matches: for -w and -f. */
+  until?: RegExp | ((stdout: string) => boolean);
+  /** Called once kubectl has started (or once stdout matches startWhen), e.g. to make the change a watch should see. */
+  onStart?: () => Promise<void> | void;
+  startWhen?: RegExp;
+}
+
+export class Kubectl {
+  readonly binary: string;
+  constructor(
+    readonly version: Version,
+    readonly kubeconfig: string,
+    readonly cacheDir: string,
+  ) {
+    this.binary = kubectlPath(version);
+  }
+
+  run(args: string[], opts: RunOptions = {}): Promise<KubectlResult> {
+    return new Promise((resolve) => {
+      const child = spawn(this.binary, ['--kubeconfig', this.kubeconfig, '--cache-dir', this.cacheDir, ...args], {
+        env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: this.cacheDir, ...(opts.env ?? {}) },
+        stdio: ['pipe', 'pipe', 'pipe'],
+      });
+      let stdout = '';
+      let stderr = '';
+      let done = false;
+      const finish = (code: number) => {
+        if (done) return;
+        done = true;
+        clearTimeout(timer);
+        resolve({ code, stdout, stderr });
+      };
+      const timer = setTimeout(() => {
+        stderr += `\n[killed after ${opts.timeoutMs ?? 30_000} ms]`;
+        child.kill('SIGKILL');
+      }, opts.timeoutMs ?? 30_000);
+      let started = false;
+      const start = () => {
+        if (started || !opts.onStart) return;
+        started = true;
+        void opts.onStart();
+      };
+      child.stdout.on('data', (d: Buffer) => {
+        stdout += d.toString();
+        if (opts.startWhen?.test(stdout)) start();
+        const until = opts.until;
+        if (until && (typeof until === 'function' ? until(stdout) : until.test(stdout))) {
+          child.kill('SIGTERM');
+          finish(0);
+        }
+      });
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      child.on('close', (code, signal) => finish(code ?? (signal ? 128 : 1)));
+      child.stdin.on('error', () => {});
+      if (opts.stdin !== undefined) child.stdin.end(opts.stdin);
+      else child.stdin.end();
+      if (!opts.startWhen) setTimeout(start, 50);
+    });
+  }
+}

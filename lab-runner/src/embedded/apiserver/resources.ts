@@ -1,0 +1,192 @@
+// The resources this API server serves, as discovery lists them.
+
+export interface ResourceInfo {
+  /** Plural resource name as in URLs, e.g. `pods`; `pods/log` for subresources. */
+  name: string;
+  singularName: string;
+  kind: string;
+  group: string;
+  version: string;
+  namespaced: boolean;
+  verbs: string[];
+  shortNames?: string[];
+  categories?: string[];
+  /** Schema definition name of the kind (see schema/). */
+  definition: string;
+  subresource?: boolean;
+  /** Field selector names the resource supports (metadata.name and, if namespaced, metadata.namespace always). */
+  fieldSelectors: string[];
+  storageVersionHash?: string;
+}
+
+const RW = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
+const meta = (namespaced: boolean, extra: string[] = []) => ['metadata.name', ...(namespaced ? ['metadata.namespace'] : []), ...extra];
+
+export const PODS: ResourceInfo = {
+  name: 'pods',
+  singularName: 'pod',
+  kind: 'Pod',
+  group: '',
+  version: 'v1',
+  namespaced: true,
+  verbs: RW,
+  shortNames: ['po'],
+  categories: ['all'],
+  definition: 'core.Pod',
+  fieldSelectors: meta(true, [
+    'spec.nodeName',
+    'spec.restartPolicy',
+    'spec.schedulerName',
+    'spec.serviceAccountName',
+    'spec.hostNetwork',
+    'status.phase',
+    'status.podIP',
+    'status.podIPs',
+    'status.nominatedNodeName',
+  ]),
+  storageVersionHash: 'xPOwRZ+Yhw8=',
+};
+
+export const NAMESPACES: ResourceInfo = {
+  name: 'namespaces',
+  singularName: 'namespace',
+  kind: 'Namespace',
+  group: '',
+  version: 'v1',
+  namespaced: false,
+  verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'],
+  shortNames: ['ns'],
+  definition: 'core.Namespace',
+  fieldSelectors: meta(false, ['status.phase']),
+  storageVersionHash: 'Q3oi5N2YM8M=',
+};
+
+export const EVENTS: ResourceInfo = {
+  name: 'events',
+  singularName: 'event',
+  kind: 'Event',
+  group: '',
+  version: 'v1',
+  namespaced: true,
+  verbs: RW,
+  shortNames: ['ev'],
+  definition: 'core.Event',
+  fieldSelectors: meta(true, [
+    'involvedObject.kind',
+    'involvedObject.namespace',
+    'involvedObject.name',
+    'involvedObject.uid',
+    'involvedObject.apiVersion',
+    'involvedObject.resourceVersion',
+    'involvedObject.fieldPath',
+    'reason',
+    'reportingComponent',
+    'source',
+    'type',
+  ]),
+  storageVersionHash: 'r2yiGXH7wu8=',
+};
+
+export const NODES: ResourceInfo = {
+  name: 'nodes',
+  singularName: 'node',
+  kind: 'Node',
+  group: '',
+  version: 'v1',
+  namespaced: false,
+  verbs: ['get', 'list', 'watch'],
+  shortNames: ['no'],
+  definition: 'core.Node',
+  fieldSelectors: meta(false, ['spec.unschedulable']),
+  storageVersionHash: 'XwShjMxG9Fs=',
+};
+
+export const CONFIGMAPS: ResourceInfo = {
+  name: 'configmaps',
+  singularName: 'configmap',
+  kind: 'ConfigMap',
+  group: '',
+  version: 'v1',
+  namespaced: true,
+  verbs: RW,
+  shortNames: ['cm'],
+  definition: 'core.ConfigMap',
+  fieldSelectors: meta(true),
+  storageVersionHash: 'qFsyl6wFWjQ=',
+};
+
+export const SECRETS: ResourceInfo = {
+  name: 'secrets',
+  singularName: 'secret',
+  kind: 'Secret',
+  group: '',
+  version: 'v1',
+  namespaced: true,
+  verbs: RW,
+  definition: 'core.Secret',
+  fieldSelectors: meta(true, ['type']),
+  storageVersionHash: 'S6u1pOWzb84=',
+};
+
+export const SERVICEACCOUNTS: ResourceInfo = {
+  name: 'serviceaccounts',
+  singularName: 'serviceaccount',
+  kind: 'ServiceAccount',
+  group: '',
+  version: 'v1',
+  namespaced: true,
+  verbs: RW,
+  shortNames: ['sa'],
+  definition: 'core.ServiceAccount',
+  fieldSelectors: meta(true),
+  storageVersionHash: 'pbx9ZvyFpBE=',
+};
+
+export const SELF_SUBJECT_ACCESS_REVIEWS: ResourceInfo = {
+  name: 'selfsubjectaccessreviews',
+  singularName: 'selfsubjectaccessreview',
+  kind: 'SelfSubjectAccessReview',
+  group: 'authorization.k8s.io',
+  version: 'v1',
+  namespaced: false,
+  verbs: ['create'],
+  definition: 'authz.SelfSubjectAccessReview',
+  fieldSelectors: [],
+};
+
+const sub = (parent: ResourceInfo, name: string, kind: string, verbs: string[]): ResourceInfo => ({
+  ...parent,
+  name: `${parent.name}/${name}`,
+  singularName: '',
+  kind,
+  verbs,
+  shortNames: undefined,
+  categories: undefined,
+  storageVersionHash: undefined,
+  subresource: true,
+});
+
+/** Every resource of the core group, in discovery order. */
+export const CORE_RESOURCES: ResourceInfo[] = [
+  CONFIGMAPS,
+  EVENTS,
+  NAMESPACES,
+  sub(NAMESPACES, 'status', 'Namespace', ['get', 'patch', 'update']),
+  NODES,
+  sub(NODES, 'status', 'Node', ['get']),
+  PODS,
+  sub(PODS, 'attach', 'PodAttachOptions', ['create', 'get']),
+  sub(PODS, 'exec', 'PodExecOptions', ['create', 'get']),
+  sub(PODS, 'log', 'Pod', ['get']),
+  sub(PODS, 'portforward', 'PodPortForwardOptions', ['create', 'get']),
+  sub(PODS, 'status', 'Pod', ['get', 'patch', 'update']),
+  SECRETS,
+  SERVICEACCOUNTS,
+];
+
+export const AUTHZ_RESOURCES: ResourceInfo[] = [SELF_SUBJECT_ACCESS_REVIEWS];
+
+/** Stored (CRUD) resources by plural name. */
+export const STORED: Record<string, ResourceInfo> = Object.fromEntries(
+  [PODS, NAMESPACES, EVENTS, NODES, CONFIGMAPS, SECRETS, SERVICEACCOUNTS].map((r) => [r.name, r]),
+);

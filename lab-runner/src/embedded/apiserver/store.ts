@@ -1,0 +1,152 @@
+// One virtual cluster's objects, in memory, with a cluster-wide resourceVersion counter and a
+// bounded history of changes for watches. Every write goes through here, is given the next
+// resourceVersion, recorded by the StorageBackend, and delivered synchronously to watchers.
+// Objects handed out are deep copies: callers may change them freely.
+
+import type { KubeObject } from '../k8s-types.js';
+import type { ChangeType, StorageBackend, StoredChange } from './storage.js';
+
+export interface StoreWatcher {
+  resource: string;
+  onChange(change: StoredChange): void;
+}
+
+/** The watch start point is older than the retained history: the client must re-list (410 Gone). */
+export class ResourceExpiredError extends Error {
+  constructor(readonly requested: number, readonly oldest: number) {
+    super(`too old resource version: ${requested} (${oldest})`);
+  }
+}
+
+const HISTORY_LIMIT = 4000;
+const COMPACT_EVERY = 2000;
+
+const clone = <T>(v: T): T => structuredClone(v);
+
+export class ObjectStore {
+  private readonly objects = new Map<string, Map<string, KubeObject>>(); // resource -> key -> object
+  private history: StoredChange[] = [];
+  /** Watches may start at any RV >= this one. */
+  private oldestRv: number;
+  private rv: number;
+  private appendedSinceCompact = 0;
+  private readonly watchers = new Set<StoreWatcher>();
+
+  constructor(private readonly backend: StorageBackend) {
+    const state = backend.load();
+    this.rv = state.rv;
+    for (const { resource, object } of state.objects) this.bucket(resource).set(keyOf(object), object);
+    this.history = state.changes.slice(-HISTORY_LIMIT);
+    this.oldestRv = this.history.length > 0 && this.history.length === state.changes.length ? state.snapshotRv : (this.history[0]?.rv ?? state.rv + 1) - 1;
+    this.appendedSinceCompact = state.changes.length;
+  }
+
+  get resourceVersion(): number {
+    return this.rv;
+  }
+
+  get(resource: string, namespace: string | undefined, name: string): KubeObject | undefined {
+    const o = this.objects.get(resource)?.get(`${namespace ?? ''}/${name}`);
+    return o ? clone(o) : undefined;
+  }
+
+  /** Read-only access without copying, for hot paths that only read. */
+  peek(resource: string, namespace: string | undefined, name: string): Readonly<KubeObject> | undefined {
+    return this.objects.get(resource)?.get(`${namespace ?? ''}/${name}`);
+  }
+
+  list(resource: string, namespace?: string): KubeObject[] {
+    const out: KubeObject[] = [];
+    for (const o of this.objects.get(resource)?.values() ?? []) {
+      if (namespace === undefined || o.metadata.namespace === namespace) out.push(clone(o));
+    }
+    return out.sort(compareObjects);
+  }
+
+  count(resource: string, namespace?: string): number {
+    let n = 0;
+    for (const o of this.objects.get(resource)?.values() ?? []) if (namespace === undefined || o.metadata.namespace === namespace) n++;
+    return n;
+  }
+
+  /** Stores a new object; the caller has checked it does not exist. Returns the stored copy. */
+  create(resource: string, object: KubeObject): KubeObject {
+    return this.write(resource, 'ADDED', object);
+  }
+
+  update(resource: string, object: KubeObject): KubeObject {
+    return this.write(resource, 'MODIFIED', object);
+  }
+
+  delete(resource: string, object: KubeObject): KubeObject {
+    return this.write(resource, 'DELETED', object);
+  }
+
+  /**
+   * Subscribes to changes of `resource`. With `sinceRv`, first replays the retained changes
+   * after it (throws ResourceExpiredError when they are no longer retained).
+   */
+  watch(watcher: StoreWatcher, sinceRv?: number): () => void {
+    if (sinceRv !== undefined) {
+      if (sinceRv < this.oldestRv) throw new ResourceExpiredError(sinceRv, this.oldestRv + 1);
+      for (const change of this.history) {
+        if (change.rv > sinceRv && change.resource === watcher.resource) watcher.onChange(clone(change));
+      }
+    }
+    this.watchers.add(watcher);
+    return () => this.watchers.delete(watcher);
+  }
+
+  close(): void {
+    this.watchers.clear();
+    this.backend.close();
+  }
+
+  destroy(): void {
+    this.watchers.clear();
+    this.backend.destroy();
+  }
+
+  private write(resource: string, type: ChangeType, input: KubeObject): KubeObject {
+    const object = clone(input);
+    this.rv += 1;
+    object.metadata.resourceVersion = String(this.rv);
+    const key = keyOf(object);
+    if (type === 'DELETED') this.bucket(resource).delete(key);
+    else this.bucket(resource).set(key, object);
+    const change: StoredChange = { rv: this.rv, type, resource, object };
+    this.backend.append(change);
+    this.history.push(change);
+    if (this.history.length > HISTORY_LIMIT) {
+      const dropped = this.history.splice(0, this.history.length - HISTORY_LIMIT);
+      this.oldestRv = dropped[dropped.length - 1]?.rv ?? this.oldestRv;
+    }
+    if (++this.appendedSinceCompact >= COMPACT_EVERY) {
+      this.appendedSinceCompact = 0;
+      const all: { resource: string; object: KubeObject }[] = [];
+      for (const [r, bucket] of this.objects) for (const o of bucket.values()) all.push({ resource: r, object: o });
+      this.backend.compact(this.rv, all);
+    }
+    for (const w of [...this.watchers]) {
+      if (w.resource === resource) w.onChange({ rv: change.rv, type, resource, object: clone(object) });
+    }
+    return clone(object);
+  }
+
+  private bucket(resource: string): Map<string, KubeObject> {
+    let b = this.objects.get(resource);
+    if (!b) this.objects.set(resource, (b = new Map()));
+    return b;
+  }
+}
+
+const keyOf = (o: KubeObject) => `${o.metadata.namespace ?? ''}/${o.metadata.name ?? ''}`;
+
+function compareObjects(a: KubeObject, b: KubeObject): number {
+  const na = a.metadata.namespace ?? '';
+  const nb = b.metadata.namespace ?? '';
+  if (na !== nb) return na < nb ? -1 : 1;
+  const ma = a.metadata.name ?? '';
+  const mb = b.metadata.name ?? '';
+  return ma < mb ? -1 : ma > mb ? 1 : 0;
+}
