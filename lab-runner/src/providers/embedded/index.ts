@@ -21,6 +21,8 @@ export interface EmbeddedProviderConfig {
   idPrefix: string;
   /** Extra labels on every toolbox (tests tag their runs). */
   labels?: Record<string, string>;
+  /** The toolbox image; the locally built one by default. */
+  toolboxImage?: string;
 }
 
 export function createEmbeddedProvider(config: EmbeddedProviderConfig, logger: Logger): EmbeddedProvider {
@@ -36,7 +38,7 @@ export function createEmbeddedProvider(config: EmbeddedProviderConfig, logger: L
         log: (message, error) => kubeletLog.warn('kubelet', { message, ...(error === undefined ? {} : { error }) }),
       }),
     }),
-    toolboxes: new Toolboxes(docker, { image: IMAGES.toolbox, limits: config.toolbox, ...(config.labels ? { labels: config.labels } : {}) }),
+    toolboxes: new Toolboxes(docker, { image: config.toolboxImage ?? IMAGES.toolbox, limits: config.toolbox, ...(config.labels ? { labels: config.labels } : {}) }),
     relays: new SocketRelays(path.join(config.stateDir, 'relays')),
     logger: logger.child({ component: 'embedded-provider' }),
     idPrefix: config.idPrefix,

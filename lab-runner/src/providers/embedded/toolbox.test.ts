@@ -10,7 +10,7 @@ import path from 'node:path';
 import Dockerode from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IMAGES, ensureImages } from '../../images/index.js';
-import { LABEL_CLUSTER, Toolboxes } from './toolbox.js';
+import { LABEL_SANDBOX, Toolboxes } from './toolbox.js';
 
 const RUN = randomUUID().slice(0, 8);
 const docker = new Dockerode({ socketPath: '/run/kubelab/podman.sock' });
@@ -45,8 +45,8 @@ afterAll(async () => {
 
 describe('Toolboxes', () => {
   it('creates a labelled, limited container without network', async () => {
-    const [info] = await docker.listContainers({ filters: { label: [`${LABEL_CLUSTER}=${id}`] } });
-    expect(info?.Labels).toMatchObject({ 'io.kubelab.managed': 'true', 'io.kubelab.role': 'toolbox', [LABEL_CLUSTER]: id });
+    const [info] = await docker.listContainers({ filters: { label: [`${LABEL_SANDBOX}=${id}`] } });
+    expect(info?.Labels).toMatchObject({ 'io.kubelab.managed': 'true', 'io.kubelab.role': 'toolbox', [LABEL_SANDBOX]: id });
     const inspect = await docker.getContainer(info?.Id ?? '').inspect();
     expect(inspect.HostConfig.NetworkMode).toBe('none');
     expect(inspect.HostConfig.Memory).toBe(128 * 1024 * 1024);

@@ -8,7 +8,14 @@ import type Dockerode from 'dockerode';
 import { ProviderError, type ExecOptions, type ExecResult, type TerminalSession } from '../provider.js';
 
 export const LABEL_MANAGED = 'io.kubelab.managed';
+/** Pod containers carry the cluster id under this label (set by the kubelet). */
 export const LABEL_CLUSTER = 'io.kubelab.cluster';
+/**
+ * Toolboxes carry the sandbox id under this label, not io.kubelab.cluster: the kubelet treats
+ * every container with its cluster label as a Pod container and removes the ones that belong
+ * to no Pod when it adopts containers after a restart.
+ */
+export const LABEL_SANDBOX = 'io.kubelab.sandbox';
 export const LABEL_ROLE = 'io.kubelab.role';
 
 export interface ToolboxLimits {
@@ -41,7 +48,7 @@ export class Toolboxes {
       Image: this.options.image,
       Hostname: 'toolbox',
       Env: [`KUBELAB_SANDBOX=${label}`],
-      Labels: { ...this.options.labels, [LABEL_MANAGED]: 'true', [LABEL_CLUSTER]: id, [LABEL_ROLE]: 'toolbox' },
+      Labels: { ...this.options.labels, [LABEL_MANAGED]: 'true', [LABEL_SANDBOX]: id, [LABEL_ROLE]: 'toolbox' },
       HostConfig: {
         NetworkMode: 'none',
         Binds: [`${apiSocket.hostPath}:${apiSocket.containerPath}`],
@@ -91,12 +98,15 @@ export class Toolboxes {
     }
   }
 
-  /** Every Kubelab-managed container with its cluster label (toolboxes and Pod containers alike). */
+  /** Every Kubelab-managed container with the sandbox it belongs to (toolboxes and Pod containers alike). */
   async listManaged(): Promise<{ id: string; cluster: string; role: string | undefined }[]> {
     const containers = await this.docker.listContainers({ all: true, filters: { label: [`${LABEL_MANAGED}=true`] } });
-    return containers
-      .filter((c) => c.Labels[LABEL_CLUSTER] !== undefined)
-      .map((c) => ({ id: c.Id, cluster: c.Labels[LABEL_CLUSTER] as string, role: c.Labels[LABEL_ROLE] }));
+    const out: { id: string; cluster: string; role: string | undefined }[] = [];
+    for (const c of containers) {
+      const cluster = c.Labels[LABEL_SANDBOX] ?? c.Labels[LABEL_CLUSTER];
+      if (cluster !== undefined) out.push({ id: c.Id, cluster, role: c.Labels[LABEL_ROLE] });
+    }
+    return out;
   }
 
   async removeContainer(containerId: string): Promise<void> {
