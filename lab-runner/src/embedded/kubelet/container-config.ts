@@ -34,9 +34,11 @@ export function podLabels(ctx: PodContext, container: string, role: ContainerRol
   };
 }
 
-function hostConfigLimits(ctx: PodContext): Dockerode.HostConfig {
+function hostConfigLimits(ctx: PodContext, leaf?: string): Dockerode.HostConfig {
   return {
-    ...(ctx.cgroupParent ? { CgroupParent: ctx.cgroupParent } : {}),
+    // Each container gets its own level under the sandbox cgroup: it outlives the container,
+    // so the kubelet can still read whether the memory limit was hit (OOMKilled) after it died.
+    ...(ctx.cgroupParent ? { CgroupParent: leaf ? `${ctx.cgroupParent}/${leaf}` : ctx.cgroupParent } : {}),
     // Also per container: a sandbox never exceeds its pids budget even where the shared cgroup is unavailable.
     PidsLimit: ctx.limits.pids,
   };
@@ -201,7 +203,7 @@ export async function containerCreateOptions(
       UTSMode: joined,
       ...(pod.spec.shareProcessNamespace ? { PidMode: joined } : {}),
       Binds: await binds(container, volumes),
-      ...hostConfigLimits(ctx),
+      ...hostConfigLimits(ctx, `${(pod.metadata.uid ?? '').slice(0, 8)}_${container.name}_${restartCount}`),
       ...(memory !== undefined ? { Memory: memory, MemorySwap: memory } : {}),
       ...(cpus !== undefined ? { NanoCpus: cpus } : {}),
       ReadonlyRootfs: security.readOnlyRootFilesystem ?? false,

@@ -1,6 +1,7 @@
 // Small helpers over the engine's API: run a command in a container and collect its output,
 // split the engine's multiplexed stdout/stderr stream, and read a container's state.
 
+import { connect, type Socket } from 'node:net';
 import { PassThrough, type Readable } from 'node:stream';
 import type Dockerode from 'dockerode';
 
@@ -85,6 +86,8 @@ export interface ObservedContainer {
   error: string;
   imageId: string;
   labels: Record<string, string>;
+  cgroupParent: string;
+  memoryLimit: number;
 }
 
 function time(value: string | undefined): string | undefined {
@@ -106,9 +109,49 @@ export async function observe(docker: Dockerode, id: string): Promise<ObservedCo
       error: info.State.Error ?? '',
       imageId: info.Image,
       labels: info.Config.Labels ?? {},
+      cgroupParent: info.HostConfig.CgroupParent ?? '',
+      memoryLimit: info.HostConfig.Memory ?? 0,
     };
   } catch (error) {
     if (isNotFound(error)) return undefined;
     throw error;
   }
+}
+
+/**
+ * POSTs `path` with an empty body and returns the upgraded raw connection. dockerode's attach
+ * cannot do this on Podman: it sends its options (or a chunked terminator) as the request
+ * body, which Podman then delivers to the container's stdin.
+ */
+export async function upgradeRaw(docker: Dockerode, path: string): Promise<Socket> {
+  const modem = docker.modem as unknown as { socketPath?: string; host?: string; port?: number | string };
+  const socket = modem.socketPath ? connect(modem.socketPath) : connect(Number(modem.port ?? 2375), modem.host ?? '127.0.0.1');
+  await new Promise<void>((resolveConnect, reject) => {
+    socket.once('connect', resolveConnect);
+    socket.once('error', reject);
+  });
+  socket.write(`POST ${path} HTTP/1.1\r\nHost: docker\r\nConnection: Upgrade\r\nUpgrade: tcp\r\nContent-Length: 0\r\n\r\n`);
+  return new Promise<Socket>((resolveUpgrade, reject) => {
+    let head = Buffer.alloc(0);
+    const onData = (chunk: Buffer) => {
+      head = Buffer.concat([head, chunk]);
+      const end = head.indexOf('\r\n\r\n');
+      if (end === -1) return;
+      socket.off('data', onData);
+      socket.off('error', reject);
+      const status = Number(/^HTTP\/1\.[01] (\d{3})/.exec(head.subarray(0, end).toString('latin1'))?.[1] ?? 0);
+      const rest = head.subarray(end + 4);
+      if (status !== 101 && status !== 200) {
+        socket.destroy();
+        const error = Object.assign(new Error(`engine refused ${path}: HTTP ${status} ${rest.toString('utf8').trim()}`), { statusCode: status });
+        reject(error);
+        return;
+      }
+      socket.pause();
+      if (rest.length) socket.unshift(rest);
+      resolveUpgrade(socket);
+    };
+    socket.on('data', onData);
+    socket.once('error', reject);
+  });
 }

@@ -186,6 +186,10 @@ class EmbeddedKubelet implements Kubelet {
       await removePodDir(this.options.podsDir, uid);
     }
     await removeSandboxCgroup(this.clusterId);
+    // Podman's exec monitors linger in the sandbox cgroup for its exit_command_delay (300 s by
+    // default) and keep it busy; try again once they are gone.
+    const retry = setTimeout(() => void removeSandboxCgroup(this.clusterId), 310_000);
+    retry.unref();
   }
 
   logs: Kubelet['logs'] = (pod, options, signal) => streamLogs(this.docker, (p) => this.workerFor(p), pod, options, signal);

@@ -14,6 +14,7 @@ import { isNotFound, observe, type ObservedContainer } from './engine.js';
 import { ConfigError } from './field-ref.js';
 import { INFRA_NAME, LABEL, type ContainerRole } from './labels.js';
 import { ContainerProbes, runHandler, type ProbeKind } from './probes.js';
+import { diedOfOom, removeContainerCgroup } from './sandbox-cgroup.js';
 import { buildPodStatus } from './status.js';
 import { MountError, prepareVolumes, removePodDir, type PreparedVolume } from './volumes.js';
 
@@ -319,9 +320,11 @@ export class PodWorker {
 
   private async removeContainer(id: string | undefined): Promise<void> {
     if (!id) return;
+    const info = await observe(this.env.docker, id).catch(() => undefined);
     await this.env.docker.getContainer(id).remove({ force: true, v: true }).catch((error) => {
       if (!isNotFound(error)) this.env.log(`removing container ${id} failed`, error);
     });
+    if (info?.cgroupParent && info.labels[LABEL.role] !== 'infra') await removeContainerCgroup(info.cgroupParent);
   }
 
   /** Re-reads the engine's view of every current container. */
@@ -345,6 +348,9 @@ export class PodWorker {
         record.started = false;
         record.ready = false;
         continue;
+      }
+      if (!now.running && now.exitCode === 137 && !now.oomKilled) {
+        now.oomKilled = record.current.oomKilled || (await diedOfOom(now.cgroupParent, now.memoryLimit));
       }
       if (record.current.running && !now.running) {
         record.probes?.stop();

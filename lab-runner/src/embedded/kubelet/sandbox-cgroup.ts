@@ -4,7 +4,7 @@
 // with cgroupfs (cgroups v1 or v2); elsewhere the per-container limits still apply.
 
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, rmdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rmdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 const ROOT = '/sys/fs/cgroup';
@@ -64,4 +64,31 @@ export async function removeSandboxCgroup(clusterId: string): Promise<void> {
 /** Current number of tasks in the sandbox (for tests and metrics); undefined if unknown. */
 export function pidsCurrentPath(clusterId: string): string {
   return isV2() ? join(ROOT, sandboxCgroupParent(clusterId), 'pids.current') : join(ROOT, 'pids', sandboxCgroupParent(clusterId), 'pids.current');
+}
+
+async function readNumber(path: string, field?: string): Promise<number | undefined> {
+  const text = await readFile(path, 'utf8').catch(() => undefined);
+  if (text === undefined) return undefined;
+  if (!field) return Number(text.trim());
+  const match = new RegExp(`^${field} (\\d+)$`, 'm').exec(text);
+  return match ? Number(match[1]) : undefined;
+}
+
+/**
+ * Whether a container that died by SIGKILL was killed for memory. The engine here does not
+ * report OOMKilled under cgroups v1, so the kubelet reads the container's own cgroup level
+ * (which outlives it): v2 counts oom_kill; v1 shows whether usage reached the limit.
+ */
+export async function diedOfOom(cgroupParent: string, memoryLimit: number): Promise<boolean> {
+  if (!cgroupParent) return false;
+  if (isV2()) return ((await readNumber(join(ROOT, cgroupParent, 'memory.events'), 'oom_kill')) ?? 0) > 0;
+  if (memoryLimit > 0) return ((await readNumber(join(ROOT, 'memory', cgroupParent, 'memory.max_usage_in_bytes'))) ?? 0) >= memoryLimit;
+  return false;
+}
+
+/** Removes a dead container's own cgroup level (best effort: the engine's monitor may still sit in it). */
+export async function removeContainerCgroup(cgroupParent: string): Promise<void> {
+  if (!cgroupParent.startsWith('/kubelab/') || cgroupParent.split('/').length < 4) return;
+  const controllers = isV2() ? [''] : await readdir(ROOT).catch(() => [] as string[]);
+  for (const controller of controllers) await removeTree(join(ROOT, controller, cgroupParent));
 }

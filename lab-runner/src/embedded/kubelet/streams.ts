@@ -7,7 +7,7 @@ import { POD_NETNS_BUSYBOX } from '../../images/index.js';
 import type { Pod } from '../k8s-types.js';
 import type { LogOptions, StreamOptions, StreamSession, TerminalSize } from '../node-contract.js';
 import { badRequest, StatusError } from '../status-error.js';
-import { demux, demuxBuffer } from './engine.js';
+import { demux, demuxBuffer, upgradeRaw } from './engine.js';
 import type { ContainerRecord, PodWorker } from './pod-worker.js';
 
 export type WorkerLookup = (pod: Pod) => PodWorker | undefined;
@@ -186,7 +186,7 @@ export async function attachToPod(docker: Dockerode, lookup: WorkerLookup, pod: 
     throw badRequest(`stdin is not enabled for container ${options.container} in pod ${pod.metadata.name}`);
   }
   const container = docker.getContainer(id);
-  const stream = (await container.attach({ stream: true, stdin: options.stdin, stdout: true, stderr: true, hijack: true })) as unknown as NodeJS.ReadWriteStream;
+  const stream = (await upgradeRaw(docker, `/containers/${id}/attach?stream=1&stdin=${options.stdin ? 1 : 0}&stdout=1&stderr=1`)) as unknown as NodeJS.ReadWriteStream;
   return session(
     docker,
     stream,

@@ -1,0 +1,277 @@
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Pod } from '../k8s-types.js';
+import { admissionErrors } from './admission.js';
+import { pidsCurrentPath } from './sandbox-cgroup.js';
+import { containerStatus, docker, engineContainers, execIn, podStatus, read, startTestNode, waitFor, waitReady, type TestNode } from './testing/helpers.js';
+
+let node: TestNode;
+
+beforeAll(async () => {
+  node = await startTestNode({ pids: 2048, memoryBytes: 768 * 2 ** 20, cpus: 1 });
+});
+
+afterAll(async () => {
+  await node?.cleanup();
+  expect(await engineContainers(node.clusterId)).toEqual([]);
+});
+
+const sh = (script: string) => ['sh', '-c', script];
+
+describe('init containers and native sidecars', () => {
+  it('runs init containers in order, starts sidecars before app containers and keeps them running', async () => {
+    node.cluster.createPod({
+      metadata: { name: 'staged' },
+      spec: {
+        volumes: [{ name: 'work', emptyDir: {} }],
+        initContainers: [
+          { name: 'first', image: 'busybox', command: sh('echo first >> /work/order; sleep 1'), volumeMounts: [{ name: 'work', mountPath: '/work' }] },
+          { name: 'second', image: 'busybox', command: sh('echo second >> /work/order'), volumeMounts: [{ name: 'work', mountPath: '/work' }] },
+          { name: 'shipper', image: 'busybox', restartPolicy: 'Always', command: sh('echo sidecar >> /work/order; exec sleep 3600'), volumeMounts: [{ name: 'work', mountPath: '/work' }] },
+        ],
+        containers: [{ name: 'app', image: 'busybox', command: sh('echo app >> /work/order; exec sleep 3600'), volumeMounts: [{ name: 'work', mountPath: '/work' }] }],
+      },
+    });
+    const pending = await waitFor('first running', () => (containerStatus(node, 'staged', 'first')?.state?.running ? podStatus(node, 'staged') : undefined));
+    expect(pending.phase).toBe('Pending');
+    expect(pending.conditions?.find((c) => c.type === 'Initialized')).toMatchObject({ status: 'False', reason: 'ContainersNotInitialized' });
+    expect(pending.containerStatuses?.[0]?.state?.waiting?.reason).toBe('PodInitializing');
+    await waitReady(node, 'staged');
+    expect((await execIn(node, 'staged', 'app', ['cat', '/work/order'])).stdout).toBe('first\nsecond\nsidecar\napp\n');
+    const status = podStatus(node, 'staged')!;
+    expect(status.initContainerStatuses?.map((s) => [s.name, s.state?.terminated?.reason ?? (s.state?.running ? 'running' : '?'), s.ready])).toEqual([
+      ['first', 'Completed', true],
+      ['second', 'Completed', true],
+      ['shipper', 'running', true],
+    ]);
+  });
+});
+
+describe('configuration and the downward API', () => {
+  it('resolves env, envFrom, configMap, secret and downwardAPI volumes, subPath, workingDir and readOnly', async () => {
+    node.cluster.configMaps.set('default/settings', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings', namespace: 'default' }, data: { color: 'blue', 'app.conf': 'mode=lab\n' } });
+    node.cluster.secrets.set('default/creds', { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'creds', namespace: 'default' }, data: { password: Buffer.from('s3cret').toString('base64') } });
+    node.cluster.createPod({
+      metadata: { name: 'configured', labels: { tier: 'lab' } },
+      spec: {
+        volumes: [
+          { name: 'cfg', configMap: { name: 'settings' } },
+          { name: 'sec', secret: { secretName: 'creds' } },
+          { name: 'info', downwardAPI: { items: [{ path: 'labels', fieldRef: { fieldPath: 'metadata.labels' } }, { path: 'name', fieldRef: { fieldPath: 'metadata.name' } }] } },
+          { name: 'ram', emptyDir: { medium: 'Memory', sizeLimit: '8Mi' } },
+        ],
+        containers: [
+          {
+            name: 'show',
+            image: 'busybox',
+            command: sh('sleep 3600'),
+            workingDir: '/work/here',
+            env: [
+              { name: 'GREETING', value: 'hello' },
+              { name: 'MESSAGE', value: '$(GREETING) world' },
+              { name: 'COLOR', valueFrom: { configMapKeyRef: { name: 'settings', key: 'color' } } },
+              { name: 'PASSWORD', valueFrom: { secretKeyRef: { name: 'creds', key: 'password' } } },
+              { name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
+              { name: 'POD_IP', valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } },
+              { name: 'MEM_LIMIT', valueFrom: { resourceFieldRef: { resource: 'limits.memory', divisor: '1Mi' } } },
+            ],
+            envFrom: [{ prefix: 'CFG_', configMapRef: { name: 'settings' } }],
+            resources: { limits: { memory: '64Mi', cpu: '250m' } },
+            volumeMounts: [
+              { name: 'cfg', mountPath: '/etc/app' },
+              { name: 'cfg', mountPath: '/etc/only/app.conf', subPath: 'app.conf' },
+              { name: 'sec', mountPath: '/etc/secret' },
+              { name: 'info', mountPath: '/etc/podinfo' },
+              { name: 'ram', mountPath: '/ram' },
+            ],
+          },
+        ],
+      },
+    });
+    await waitReady(node, 'configured');
+    const env = (await execIn(node, 'configured', 'show', ['env'])).stdout;
+    expect(env).toContain('MESSAGE=hello world\n');
+    expect(env).toContain('COLOR=blue\n');
+    expect(env).toContain('PASSWORD=s3cret\n');
+    expect(env).toContain('POD_NAME=configured\n');
+    expect(env).toContain('CFG_color=blue\n');
+    expect(env).toContain('MEM_LIMIT=64\n');
+    expect(env).toMatch(/POD_IP=10\.244\.0\.\d+\n/);
+    const files = await execIn(node, 'configured', 'show', sh('pwd; cat /etc/app/color; echo; cat /etc/only/app.conf; cat /etc/secret/password; echo; cat /etc/podinfo/labels; echo; cat /etc/podinfo/name; echo; touch /etc/app/x 2>/dev/null || echo read-only; grep " /ram " /proc/mounts | cut -d" " -f3'));
+    expect(files.stdout).toBe('/work/here\nblue\nmode=lab\ns3cret\ntier="lab"\nconfigured\nread-only\ntmpfs\n');
+    const id = containerStatus(node, 'configured', 'show')!.containerID!.replace('docker://', '');
+    const info = await docker.getContainer(id).inspect();
+    expect(info.HostConfig.Memory).toBe(64 * 2 ** 20);
+    expect(info.HostConfig.NanoCpus).toBe(250_000_000);
+  });
+
+  it('holds a container back with CreateContainerConfigError while a ConfigMap is missing', async () => {
+    node.cluster.createPod({
+      metadata: { name: 'needs-config' },
+      spec: { containers: [{ name: 'c', image: 'busybox', command: sh('sleep 3600'), env: [{ name: 'X', valueFrom: { configMapKeyRef: { name: 'absent', key: 'x' } } }] }] },
+    });
+    const waiting = await waitFor('config error', () => containerStatus(node, 'needs-config', 'c')?.state?.waiting);
+    expect(waiting).toEqual({ reason: 'CreateContainerConfigError', message: 'configmap "absent" not found' });
+    expect(node.cluster.eventsFor('needs-config').map((e) => `${e.type}/${e.reason}: ${e.message}`)).toContain('Warning/Failed: Error: configmap "absent" not found');
+  });
+});
+
+describe('security context', () => {
+  it('runs as the given user and group with a read-only root filesystem', async () => {
+    node.cluster.createPod({
+      metadata: { name: 'locked' },
+      spec: {
+        securityContext: { runAsUser: 1000 },
+        containers: [{ name: 'c', image: 'busybox', command: sh('sleep 3600'), securityContext: { runAsGroup: 3000, readOnlyRootFilesystem: true } }],
+      },
+    });
+    await waitReady(node, 'locked');
+    const out = await execIn(node, 'locked', 'c', sh('id -u; id -g; touch /x 2>/dev/null || echo read-only'));
+    expect(out.stdout).toBe('1000\n3000\nread-only\n');
+  });
+});
+
+describe('restartPolicy and termination reasons', () => {
+  it('Never: a finished Pod is Succeeded with Completed, or Failed with Error', async () => {
+    node.cluster.createPod({ metadata: { name: 'job-ok' }, spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'busybox', command: sh('echo done') }] } });
+    node.cluster.createPod({ metadata: { name: 'job-bad' }, spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'busybox', command: sh('exit 2') }] } });
+    const ok = await waitFor('job-ok Succeeded', () => (podStatus(node, 'job-ok')?.phase === 'Succeeded' ? podStatus(node, 'job-ok') : undefined));
+    expect(ok.containerStatuses?.[0]?.state?.terminated).toMatchObject({ exitCode: 0, reason: 'Completed' });
+    expect(ok.conditions?.find((c) => c.type === 'Ready')).toMatchObject({ status: 'False', reason: 'PodCompleted' });
+    const bad = await waitFor('job-bad Failed', () => (podStatus(node, 'job-bad')?.phase === 'Failed' ? podStatus(node, 'job-bad') : undefined));
+    expect(bad.containerStatuses?.[0]).toMatchObject({ restartCount: 0, state: { terminated: { exitCode: 2, reason: 'Error' } } });
+  });
+
+  it('OnFailure: restarts a failing container, not a succeeding one; OOMKilled is reported', async () => {
+    node.cluster.createPod({
+      metadata: { name: 'hungry' },
+      spec: {
+        restartPolicy: 'OnFailure',
+        containers: [{ name: 'c', image: 'busybox', command: sh('sleep 0.5; dd if=/dev/zero of=/dev/null bs=64M count=1'), resources: { limits: { memory: '32Mi' } } }],
+      },
+    });
+    const oom = await waitFor('OOMKilled', () => {
+      const cs = containerStatus(node, 'hungry', 'c');
+      const last = cs?.state?.terminated ?? cs?.lastState?.terminated;
+      return last?.reason === 'OOMKilled' ? last : undefined;
+    });
+    expect(oom.exitCode).toBe(137);
+    await waitFor('restarted', () => (containerStatus(node, 'hungry', 'c')?.restartCount ?? 0) >= 1);
+  });
+
+  it('restarts a container whose liveness probe fails, with Unhealthy and Killing events', async () => {
+    node.cluster.createPod({
+      metadata: { name: 'sick' },
+      spec: {
+        terminationGracePeriodSeconds: 1,
+        containers: [{ name: 'c', image: 'busybox', command: sh('touch /tmp/healthy; sleep 1; rm /tmp/healthy; sleep 3600'), livenessProbe: { exec: { command: ['cat', '/tmp/healthy'] }, periodSeconds: 1, failureThreshold: 2 } }],
+      },
+    });
+    await waitFor('restart after liveness failure', () => (containerStatus(node, 'sick', 'c')?.restartCount ?? 0) >= 1, 20_000);
+    const events = node.cluster.eventsFor('sick').map((e) => `${e.reason}: ${e.message}`);
+    expect(events).toContain('Unhealthy: Liveness probe failed: cat: can\'t open \'/tmp/healthy\': No such file or directory');
+    expect(events).toContain('Killing: Container c failed liveness probe, will be restarted');
+  });
+});
+
+describe('lifecycle hooks', () => {
+  it('runs postStart after start and preStop before SIGTERM', async () => {
+    const pod = node.cluster.createPod({
+      metadata: { name: 'hooked' },
+      spec: {
+        terminationGracePeriodSeconds: 5,
+        volumes: [{ name: 'out', hostPath: { path: '/hooks', type: 'DirectoryOrCreate' } }],
+        containers: [
+          {
+            name: 'c',
+            image: 'busybox',
+            command: sh("trap 'echo term >> /out/log; exit 0' TERM; while true; do sleep 0.2; done"),
+            lifecycle: { postStart: { exec: { command: sh('echo poststart >> /out/log') } }, preStop: { exec: { command: sh('echo prestop >> /out/log') } } },
+            volumeMounts: [{ name: 'out', mountPath: '/out' }],
+          },
+        ],
+      },
+    });
+    await waitReady(node, 'hooked');
+    node.cluster.deletePod('default', 'hooked');
+    await waitFor('hooked removed', () => !node.cluster.getPod('default', 'hooked'));
+    expect(readFileSync(`${node.nodeDir}/hooks/log`, 'utf8')).toBe('poststart\nprestop\nterm\n');
+    expect(pod.metadata.uid).toBeTruthy();
+  });
+});
+
+describe('TTY sessions', () => {
+  it('attaches to a container started with stdin and tty', async () => {
+    node.cluster.createPod({ metadata: { name: 'interactive' }, spec: { containers: [{ name: 'sh', image: 'busybox', command: ['sh'], stdin: true, tty: true }] } });
+    const pod = await waitReady(node, 'interactive');
+    const session = await node.kubelet.attach(pod, { container: 'sh', stdin: true, stdout: true, stderr: false, tty: true });
+    expect(session.stderr).toBeNull();
+    session.resize({ width: 100, height: 30 });
+    let seen = '';
+    session.stdout!.on('data', (chunk: Buffer) => (seen += chunk.toString('utf8')));
+    session.stdin!.write('stty size; echo marker-$((6*7))\n');
+    await waitFor('tty output', () => seen.includes('marker-42'));
+    expect(seen).toContain('30 100');
+    session.close();
+    session.close();
+  });
+
+  it('execs with a TTY and follows logs', async () => {
+    const pod = node.cluster.getPod('default', 'staged')!;
+    const session = await node.kubelet.exec(pod, ['sh', '-c', 'tty >/dev/null && echo has-tty'], { container: 'app', stdin: false, stdout: true, stderr: false, tty: true });
+    expect(await read(session.stdout)).toContain('has-tty');
+    expect(await session.result).toEqual({ exitCode: 0 });
+    const controller = new AbortController();
+    const counter = node.cluster.createPod({ metadata: { name: 'ticker' }, spec: { containers: [{ name: 't', image: 'busybox', command: sh('i=0; while true; do echo tick-$i; i=$((i+1)); sleep 0.3; done') }] } });
+    await waitReady(node, counter.metadata.name!);
+    const stream = await node.kubelet.logs(node.cluster.getPod('default', 'ticker')!, { container: 't', follow: true, previous: false, timestamps: false }, controller.signal);
+    let text = '';
+    stream.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+    await waitFor('followed lines', () => text.includes('tick-4'));
+    controller.abort();
+  });
+});
+
+describe('sandbox limits', () => {
+  it('caps the pids of the whole sandbox across its containers', async () => {
+    // A sandbox of its own, so nothing else spends its budget.
+    const node = await startTestNode({ pids: 120, memoryBytes: 512 * 2 ** 20, cpus: 1 });
+    try {
+    // Each container alone fits in the sandbox's 120 pids (60 sleeps); together they do not. Only shell
+    // builtins run after the spawning, since forks fail once the budget is spent.
+    const spawn = (delay: string) => sh(`sleep ${delay}; n=0; while [ $n -lt 60 ]; do sleep 600 & n=$((n+1)); done; echo spawned; wait`);
+    node.cluster.createPod({ metadata: { name: 'forky' }, spec: { terminationGracePeriodSeconds: 0, containers: [{ name: 'a', image: 'busybox', command: spawn('0') }, { name: 'b', image: 'busybox', command: spawn('1') }] } });
+    const logs = async (container: string) => read(await node.kubelet.logs(node.cluster.getPod('default', 'forky')!, { container, follow: false, previous: false, timestamps: false }, new AbortController().signal));
+    await waitFor('a spawned', async () => (await logs('a')).includes('spawned'), 30_000);
+    // b runs out of pids half-way: its shell cannot fork and dies, as on a node at its pids limit.
+    await waitFor('b out of pids', async () => (await logs('b')).includes("can't fork"), 30_000);
+    expect(Number(readFileSync(pidsCurrentPath(node.clusterId), 'utf8'))).toBeLessThanOrEqual(120);
+    node.cluster.deletePod('default', 'forky', 0);
+    await waitFor('forky removed', () => !node.cluster.getPod('default', 'forky'), 15_000);
+    } finally {
+      await node.cleanup();
+    }
+  });
+});
+
+describe('admission', () => {
+  const base = (spec: Partial<Pod['spec']>): Pod => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { containers: [{ name: 'c', image: 'busybox' }], ...spec } });
+
+  it('accepts an ordinary Pod and refuses host namespaces, privileged containers and host ports with reasons', () => {
+    expect(admissionErrors(base({}))).toEqual([]);
+    const errors = admissionErrors(
+      base({
+        hostNetwork: true,
+        hostPID: true,
+        hostIPC: true,
+        containers: [{ name: 'c', image: 'busybox', securityContext: { privileged: true }, ports: [{ containerPort: 80, hostPort: 8080 }] }],
+        volumes: [{ name: 'v', persistentVolumeClaim: { claimName: 'x' } }],
+      }),
+    );
+    expect(errors).toHaveLength(6);
+    expect(errors[0]).toMatch(/^spec\.hostNetwork: Forbidden: .*no host of its own to share/);
+    expect(errors.join('\n')).toContain('spec.containers[0].securityContext.privileged: Forbidden');
+    expect(errors.join('\n')).toContain('spec.containers[0].ports[0].hostPort: Forbidden');
+    expect(errors.join('\n')).toContain('spec.volumes[0].persistentVolumeClaim: Unsupported value');
+  });
+});
