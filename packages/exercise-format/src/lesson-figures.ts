@@ -1,5 +1,6 @@
-// Images referenced from lesson markdown. Each must have alt text and exist beside the lesson;
-// an italic line right under the image is its caption.
+// Images referenced from lesson markdown. Each must have alt text and exist beside the lesson.
+// The caption is the image title (`![alt](figure.svg "Figure 1: ...")`, rendered as a figcaption
+// by the web app), or else an italic line right under the image.
 
 export interface LessonFigure {
   /** As written in the markdown, relative to the lesson folder. */
@@ -11,7 +12,7 @@ export interface LessonFigure {
   column: number;
 }
 
-const imagePattern = /!\[([^\]]*)\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)/g;
+const imagePattern = /!\[([^\]]*)\]\(\s*<?([^)\s>]+)>?(?:\s+"([^"]*)")?\s*\)/g;
 const captionPattern = /^\s*[*_](.+)[*_]\s*$/;
 
 export function findLessonFigures(markdown: string): LessonFigure[] {
@@ -23,7 +24,7 @@ export function findLessonFigures(markdown: string): LessonFigure[] {
     if (inFence) return;
     for (const match of text.matchAll(imagePattern)) {
       const next = lines[index + 1] ?? '';
-      const caption = captionPattern.exec(next)?.[1]?.trim();
+      const caption = match[3]?.trim() || captionPattern.exec(next)?.[1]?.trim();
       figures.push({
         src: match[2] ?? '',
         alt: (match[1] ?? '').trim(),

@@ -34,7 +34,7 @@ async function writeCourse() {
   await put('pods/course.yaml', 'id: pods\ntitle: { zh-CN: Pod, en: Pods }\ndescription: { zh-CN: 课程, en: Course }\nlessons:\n  - why-pods\n  - volumes\n');
   await put('pods/why-pods/lesson.yaml', 'id: why-pods\ntitle: { zh-CN: 为什么, en: Why }\norder: 1\nexercises:\n  - first-pod\n');
   await put('pods/why-pods/lesson.zh-CN.md', '# 为什么\n\n![Pod 结构](pod.svg)\n*图 1：Pod*\n');
-  await put('pods/why-pods/lesson.en.md', '# Why\n\n![Pod anatomy](pod.svg)\n*Figure 1: a Pod*\n');
+  await put('pods/why-pods/lesson.en.md', '# Why\n\n![Pod anatomy](pod.svg "Figure 1: a Pod")\n');
   await put('pods/why-pods/pod.svg', svg);
   await put('pods/why-pods/first-pod.yaml', exerciseYaml('first-pod'));
   await put('pods/volumes/lesson.yaml', 'id: volumes\ntitle: { zh-CN: 卷, en: Volumes }\norder: 2\nexercises:\n  - counter\n');
@@ -68,6 +68,7 @@ describe('loadCourse', () => {
     const [first] = course.lessons;
     expect(first?.markdown.en).toContain('# Why');
     expect(first?.figures.en).toEqual([{ src: 'pod.svg', alt: 'Pod anatomy', caption: 'Figure 1: a Pod', line: 3, column: 1 }]);
+    expect(first?.figures['zh-CN'][0]?.caption).toBe('图 1：Pod');
     expect(first?.exercises.map((e) => e.spec.id)).toEqual(['first-pod']);
     expect(indexExercises([course]).get('counter')?.lessonId).toBe('volumes');
     expect(course.hash).toMatch(/^[0-9a-f]{64}$/);
