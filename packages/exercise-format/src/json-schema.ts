@@ -16,6 +16,6 @@ export type JsonSchemaFileName = keyof typeof jsonSchemaFiles;
 /** The JSON text of a schema file, exactly as committed (2-space indent, trailing newline). */
 export function renderJsonSchema(name: JsonSchemaFileName): string {
   const { schema, title } = jsonSchemaFiles[name];
-  const json = { title, ...z.toJSONSchema(schema, { io: 'input', target: 'draft-2020-12', unrepresentable: 'throw' }) };
+  const json = { title, ...z.toJSONSchema(schema, { io: 'input', target: 'draft-7', unrepresentable: 'throw' }) };
   return `${JSON.stringify(json, null, 2)}\n`;
 }
