@@ -8,6 +8,7 @@ import type Dockerode from 'dockerode';
 import { IMAGES, LOCAL_IMAGE_NAMES, normalizeImageReference } from '../../images/index.js';
 import type { Container, ContainerStateTerminated, Pod, PodStatus } from '../k8s-types.js';
 import type { KubeletClusterClient } from '../node-contract.js';
+import { admissionErrors } from './admission.js';
 import { Backoff, formatDuration } from './backoff.js';
 import { containerCreateOptions, infraCreateOptions, type PodContext } from './container-config.js';
 import { isNotFound, observe, type ObservedContainer } from './engine.js';
@@ -249,6 +250,12 @@ export class PodWorker {
       return;
     }
     for (const id of this.extraContainers.splice(0)) await this.removeContainer(id);
+    // The API server refuses these at admission; a Pod that got past it anyway never runs here.
+    const rejected = admissionErrors(this.pod);
+    if (rejected.length) {
+      await this.reject(rejected);
+      return;
+    }
     this.startTime ??= new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
     if (this.terminal) {
       await this.report();
@@ -262,6 +269,18 @@ export class PodWorker {
     await this.syncContainers();
     await this.report();
     this.schedule(RESYNC_MS);
+  }
+
+  private async reject(errors: string[]): Promise<void> {
+    const message = `Pod was rejected: ${errors.join('; ')}`;
+    const status: PodStatus = { phase: 'Failed', reason: 'Forbidden', message, conditions: this.pod.status?.conditions?.filter((c) => c.type === 'PodScheduled') ?? [] };
+    const json = JSON.stringify(status);
+    if (json === this.lastReported) return;
+    this.event('Warning', 'Forbidden', message);
+    this.terminal = true;
+    const stored = await this.env.cluster.updatePodStatus(this.pod.metadata.namespace ?? 'default', this.pod.metadata.name ?? '', this.uid, status);
+    this.lastReported = json;
+    if (stored) this.pod = stored;
   }
 
   private async ensureVolumes(): Promise<boolean> {

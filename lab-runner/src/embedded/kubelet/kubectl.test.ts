@@ -1,0 +1,165 @@
+// The kubelet behind the real embedded API server, driven by the real kubectl, as a learner
+// drives it from the toolbox.
+
+import { execFile, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { EmbeddedCluster, EmbeddedClusterHost } from '../host-contract.js';
+import { createEmbeddedClusterHost } from '../host.js';
+import { engineContainers, waitFor } from './testing/helpers.js';
+
+const execFileAsync = promisify(execFile);
+
+const COUNTER_YAML = `# Pod-counter.yaml
+apiVersion: v1
+kind: Pod
+metadata:
+  name: counter
+spec:
+  volumes:
+    - name: varlog
+      hostPath:
+        path: /var/log/counter
+  containers:
+    - name: count
+      image: busybox
+      args:
+        - /bin/sh
+        - -c
+        - >
+          i=0;
+          while true;
+          do
+            echo "$i: $(date)" >> /var/log/1.log;
+            i=$((i+1));
+            sleep 1;
+          done
+      volumeMounts:
+        - name: varlog
+          mountPath: /var/log
+    - name: count-log
+      image: busybox
+      args: [/bin/sh, -c, 'tail -n+1 -f /opt/log/1.log']
+      volumeMounts:
+        - name: varlog
+          mountPath: /opt/log
+`;
+
+let dir: string;
+let host: EmbeddedClusterHost;
+let cluster: EmbeddedCluster;
+let kubeconfig: string;
+
+async function kubectl(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await execFileAsync('kubectl', ['--kubeconfig', kubeconfig, '--cache-dir', join(dir, 'cache'), ...args], { timeout: 90_000 });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code?: number; stdout?: string; stderr?: string };
+    return { code: typeof e.code === 'number' ? e.code : 1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
+  }
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'kubelab-kubectl-'));
+  host = createEmbeddedClusterHost({ stateDir: join(dir, 'state'), port: 0, storage: 'memory' } as Parameters<typeof createEmbeddedClusterHost>[0]);
+  await host.start();
+  cluster = await host.createCluster(`kt-${randomUUID().slice(0, 8)}`);
+  kubeconfig = join(dir, 'kubeconfig');
+  await writeFile(kubeconfig, cluster.kubeconfig());
+  await writeFile(join(dir, 'counter.yaml'), COUNTER_YAML);
+});
+
+afterAll(async () => {
+  await host?.deleteCluster(cluster.id);
+  await host?.stop();
+  expect(await engineContainers(cluster.id)).toEqual([]);
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('the counter Pod through kubectl', () => {
+  it('applies, becomes Ready, logs grow and exec agrees; the file lives in the node directory', async () => {
+    expect((await kubectl('apply', '-f', join(dir, 'counter.yaml'))).stdout).toBe('pod/counter created\n');
+    const wait = await kubectl('wait', '--for=condition=Ready', 'pod/counter', '--timeout=60s');
+    expect(wait.stdout).toBe('pod/counter condition met\n');
+    const get = await kubectl('get', 'pod', 'counter');
+    expect(get.stdout).toMatch(/counter\s+2\/2\s+Running\s+0\s+/);
+    const first = await waitFor('two log lines', async () => {
+      const out = (await kubectl('logs', 'counter', '-c', 'count-log')).stdout;
+      return out.split('\n').filter(Boolean).length >= 2 ? out : undefined;
+    });
+    expect(first).toMatch(/^0: .+\n1: .+\n/);
+    const later = await waitFor('more log lines', async () => {
+      const out = (await kubectl('logs', 'counter', '-c', 'count-log')).stdout;
+      return out.split('\n').filter(Boolean).length > first.split('\n').filter(Boolean).length ? out : undefined;
+    });
+    const cat = await kubectl('exec', 'counter', '-c', 'count', '--', 'cat', '/var/log/1.log');
+    expect(cat.code).toBe(0);
+    expect(cat.stdout.startsWith(later)).toBe(true);
+    const onNode = readFileSync(join(cluster.nodeDir, 'var/log/counter/1.log'), 'utf8');
+    expect(onNode.startsWith(later)).toBe(true);
+    expect(existsSync('/var/log/counter/1.log') ? readFileSync('/var/log/counter/1.log', 'utf8') : '').not.toBe(onNode);
+    const hostname = await kubectl('exec', 'counter', '-c', 'count-log', '--', 'hostname');
+    expect(hostname.stdout).toBe('counter\n');
+  });
+
+  it('describes the Pod with the kubelet events, copies a file out, and follows logs', async () => {
+    const describe = (await kubectl('describe', 'pod', 'counter')).stdout;
+    expect(describe).toMatch(/Normal\s+Pulled\s+.*kubelet\s+Container image "busybox" already present on machine/);
+    expect(describe).toMatch(/Normal\s+Started\s+.*kubelet\s+Started container count-log/);
+    const copy = join(dir, 'copied.log');
+    const cp = await kubectl('cp', '-c', 'count', 'counter:/var/log/1.log', copy);
+    expect(cp.code, cp.stderr).toBe(0);
+    expect(readFileSync(copy, 'utf8')).toMatch(/^0: /);
+    const child = spawn('kubectl', ['--kubeconfig', kubeconfig, '--cache-dir', join(dir, 'cache'), 'logs', '-f', '--tail=1', 'counter', '-c', 'count-log']);
+    let followed = '';
+    child.stdout.on('data', (chunk: Buffer) => (followed += chunk.toString('utf8')));
+    await waitFor('followed two lines', () => followed.split('\n').filter(Boolean).length >= 3, 10_000);
+    child.kill();
+  });
+
+  it('deletes the Pod gracefully with its containers', async () => {
+    const del = await kubectl('delete', 'pod', 'counter', '--grace-period=1');
+    expect(del.stdout).toBe('pod "counter" deleted\n');
+    expect((await kubectl('get', 'pod', 'counter')).stderr).toContain('pods "counter" not found');
+    expect(await engineContainers(cluster.id, 'counter')).toEqual([]);
+  });
+});
+
+describe('failures as kubectl shows them', () => {
+  it('shows ErrImagePull or ImagePullBackOff for an image the sandbox does not have', async () => {
+    expect((await kubectl('run', 'web', '--image=nginx')).stdout).toBe('pod/web created\n');
+    await waitFor('pull failure', async () => /web\s+0\/1\s+(ErrImagePull|ImagePullBackOff)\s+0/.test((await kubectl('get', 'pod', 'web')).stdout));
+    const describe = (await kubectl('describe', 'pod', 'web')).stdout;
+    expect(describe).toContain('this sandbox has no registry');
+  });
+
+  it('shows CrashLoopBackOff and the previous logs of a crashing container', async () => {
+    expect((await kubectl('run', 'crash', '--image=busybox', '--', 'sh', '-c', 'echo about to fail; exit 1')).code).toBe(0);
+    await waitFor('CrashLoopBackOff', async () => /crash\s+0\/1\s+CrashLoopBackOff\s+1 \(/.test((await kubectl('get', 'pod', 'crash')).stdout), 20_000);
+    expect((await kubectl('logs', 'crash', '--previous')).stdout).toBe('about to fail\n');
+  });
+
+  it('never runs a Pod that wants the host network', async () => {
+    const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'hostnet' }, spec: { hostNetwork: true, containers: [{ name: 'c', image: 'busybox' }] } };
+    await writeFile(join(dir, 'hostnet.json'), JSON.stringify(pod));
+    const result = await kubectl('apply', '-f', join(dir, 'hostnet.json'));
+    if (result.code !== 0) {
+      // Refused at admission by the API server (admissionErrors).
+      expect(result.stderr).toContain('no host of its own to share');
+      return;
+    }
+    // Admitted: the kubelet rejects it itself, as a real node rejects a Pod it cannot run.
+    const message = await waitFor('rejected', async () => {
+      const out = (await kubectl('get', 'pod', 'hostnet', '-o', 'jsonpath={.status.phase}/{.status.message}')).stdout;
+      return out.startsWith('Failed/') ? out : undefined;
+    });
+    expect(message).toContain('Pod was rejected: spec.hostNetwork: Forbidden');
+    expect(await engineContainers(cluster.id, 'hostnet')).toEqual([]);
+  });
+});
