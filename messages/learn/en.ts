@@ -39,6 +39,7 @@ export const learnEn = {
     tasksTitle: 'Tasks',
     checksTitle: 'Checks',
     checksLive: 'These tick by themselves while you work. Press Check to record an attempt.',
+    liveSummary: '{passed} of {total} checks pass right now',
     checkNow: 'Check',
     checking: 'Checking…',
     lastResult: 'Last check: {passed} of {total} passed, {points} of {max} points',

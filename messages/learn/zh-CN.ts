@@ -40,6 +40,7 @@ export const learnZhCN: LearnMessages = {
     tasksTitle: '任务',
     checksTitle: '检查项',
     checksLive: '你操作时这些检查项会自动更新。点击“检查”记录一次提交。',
+    liveSummary: '当前通过 {passed}/{total} 项检查',
     checkNow: '检查',
     checking: '检查中…',
     lastResult: '上次检查：通过 {passed}/{total} 项，{points}/{max} 分',

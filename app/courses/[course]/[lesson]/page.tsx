@@ -1,0 +1,107 @@
+// The lesson reader: the lesson's Markdown rendered on the server (diagrams with their alt
+// text, code blocks with copy buttons), its exercises with the learner's progress, and the
+// course's other lessons. The reader's section is kept in ?at= across a language switch.
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { notFound } from 'next/navigation';
+import { Markdown } from '@/components/learn/Markdown';
+import { SectionTracker } from '@/components/learn/SectionTracker';
+import { StatusBadge } from '@/components/learn/StatusBadge';
+import styles from '@/components/learn/learn.module.css';
+import { requireUser } from '@/lib/authz';
+import { findLesson } from '@/lib/content/queries';
+import { pick } from '@/lib/content/text';
+import { db } from '@/lib/db';
+import { coursesWithProgress } from '@/lib/progress/summary';
+import { getLearnI18n } from '@/messages/learn/server';
+
+type Params = { params: Promise<{ course: string; lesson: string }> };
+
+export async function generateMetadata({ params }: Params): Promise<Metadata> {
+  const { course, lesson } = await params;
+  const { locale } = await getLearnI18n();
+  const found = await findLesson(db(), course, lesson);
+  return { title: found ? pick(found.lesson.title, locale) : undefined };
+}
+
+/** The page's h1 is the lesson title, so a leading "# Title" line of the text is not repeated. */
+function withoutLeadingTitle(markdown: string): string {
+  return markdown.replace(/^\s*#\s+[^\n]*\n/, '');
+}
+
+const FIGURE_NAME = /^[\w.-]+\.svg$/;
+
+export default async function LessonPage({ params }: Params) {
+  const { course: courseSlug, lesson: lessonSlug } = await params;
+  const user = await requireUser(`/courses/${courseSlug}/${lessonSlug}`);
+  const { lm, locale, t } = await getLearnI18n();
+  const found = await findLesson(db(), courseSlug, lessonSlug);
+  if (!found) notFound();
+  const { course, lesson, previous, next } = found;
+  const [progress] = await coursesWithProgress(db(), user.id, courseSlug);
+  const exercises = progress?.lessons.find((l) => l.id === lesson.id)?.exercises ?? [];
+  const base = `/courses/${course.slug}/${lesson.slug}`;
+  const resolveImage = (src: string) => (FIGURE_NAME.test(src) ? `${base}/figures/${src}` : null);
+  return (
+    <div className={styles.readerLayout}>
+      <article id="lesson-text" lang={locale}>
+        <nav aria-label={lm.lesson.breadcrumb} className={styles.breadcrumb}>
+          <ol>
+            <li>
+              <Link href="/courses">{lm.catalogue.title}</Link>
+            </li>
+            <li>
+              <Link href={`/courses/${course.slug}`}>{pick(course.title, locale)}</Link>
+            </li>
+            <li aria-current="page">{pick(lesson.title, locale)}</li>
+          </ol>
+        </nav>
+        <h1>{pick(lesson.title, locale)}</h1>
+        <Markdown
+          source={withoutLeadingTitle(pick(lesson.body, locale))}
+          resolveImage={resolveImage}
+          headingOffset={0}
+          copyLabels={{ copy: lm.lesson.copy, copied: lm.lesson.copied, label: lm.lesson.copyLabel }}
+        />
+        <SectionTracker containerId="lesson-text" />
+        <section aria-labelledby="lesson-exercises">
+          <h2 id="lesson-exercises">{lm.lesson.exercisesTitle}</h2>
+          {exercises.length === 0 ? <p>{lm.lesson.noExercises}</p> : null}
+          <ul className={styles.exerciseList}>
+            {exercises.map((exercise) => (
+              <li key={exercise.id}>
+                <Link href={`/exercises/${exercise.ref}`}>{pick(exercise.title, locale)}</Link>
+                <StatusBadge status={exercise.status} points={exercise.points} maxPoints={exercise.maxPoints} lm={lm} />
+              </li>
+            ))}
+          </ul>
+        </section>
+        <nav aria-label={lm.lesson.lessonNav} className={styles.toolbar}>
+          {previous ? (
+            <Link rel="prev" href={`/courses/${course.slug}/${previous.slug}`}>
+              ← {lm.lesson.previous}: {pick(previous.title, locale)}
+            </Link>
+          ) : null}
+          {next ? (
+            <Link rel="next" href={`/courses/${course.slug}/${next.slug}`}>
+              {lm.lesson.next}: {pick(next.title, locale)} →
+            </Link>
+          ) : null}
+        </nav>
+      </article>
+      <aside className={styles.aside} aria-labelledby="course-lessons">
+        <h2 id="course-lessons">{pick(course.title, locale)}</h2>
+        <ol>
+          {course.lessons.map((l) => (
+            <li key={l.id}>
+              <Link href={`/courses/${course.slug}/${l.slug}`} aria-current={l.id === lesson.id ? 'page' : undefined}>
+                {pick(l.title, locale)}
+              </Link>
+            </li>
+          ))}
+        </ol>
+        {progress ? <p>{t(lm.catalogue.coursePassed, { passed: progress.passed, total: progress.exercises, points: progress.points, max: progress.maxPoints })}</p> : null}
+      </aside>
+    </div>
+  );
+}
