@@ -113,6 +113,12 @@ describe('loadCourse', () => {
     });
   });
 
+  it('reports a duplicate within one course once, also when loading all courses', async () => {
+    await put('pods/volumes/counter.yaml', exerciseYaml('first-pod'));
+    const error = await loadError(() => loadCourses(root));
+    expect(error.problems.filter((p) => p.message.startsWith('duplicate exercise id'))).toHaveLength(1);
+  });
+
   it('reports duplicate exercise ids across courses', async () => {
     await put('other/course.yaml', 'id: other\ntitle: { zh-CN: 其他, en: Other }\ndescription: { zh-CN: 课程, en: Course }\nlessons: [intro]\n');
     await put('other/intro/lesson.yaml', 'id: intro\ntitle: { zh-CN: 介绍, en: Intro }\norder: 1\nexercises: [first-pod]\n');

@@ -102,9 +102,10 @@ interface ExerciseEntry {
  */
 export async function loadCourse(dir: string): Promise<LoadedCourse> {
   const problems = new ProblemList();
-  const course = await loadCourseInto(dir, problems);
+  const loaded = await loadCourseInto(dir, problems);
+  reportDuplicateExercises(loaded?.exercises ?? [], problems);
   problems.throwIfAny();
-  return (course as { course: LoadedCourse }).course;
+  return (loaded as { course: LoadedCourse }).course;
 }
 
 /** Loads every course under `rootDir` (each folder holding a course.yaml); exercise ids must be unique across all. */
@@ -186,7 +187,6 @@ async function loadCourseInto(
       problems.add(fileProblem(join(dir, entry.name, 'lesson.yaml'), `lesson "${entry.name}" is not listed in ${courseFile}`));
     }
   }
-  reportDuplicateExercises(exercises, problems);
   const hash = sha256(courseText, ...lessons.map((l) => l.hash), ...exercises.map((e) => e.loaded.hash));
   return { course: { spec: course.value, dir, lessons, hash }, exercises };
 }
