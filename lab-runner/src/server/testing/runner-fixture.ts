@@ -1,0 +1,247 @@
+// A whole runner on port 0 for integration tests and the bench: real embedded provider,
+// real podman, a state directory and sandbox id prefix of its own, and a leak check that
+// lists whatever is left on the engine and on disk for this runner's sandboxes.
+
+import { randomUUID } from 'node:crypto';
+import { existsSync, readdirSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import Dockerode from 'dockerode';
+import WebSocket from 'ws';
+import { loadConfig } from '../../config.js';
+import { createLogger, silentLogger, type Logger } from '../../log.js';
+import { createEmbeddedProvider } from '../../providers/embedded/index.js';
+import { startRunner, type Runner, type RunnerParts } from '../runner-app.js';
+
+export const DOCKER_SOCKET = '/run/kubelab/podman.sock';
+export const ALLOWED_ORIGIN = 'http://localhost:3000';
+
+export interface FixtureOptions {
+  env?: Record<string, string>;
+  parts?: Omit<RunnerParts, 'provider' | 'idPrefix'>;
+  /** Reuse the state (and prefix) of an earlier fixture: a restarted runner. */
+  reuse?: { stateDir: string; prefix: string };
+  logger?: Logger;
+}
+
+export interface ApiReply {
+  status: number;
+  json: any;
+}
+
+export class RunnerFixture {
+  readonly token = `fixture-token-${randomUUID()}`;
+  runner!: Runner;
+  stateDir!: string;
+  prefix!: string;
+  private readonly docker = new Dockerode({ socketPath: DOCKER_SOCKET });
+
+  static async start(options: FixtureOptions = {}): Promise<RunnerFixture> {
+    const fixture = new RunnerFixture();
+    fixture.stateDir = options.reuse?.stateDir ?? (await mkdtemp(path.join(tmpdir(), 'kubelab-runner-')));
+    fixture.prefix = options.reuse?.prefix ?? `t${randomUUID().slice(0, 6)}-`;
+    const config = loadConfig({
+      RUNNER_TOKEN: fixture.token,
+      RUNNER_PORT: '0',
+      RUNNER_STATE_DIR: fixture.stateDir,
+      RUNNER_WARM_POOL_SIZE: '0',
+      RUNNER_ALLOWED_ORIGINS: ALLOWED_ORIGIN,
+      RUNNER_SANDBOX_PREFIX: fixture.prefix,
+      RUNNER_SHUTDOWN_DRAIN_MS: '2000',
+      ...options.env,
+    });
+    const logger = options.logger ?? (process.env.KUBELAB_TEST_LOGS ? createLogger({ level: 'debug' }) : silentLogger);
+    const provider = createEmbeddedProvider({ ...config, idPrefix: fixture.prefix, labels: { 'io.kubelab.test-run': fixture.prefix } }, logger);
+    fixture.runner = await startRunner(config, logger, { ...options.parts, provider, idPrefix: fixture.prefix });
+    return fixture;
+  }
+
+  get url(): string {
+    return this.runner.url;
+  }
+
+  async api(method: string, route: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiReply> {
+    const response = await fetch(`${this.url}${route}`, {
+      method,
+      headers: { authorization: `Bearer ${this.token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+      ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+    });
+    const text = await response.text();
+    let json: unknown = text;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      json = text;
+    }
+    return { status: response.status, json };
+  }
+
+  async createSandbox(owner: string, exercise: unknown): Promise<any> {
+    const reply = await this.api('POST', '/v1/sandboxes', { owner, exercise });
+    if (reply.status !== 201) throw new Error(`create answered ${reply.status}: ${JSON.stringify(reply.json)}`);
+    return reply.json;
+  }
+
+  async shellUrl(id: string, terminal = 'main'): Promise<string> {
+    const reply = await this.api('POST', `/v1/sandboxes/${id}/shell-tickets`, { terminal });
+    if (reply.status !== 201) throw new Error(`shell-tickets answered ${reply.status}: ${JSON.stringify(reply.json)}`);
+    return reply.json.url as string;
+  }
+
+  /** Containers, cluster state and relays still present for this runner's sandboxes. */
+  async leftovers(): Promise<string[]> {
+    const containers = await this.docker.listContainers({ all: true, filters: { label: ['io.kubelab.managed=true'] } });
+    const found = containers
+      .filter((c) => (c.Labels['io.kubelab.sandbox'] ?? c.Labels['io.kubelab.cluster'] ?? '').startsWith(this.prefix))
+      .map((c) => `container ${c.Names[0] ?? c.Id}`);
+    for (const dir of ['host/clusters', 'relays']) {
+      const full = path.join(this.stateDir, dir);
+      if (existsSync(full)) for (const name of readdirSync(full)) if (name.startsWith(this.prefix)) found.push(`${dir}/${name}`);
+    }
+    return found;
+  }
+
+  /** Stops the runner; sandboxes stay (a restart test starts another fixture on the same state). */
+  async stop(): Promise<void> {
+    await this.runner.stop();
+  }
+
+  /** Stops the runner and removes everything this fixture's sandboxes left. */
+  async destroy(): Promise<void> {
+    await this.runner.stop();
+    const containers = await this.docker.listContainers({ all: true, filters: { label: ['io.kubelab.managed=true'] } });
+    const mine = containers.filter((c) => (c.Labels['io.kubelab.sandbox'] ?? c.Labels['io.kubelab.cluster'] ?? '').startsWith(this.prefix));
+    // Infra containers last: the engine refuses to remove one that others still join.
+    const infra = (c: Dockerode.ContainerInfo) => c.Labels['io.kubelab.role'] === 'infra';
+    for (const group of [mine.filter((c) => !infra(c)), mine.filter(infra)]) {
+      await Promise.all(group.map((c) => this.docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined)));
+    }
+    await rm(this.stateDir, { recursive: true, force: true });
+  }
+}
+
+/** A WebSocket terminal client that collects output and waits for patterns. */
+export class TerminalClient {
+  text = '';
+  readonly controls: any[] = [];
+  closeCode: number | undefined;
+  readonly closed: Promise<number>;
+
+  private constructor(readonly ws: WebSocket) {
+    ws.on('message', (data: Buffer, isBinary) => {
+      if (isBinary) this.text += data.toString('utf8');
+      else this.controls.push(JSON.parse(data.toString('utf8')));
+    });
+    this.closed = new Promise((resolve) => ws.once('close', (code) => resolve((this.closeCode = code))));
+  }
+
+  static async open(url: string, options: { origin?: string } = {}): Promise<TerminalClient> {
+    const ws = new WebSocket(url, { ...(options.origin ? { origin: options.origin } : {}) });
+    const client = new TerminalClient(ws);
+    await new Promise<void>((resolve, reject) => {
+      ws.once('open', () => resolve());
+      ws.once('error', reject);
+      ws.once('unexpected-response', (_req, res) => reject(Object.assign(new Error(`upgrade answered ${res.statusCode}`), { status: res.statusCode })));
+    });
+    return client;
+  }
+
+  /** The HTTP status an upgrade is refused with. */
+  static async refusal(url: string, options: { origin?: string } = {}): Promise<number> {
+    try {
+      const client = await TerminalClient.open(url, options);
+      client.ws.close();
+      return 101;
+    } catch (error) {
+      const status = (error as { status?: number }).status;
+      if (status === undefined) throw error;
+      return status;
+    }
+  }
+
+  type(text: string): void {
+    this.ws.send(Buffer.from(text), { binary: true });
+  }
+
+  control(message: unknown): void {
+    this.ws.send(JSON.stringify(message));
+  }
+
+  async waitFor(pattern: RegExp, timeoutMs = 20_000, from = 0): Promise<string> {
+    const deadline = Date.now() + timeoutMs;
+    while (!pattern.test(this.text.slice(from))) {
+      if (Date.now() > deadline) throw new Error(`no ${pattern} in terminal output: ${JSON.stringify(this.text.slice(-600))}`);
+      if (this.closeCode !== undefined) throw new Error(`terminal closed (${this.closeCode}) before ${pattern}: ${JSON.stringify(this.text.slice(-600))}`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    return this.text;
+  }
+
+  async waitForControl(predicate: (message: any) => boolean, timeoutMs = 20_000): Promise<any> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = this.controls.find(predicate);
+      if (found) return found;
+      if (Date.now() > deadline) throw new Error(`no matching control message; got ${JSON.stringify(this.controls).slice(0, 600)}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
+  close(): Promise<number> {
+    this.ws.close();
+    return this.closed;
+  }
+}
+
+/** A small draft exercise: setup with a node file, a manifest and a command; checks that the solution satisfies. */
+export const DRAFT_EXERCISE = {
+  id: 'fixture-two-containers',
+  title: { 'zh-CN': '两个容器', en: 'Two containers' },
+  description: { 'zh-CN': '测试用练习。', en: 'An exercise for tests.' },
+  difficulty: 'beginner',
+  estimatedMinutes: 5,
+  setup: {
+    files: { '/etc/kubelab/greeting': 'hello from setup\n' },
+    manifests: ['apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  mode: lab\n'],
+    commands: ['kubectl create namespace prepared'],
+  },
+  tasks: { 'zh-CN': '创建 Pod web。', en: 'Create the Pod web.' },
+  checks: [
+    {
+      id: 'web-exists',
+      kind: 'podExists',
+      params: { pod: 'web' },
+      title: { 'zh-CN': 'Pod web 存在', en: 'The Pod web exists' },
+      failureMessage: { 'zh-CN': '还没有 {pod}：{observed}', en: 'No {pod} yet: {observed}' },
+      hints: [{ 'zh-CN': '用 kubectl run。', en: 'Use kubectl run.' }],
+    },
+    {
+      id: 'web-two',
+      kind: 'containers',
+      params: { pod: 'web', count: 2 },
+      points: 2,
+      title: { 'zh-CN': 'web 有两个容器', en: 'web has two containers' },
+      failureMessage: { 'zh-CN': '{observed}', en: '{observed}' },
+      hints: [{ 'zh-CN': '写一个清单。', en: 'Write a manifest.' }],
+    },
+    {
+      id: 'greeting-kept',
+      kind: 'nodeFile',
+      params: { path: '/etc/kubelab/greeting', match: '^hello' },
+      mustFailBeforeSolution: false,
+      title: { 'zh-CN': '问候文件还在', en: 'The greeting file is still there' },
+      failureMessage: { 'zh-CN': '{observed}', en: '{observed}' },
+      hints: [{ 'zh-CN': '别删它。', en: 'Do not delete it.' }],
+    },
+  ],
+  solution: {
+    commands: [
+      "kubectl apply -f - <<'YAML'\napiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: a\n    image: busybox\n    args: [sleep, '3600']\n  - name: b\n    image: busybox\n    args: [sleep, '3600']\nYAML",
+    ],
+    explanation: { 'zh-CN': '两个容器。', en: 'Two containers.' },
+  },
+};
+
+/** The solution's Pod, as a learner would type it into the shell. */
+export const SOLUTION_COMMAND = `${DRAFT_EXERCISE.solution.commands[0]}\n`;
