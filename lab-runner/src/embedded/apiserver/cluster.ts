@@ -20,7 +20,7 @@ import { recordUpdate } from './managed-fields.js';
 import { STORED, type ResourceInfo } from './resources.js';
 import { matchesFields, matchesLabels, type FieldSelector, type LabelSelector } from './selectors.js';
 import type { StorageBackend, StoredChange } from './storage.js';
-import { ObjectStore } from './store.js';
+import { ObjectStore, type HistoryOptions } from './store.js';
 import { strategies, type Strategy } from './strategies.js';
 
 export const DEFAULT_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
@@ -57,6 +57,7 @@ export interface VirtualClusterOptions {
   capacity?: { cpus: number; memoryBytes: number; pods: number };
   /** The node's InternalIP, as the kubelet reports it in Pod status (display only). */
   nodeAddress?: string;
+  history?: HistoryOptions;
 }
 
 const now = () => new Date(Math.floor(Date.now() / 1000) * 1000).toISOString().replace('.000Z', 'Z');
@@ -84,7 +85,7 @@ export class VirtualCluster {
     this.nodeName = options.nodeName ?? 'kubelab-node';
     this.capacity = options.capacity ?? { cpus: Math.max(1, os.cpus().length), memoryBytes: os.totalmem(), pods: 110 };
     this.nodeAddress = options.nodeAddress ?? '172.18.0.2';
-    this.store = new ObjectStore(options.storage);
+    this.store = new ObjectStore(options.storage, options.history);
   }
 
   /** Creates what a fresh cluster has (namespaces, service accounts, the node) and starts the controllers. */
@@ -175,9 +176,9 @@ export class VirtualCluster {
   create(resource: string, namespace: string | undefined, input: KubeObject, opts: WriteOptions): KubeObject {
     const s = this.strategy(resource);
     const info = s.info;
-    const obj = structuredClone(input);
-    obj.apiVersion = 'v1';
-    obj.kind = info.kind;
+    // apiVersion and kind first, as the real server writes them.
+    const { apiVersion: _apiVersion, kind: _kind, ...rest } = structuredClone(input);
+    const obj = { apiVersion: 'v1', kind: info.kind, ...rest } as KubeObject;
     obj.metadata ??= {};
     const meta = obj.metadata;
     if (info.namespaced) {

@@ -18,8 +18,14 @@ export class ResourceExpiredError extends Error {
   }
 }
 
-const HISTORY_LIMIT = 4000;
-const COMPACT_EVERY = 2000;
+export interface HistoryOptions {
+  /** How many changes watches can resume from (older start points get 410 Gone). */
+  limit: number;
+  /** Write a snapshot (and truncate the change log) after this many changes. */
+  compactEvery: number;
+}
+
+const DEFAULT_HISTORY: HistoryOptions = { limit: 4000, compactEvery: 2000 };
 
 const clone = <T>(v: T): T => structuredClone(v);
 
@@ -32,11 +38,19 @@ export class ObjectStore {
   private appendedSinceCompact = 0;
   private readonly watchers = new Set<StoreWatcher>();
 
-  constructor(private readonly backend: StorageBackend) {
+  private readonly historyLimit: number;
+  private readonly compactEvery: number;
+
+  constructor(
+    private readonly backend: StorageBackend,
+    history: HistoryOptions = DEFAULT_HISTORY,
+  ) {
+    this.historyLimit = history.limit;
+    this.compactEvery = history.compactEvery;
     const state = backend.load();
     this.rv = state.rv;
     for (const { resource, object } of state.objects) this.bucket(resource).set(keyOf(object), object);
-    this.history = state.changes.slice(-HISTORY_LIMIT);
+    this.history = state.changes.slice(-this.historyLimit);
     this.oldestRv = this.history.length > 0 && this.history.length === state.changes.length ? state.snapshotRv : (this.history[0]?.rv ?? state.rv + 1) - 1;
     this.appendedSinceCompact = state.changes.length;
   }
@@ -117,11 +131,11 @@ export class ObjectStore {
     const change: StoredChange = { rv: this.rv, type, resource, object };
     this.backend.append(change);
     this.history.push(change);
-    if (this.history.length > HISTORY_LIMIT) {
-      const dropped = this.history.splice(0, this.history.length - HISTORY_LIMIT);
+    if (this.history.length > this.historyLimit) {
+      const dropped = this.history.splice(0, this.history.length - this.historyLimit);
       this.oldestRv = dropped[dropped.length - 1]?.rv ?? this.oldestRv;
     }
-    if (++this.appendedSinceCompact >= COMPACT_EVERY) {
+    if (++this.appendedSinceCompact >= this.compactEvery) {
       this.appendedSinceCompact = 0;
       const all: { resource: string; object: KubeObject }[] = [];
       for (const [r, bucket] of this.objects) for (const o of bucket.values()) all.push({ resource: r, object: o });
