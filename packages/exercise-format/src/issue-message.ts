@@ -69,7 +69,8 @@ function describeIssue(issue: z.core.$ZodIssue, data: unknown): LocatedIssue[] {
         if (found === undefined) return plain(`missing required field (one of ${list})`);
         return plain(`expected one of ${list}, found ${describeValue(found)}`);
       }
-      const nested = issue.errors.map((branch) => describeIssues(branch, data));
+      // Issues inside a union branch carry paths relative to the union itself.
+      const nested = issue.errors.map((branch) => describeIssues(branch.map((inner) => ({ ...inner, path: [...path, ...inner.path] })), data));
       const best = nested.find((branch) => branch.length > 0 && branch.every((n) => !/^expected .*, found/.test(n.message)));
       if (best !== undefined) return best;
       return plain(`does not match any allowed form (found ${describeValue(found)})`);

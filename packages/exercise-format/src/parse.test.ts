@@ -115,4 +115,9 @@ describe('parseExercise', () => {
     const lines = [...validLines, 'setup:', '  manifests:', '    - |', '      kind: Pod', '      metadata: { name: x }'];
     expect(errorOf(lines).message).toBe(`${file}:35:7: setup.manifests[0]: manifest document 1 needs apiVersion, kind and metadata.name`);
   });
+
+  it('locates problems inside a manifest given as an object', () => {
+    const lines = [...validLines, 'setup:', '  manifests:', '    - apiVersion: v1', '      kind: Pod', '      metadata: {}'];
+    expect(errorOf(lines).message).toBe(`${file}:37:17: setup.manifests[0].metadata.name: missing required field (expected a string)`);
+  });
 });
