@@ -32,9 +32,11 @@ function pipeOutput(source: Readable | null, sink: Writable | null): Promise<voi
   return new Promise((resolve) => {
     sink.once('finish', resolve);
     sink.once('close', () => {
-      // The client dropped this channel: keep draining so the process never blocks on it.
-      source.unpipe(sink);
-      source.resume();
+      // The channel is gone before the output ended: close the pipe, as a dropped reader would.
+      if (!sink.writableFinished) {
+        source.unpipe(sink);
+        source.destroy();
+      }
       resolve();
     });
     source.pipe(sink);

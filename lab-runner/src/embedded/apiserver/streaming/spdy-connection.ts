@@ -90,7 +90,7 @@ export class SpdyStream extends Duplex {
   }
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
-    if (this.outgoingEnded) {
+    if (this.outgoingEnded || !this.connection.writable) {
       callback(new Error(`SPDY stream ${this.id} is closed for writing`));
       return;
     }
@@ -132,6 +132,7 @@ export class SpdyConnection {
   private readonly drainWaiters: ((error?: Error | null) => void)[] = [];
   private lastStreamId = 0;
   private goAwaySent = false;
+  private processing = false;
   private closed = false;
 
   constructor(
@@ -141,18 +142,28 @@ export class SpdyConnection {
     limits: FrameLimits = DEFAULT_FRAME_LIMITS,
   ) {
     this.parser = new SpdyFrameParser(limits);
-    if (head.length > 0) this.parser.push(head);
+    this.parser.push(head);
     transport.on('drain', () => this.flushDrainWaiters());
     transport.on('error', () => {
-      // The read loop or close event reports it; a listener must exist so it never throws.
+      // 'close' follows and tears everything down; a listener must exist so it never throws.
     });
     transport.on('close', () => this.finish());
-    void this.readLoop();
+    transport.on('data', (chunk: Buffer) => {
+      this.parser.push(chunk);
+      void this.processFrames();
+    });
+    transport.on('end', () => this.onPeerEnd());
+    void this.processFrames();
+  }
+
+  /** False once frames can no longer be sent. */
+  get writable(): boolean {
+    return !this.closed && !this.transport.writableEnded && !this.transport.destroyed;
   }
 
   /** Writes one frame; false means the transport's buffer is full (wait with whenWritable). */
   sendFrame(frame: Buffer): boolean {
-    if (this.closed || this.transport.writableEnded || this.transport.destroyed) return true;
+    if (!this.writable) return true;
     return this.transport.write(frame);
   }
 
@@ -184,28 +195,44 @@ export class SpdyConnection {
     this.finish(error);
   }
 
-  private async readLoop(): Promise<void> {
+  /**
+   * Handles every complete frame, one at a time (header blocks decode asynchronously and the
+   * zlib context needs them in order). The transport is paused meanwhile, so a stream whose
+   * reader is full holds back the whole connection instead of buffering without bound.
+   */
+  private async processFrames(): Promise<void> {
+    if (this.processing || this.closed) return;
+    this.processing = true;
+    this.transport.pause();
     try {
-      await this.drainParser();
-      for await (const chunk of this.transport) {
-        this.parser.push(chunk as Buffer);
-        await this.drainParser();
+      for (let frame = this.parser.next(); frame && !this.closed; frame = this.parser.next()) {
+        await this.handle(frame);
       }
-      // Peer half-closed: no more frames will come; every stream's incoming side is over.
-      for (const stream of this.streams.values()) stream.endIncoming();
-      if (this.streams.size === 0 || this.goAwaySent) this.goAway();
     } catch (error) {
-      if (error instanceof SpdyProtocolError) {
-        this.sendFrame(encodeGoAway(this.lastStreamId, GoAwayStatus.PROTOCOL_ERROR));
-      }
-      this.destroy(error as Error);
+      this.fail(error instanceof Error ? error : new Error(String(error)));
+      return;
+    } finally {
+      this.processing = false;
     }
+    if (!this.closed) this.transport.resume();
   }
 
-  private async drainParser(): Promise<void> {
-    for (let frame = this.parser.next(); frame; frame = this.parser.next()) {
-      await this.handle(frame);
-      if (this.closed) return;
+  /** The peer half-closed: no more frames will come; every stream's incoming side is over. */
+  private onPeerEnd(): void {
+    for (const stream of this.streams.values()) stream.endIncoming();
+    if (this.streams.size === 0) this.goAway();
+  }
+
+  private fail(error: Error): void {
+    if (this.closed) return;
+    if (error instanceof SpdyProtocolError) {
+      // Tell the peer why, let the GOAWAY drain, then drop the transport.
+      this.sendFrame(encodeGoAway(this.lastStreamId, GoAwayStatus.PROTOCOL_ERROR));
+      this.transport.end();
+      setTimeout(() => this.transport.destroy(), CLOSE_GRACE_MS).unref();
+      this.finish(error);
+    } else {
+      this.destroy(error);
     }
   }
 

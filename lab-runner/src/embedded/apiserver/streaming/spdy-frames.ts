@@ -72,28 +72,48 @@ export const DEFAULT_FRAME_LIMITS: FrameLimits = { maxDataBytes: 1 << 20, maxCon
 
 /** Splits a byte stream into frames. Frames larger than the limits are a protocol error. */
 export class SpdyFrameParser {
-  private buffer: Buffer = Buffer.alloc(0);
+  // Chunks are kept as they arrive and joined once per frame, so a frame that trickles in
+  // many small reads costs linear, not quadratic, copying.
+  private chunks: Buffer[] = [];
+  private buffered = 0;
 
   constructor(private readonly limits: FrameLimits = DEFAULT_FRAME_LIMITS) {}
 
   push(chunk: Buffer): void {
-    this.buffer = this.buffer.length === 0 ? chunk : Buffer.concat([this.buffer, chunk]);
+    if (chunk.length === 0) return;
+    this.chunks.push(chunk);
+    this.buffered += chunk.length;
+  }
+
+  /** The first chunk, joined with the following ones until it holds at least `bytes`. */
+  private front(bytes: number): Buffer {
+    let first = this.chunks[0]!;
+    if (first.length < bytes) {
+      first = Buffer.concat(this.chunks, this.buffered);
+      this.chunks = [first];
+    }
+    return first;
   }
 
   /** The next complete frame, or null when more bytes are needed. Throws SpdyProtocolError. */
   next(): SpdyFrame | null {
-    if (this.buffer.length < HEADER_BYTES) return null;
-    const isControl = (this.buffer[0]! & 0x80) !== 0;
-    const flags = this.buffer[4]!;
-    const length = this.buffer.readUIntBE(5, 3);
+    if (this.buffered < HEADER_BYTES) return null;
+    let buffer = this.front(HEADER_BYTES);
+    const isControl = (buffer[0]! & 0x80) !== 0;
+    const flags = buffer[4]!;
+    const length = buffer.readUIntBE(5, 3);
     const limit = isControl ? this.limits.maxControlBytes : this.limits.maxDataBytes;
     if (length > limit) {
       throw new SpdyProtocolError(`${isControl ? 'control' : 'data'} frame of ${length} bytes exceeds the limit of ${limit}`);
     }
-    if (this.buffer.length < HEADER_BYTES + length) return null;
-    const payload = this.buffer.subarray(HEADER_BYTES, HEADER_BYTES + length);
-    const first = this.buffer.readUInt32BE(0);
-    this.buffer = this.buffer.subarray(HEADER_BYTES + length);
+    if (this.buffered < HEADER_BYTES + length) return null;
+    buffer = this.front(HEADER_BYTES + length);
+    const first = buffer.readUInt32BE(0);
+    const payload = buffer.subarray(HEADER_BYTES, HEADER_BYTES + length);
+    const rest = buffer.subarray(HEADER_BYTES + length);
+    if (rest.length > 0) this.chunks[0] = rest;
+    else this.chunks.shift();
+    this.buffered -= HEADER_BYTES + length;
     if (!isControl) {
       // Copy: the payload outlives the parser's buffer and is handed to consumers.
       return { type: 'data', streamId: first & STREAM_ID_MASK, flags, data: Buffer.from(payload) };

@@ -18,11 +18,15 @@ export class WebSocketChannelWriter extends Writable {
     private readonly channel: number,
   ) {
     super({ highWaterMark: 64 << 10 });
+    this.on('error', () => {
+      // The pipe into this writer stops on it; the session is closed through the WebSocket's 'close'.
+    });
   }
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
     if (this.ws.readyState !== WebSocket.OPEN) {
-      callback(); // the client is gone; the session is being closed
+      // Failing (not discarding) stops the producer instead of spinning on it.
+      callback(new Error('the WebSocket is closed'));
       return;
     }
     let settled = false;

@@ -1,0 +1,278 @@
+// The streaming protocols on the wire, with clients we control: SPDY negotiation, PING echo,
+// back-pressure (an endless stdout must not be buffered when the client stops reading),
+// teardown when the client disconnects, frame-size caps, WebSocket ping/pong, the base64
+// channel protocol, and @kubernetes/client-node's exec and port-forward.
+
+import http from 'node:http';
+import net from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { PassThrough, Readable, Writable } from 'node:stream';
+import * as k8s from '@kubernetes/client-node';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { WebSocket } from 'ws';
+import type { StreamOptions, StreamSession } from '../../node-contract.js';
+import { type StreamTarget, isStreamUpgrade, serveStreamUpgrade } from './index.js';
+import { encodeDataFrame } from './spdy-frames.js';
+import { hostProcessSession } from './test-support/host-process-session.js';
+import { SpdyTestClient } from './test-support/spdy-test-client.js';
+import { startEchoServer } from './test-support/stream-test-server.js';
+
+/** A session whose stdout never ends: it counts what the protocol pulls from it. */
+function floodSession() {
+  const state = { pulled: 0, closed: false };
+  let end: (value: { exitCode: number }) => void = () => {};
+  const stdout = new Readable({
+    highWaterMark: 64 << 10,
+    read() {
+      state.pulled += 16 << 10;
+      this.push(Buffer.alloc(16 << 10, 0x79));
+    },
+  });
+  const session: StreamSession = {
+    stdin: null,
+    stdout,
+    stderr: null,
+    resize: () => {},
+    result: new Promise((resolve) => (end = resolve)),
+    close: () => {
+      state.closed = true;
+      stdout.destroy();
+      end({ exitCode: 137 });
+    },
+  };
+  return { session, state };
+}
+
+const EXEC_OPTIONS: StreamOptions = { container: 'app', stdin: false, stdout: true, stderr: false, tty: false };
+
+let targetFor: (path: string) => StreamTarget;
+let server: http.Server;
+let url: string;
+let echo: Awaited<ReturnType<typeof startEchoServer>>;
+
+beforeAll(async () => {
+  echo = await startEchoServer();
+  server = http.createServer((req, res) => {
+    // client-node reads nothing else; anything else is a 404.
+    res.writeHead(404).end();
+  });
+  server.on('upgrade', (req: http.IncomingMessage, socket: net.Socket, head: Buffer) => {
+    if (!isStreamUpgrade(req)) {
+      socket.destroy();
+      return;
+    }
+    serveStreamUpgrade(req, socket, head, targetFor(new URL(req.url ?? '/', 'http://x').pathname + new URL(req.url ?? '/', 'http://x').search));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+  await echo.close();
+});
+
+const waitUntil = async (condition: () => boolean, timeoutMs = 5_000) => {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+};
+
+describe('SPDY', () => {
+  test('answers 101 with the v4 protocol when the client offers v5 and v4', async () => {
+    const { session } = floodSession();
+    targetFor = () => ({ kind: 'exec', options: EXEC_OPTIONS, start: async () => session });
+    const client = await SpdyTestClient.connect(url, '/exec', ['v5.channel.k8s.io', 'v4.channel.k8s.io']);
+    expect(client.response.statusCode).toBe(101);
+    expect(client.response.headers.upgrade).toBe('SPDY/3.1');
+    expect(client.response.headers['x-stream-protocol-version']).toBe('v4.channel.k8s.io');
+    client.close();
+  });
+
+  test('refuses a client that offers no protocol it knows, with a Status', async () => {
+    targetFor = () => ({ kind: 'exec', options: EXEC_OPTIONS, start: async () => floodSession().session });
+    const refusal = await SpdyTestClient.connect(url, '/exec', ['channel.k8s.io']).catch((error: { statusCode: number; body: string }) => error);
+    expect(refusal).toMatchObject({ statusCode: 403 });
+    expect(JSON.parse((refusal as { body: string }).body)).toMatchObject({ kind: 'Status', reason: 'Forbidden' });
+  });
+
+  test('echoes PINGs, pauses an endless stdout while the client does not read, closes the session on disconnect', async () => {
+    const { session, state } = floodSession();
+    targetFor = () => ({ kind: 'exec', options: EXEC_OPTIONS, start: async () => session });
+    const client = await SpdyTestClient.connect(url, '/exec', ['v4.channel.k8s.io']);
+    client.ping(1);
+    expect(await client.waitFor((frame) => frame.type === 'ping')).toEqual({ type: 'ping', id: 1 });
+    await client.openStream({ streamtype: 'error' });
+    const stdout = await client.openStream({ streamtype: 'stdout' });
+    await client.waitFor((frame) => frame.type === 'syn_reply' && frame.streamId === stdout);
+    await client.waitFor((frame) => frame.type === 'data' && frame.streamId === stdout);
+    client.socket.pause();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const pausedAt = state.pulled;
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    // Only socket buffers' worth is ever pulled; without back-pressure this would be gigabytes.
+    expect(state.pulled - pausedAt).toBe(0);
+    expect(pausedAt).toBeLessThan(64 << 20);
+    client.socket.resume();
+    await waitUntil(() => state.pulled > pausedAt);
+    client.close();
+    await waitUntil(() => state.closed);
+  });
+
+  test('a session that ends sends FIN on stdout, then the Status on the error stream, then GOAWAY', async () => {
+    targetFor = () => ({
+      kind: 'exec',
+      options: { ...EXEC_OPTIONS, stdin: true },
+      start: async () => hostProcessSession(['sh', '-c', 'cat; exit 3'], { ...EXEC_OPTIONS, stdin: true }, '/', () => {}),
+    });
+    const client = await SpdyTestClient.connect(url, '/exec', ['v4.channel.k8s.io']);
+    const error = await client.openStream({ streamtype: 'error' });
+    const stdin = await client.openStream({ streamtype: 'stdin' });
+    const stdout = await client.openStream({ streamtype: 'stdout' });
+    client.sendData(stdin, Buffer.from('echoed'), true);
+    expect((await client.streamData(stdout)).toString()).toBe('echoed');
+    const status = JSON.parse((await client.streamData(error)).toString());
+    expect(status).toMatchObject({ status: 'Failure', reason: 'NonZeroExitCode', details: { causes: [{ reason: 'ExitCode', message: '3' }] } });
+    await client.waitFor((frame) => frame.type === 'goaway');
+    const order = client.frames.map(({ frame }) => frame).filter((frame) => frame.type === 'data' && frame.flags & 1).map((frame) => (frame as { streamId: number }).streamId);
+    expect(order).toEqual([stdout, error]);
+    client.close();
+  });
+
+  test('a DATA frame above the size cap ends the connection and the session', async () => {
+    const { session, state } = floodSession();
+    targetFor = () => ({ kind: 'exec', options: { ...EXEC_OPTIONS, stdin: true }, start: async () => session });
+    const client = await SpdyTestClient.connect(url, '/exec', ['v4.channel.k8s.io']);
+    await client.openStream({ streamtype: 'error' });
+    const stdin = await client.openStream({ streamtype: 'stdin' });
+    await client.openStream({ streamtype: 'stdout' });
+    client.socket.write(encodeDataFrame(stdin, Buffer.alloc((1 << 20) + 1), false));
+    expect(await client.waitFor((frame) => frame.type === 'goaway')).toMatchObject({ status: 1 });
+    await waitUntil(() => client.closed && state.closed);
+  });
+});
+
+function openWebSocket(path: string, protocol: string): Promise<WebSocket> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(`${url.replace('http', 'ws')}${path}`, [protocol]);
+    ws.once('open', () => resolve(ws));
+    ws.once('error', reject);
+  });
+}
+
+describe('WebSocket', () => {
+  test('answers pings with pongs during a session, pauses an endless stdout, closes the session on disconnect', async () => {
+    const { session, state } = floodSession();
+    targetFor = () => ({ kind: 'exec', options: EXEC_OPTIONS, start: async () => session });
+    const ws = await openWebSocket('/exec', 'v5.channel.k8s.io');
+    expect(ws.protocol).toBe('v5.channel.k8s.io');
+    const pong = new Promise<Buffer>((resolve) => ws.once('pong', resolve));
+    ws.ping(Buffer.from('keepalive'));
+    expect((await pong).toString()).toBe('keepalive');
+    await new Promise((resolve) => ws.once('message', resolve));
+    ws.pause();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const pausedAt = state.pulled;
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    expect(state.pulled - pausedAt).toBe(0);
+    expect(pausedAt).toBeLessThan(64 << 20);
+    ws.resume();
+    await waitUntil(() => state.pulled > pausedAt);
+    ws.terminate();
+    await waitUntil(() => state.closed);
+  });
+
+  test('speaks the base64 channel protocol: stdin in, stdout out, the close signal absent in v4', async () => {
+    const options = { ...EXEC_OPTIONS, stdin: true };
+    targetFor = () => ({ kind: 'exec', options, start: async () => hostProcessSession(['sh', '-c', 'head -c 5; echo; exit 0'], options, '/', () => {}) });
+    const ws = await openWebSocket('/exec', 'v4.base64.channel.k8s.io');
+    const messages: string[] = [];
+    ws.on('message', (data: Buffer, isBinary: boolean) => {
+      expect(isBinary).toBe(false);
+      messages.push(data.toString());
+    });
+    const closed = new Promise<number>((resolve) => ws.once('close', resolve));
+    ws.send(`0${Buffer.from('hello world').toString('base64')}`);
+    expect(await closed).toBe(1000);
+    const stdout = messages.filter((m) => m[0] === '1').map((m) => Buffer.from(m.slice(1), 'base64').toString()).join('');
+    expect(stdout).toBe('hello\n');
+    const status = messages.find((m) => m[0] === '3');
+    expect(JSON.parse(Buffer.from(status!.slice(1), 'base64').toString())).toEqual({ metadata: {}, status: 'Success' });
+  });
+
+  test('refuses a message above the size cap', async () => {
+    const { session, state } = floodSession();
+    targetFor = () => ({ kind: 'exec', options: { ...EXEC_OPTIONS, stdin: true }, start: async () => session });
+    const ws = await openWebSocket('/exec', 'v5.channel.k8s.io');
+    const closed = new Promise<number>((resolve) => ws.once('close', resolve));
+    ws.send(Buffer.alloc((1 << 20) + 2));
+    expect(await closed).toBe(1009);
+    await waitUntil(() => state.closed);
+  });
+
+  test('a subprotocol it does not speak gets a 400 (so kubectl falls back to SPDY)', async () => {
+    targetFor = () => ({ kind: 'exec', options: EXEC_OPTIONS, start: async () => floodSession().session });
+    await expect(openWebSocket('/exec', 'v3.channel.k8s.io')).rejects.toThrow(/400/);
+  });
+});
+
+describe('@kubernetes/client-node (used by the check engine)', () => {
+  function kubeConfig(): k8s.KubeConfig {
+    const kc = new k8s.KubeConfig();
+    kc.loadFromOptions({
+      clusters: [{ name: 'c', server: url, skipTLSVerify: true }],
+      users: [{ name: 'u' }],
+      contexts: [{ name: 'x', cluster: 'c', user: 'u' }],
+      currentContext: 'x',
+    });
+    return kc;
+  }
+
+  test('exec gets stdout, stderr and the final Status', async () => {
+    targetFor = (path) => {
+      const query = new URLSearchParams(path.split('?')[1]);
+      const options: StreamOptions = { container: 'app', stdin: false, stdout: true, stderr: true, tty: false };
+      return { kind: 'exec', options, start: async () => hostProcessSession(query.getAll('command'), options, '/', () => {}) };
+    };
+    let stdout = '';
+    let stderr = '';
+    const collect = (append: (text: string) => void) =>
+      new Writable({
+        write(chunk: Buffer, _encoding, callback) {
+          append(chunk.toString());
+          callback();
+        },
+      });
+    const status = await new Promise<k8s.V1Status>((resolve, reject) => {
+      new k8s.Exec(kubeConfig())
+        .exec('default', 'p', 'app', ['sh', '-c', 'echo out; echo err >&2; exit 2'], collect((t) => (stdout += t)), collect((t) => (stderr += t)), null, false, resolve)
+        .catch(reject);
+    });
+    expect(stdout).toBe('out\n');
+    expect(stderr).toBe('err\n');
+    expect(status).toMatchObject({ status: 'Failure', reason: 'NonZeroExitCode', details: { causes: [{ reason: 'ExitCode', message: '2' }] } });
+  });
+
+  test('port-forward over the WebSocket channel protocol carries bytes both ways', async () => {
+    targetFor = (path) => ({
+      kind: 'portforward',
+      ports: new URLSearchParams(path.split('?')[1]).getAll('ports').map(Number),
+      connect: async () => net.connect(echo.port, '127.0.0.1'),
+    });
+    const output = new PassThrough();
+    const input = new PassThrough();
+    const ws = (await new k8s.PortForward(kubeConfig()).portForward('default', 'p', [8080], output, null, input)) as WebSocket;
+    input.write('through the tunnel');
+    let received = '';
+    await new Promise<void>((resolve) => {
+      output.on('data', (chunk: Buffer) => {
+        received += chunk.toString();
+        if (received === 'through the tunnel') resolve();
+      });
+    });
+    ws.close();
+  });
+});
