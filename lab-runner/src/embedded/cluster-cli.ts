@@ -13,7 +13,7 @@ import { z } from 'zod';
 import { createEmbeddedClusterHost } from './host.js';
 
 const argsSchema = z.object({
-  kubeconfig: z.string().min(1, '--kubeconfig PATH is required'),
+  kubeconfig: z.string({ error: '--kubeconfig PATH is required' }).min(1, '--kubeconfig PATH is required'),
   'state-dir': z.string().optional(),
   port: z.coerce.number().int().min(0).max(65535).default(0),
   id: z.string().default('dev'),

@@ -74,6 +74,29 @@ function conflictError(conflicts: { manager: string; path: string }[]): StatusEr
   });
 }
 
+const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
+
+/**
+ * `kubectl apply --server-side` after `kubectl apply`: as upstream, the manager "kubectl" may
+ * take over, without --force-conflicts, every field that the client-side last-applied
+ * configuration set, so switching to server-side apply does not conflict with yourself.
+ */
+function migratingFromClientSideApply(current: KubeObject, info: ResourceInfo, manager: string, conflicts: { path: string }[]): boolean {
+  if (manager !== 'kubectl') return false;
+  const raw = current.metadata.annotations?.[LAST_APPLIED];
+  if (!raw) return false;
+  let lastApplied: KubeObject;
+  try {
+    lastApplied = JSON.parse(raw) as KubeObject;
+  } catch {
+    return false;
+  }
+  if (!isObj(lastApplied)) return false;
+  lastApplied.metadata ??= {};
+  const allowed = leavesOf(lastApplied, info.definition);
+  return conflicts.every((c) => allowed.has(c.path));
+}
+
 export function serverSideApply(
   cluster: VirtualCluster,
   info: ResourceInfo,
@@ -111,7 +134,7 @@ export function serverSideApply(
     changed.add(p);
     for (const o of owners) if (!isMine(o) && o.fields.has(p)) conflicts.push({ manager: o.manager, path: p });
   }
-  if (conflicts.length > 0 && !opts.force) throw conflictError(conflicts);
+  if (conflicts.length > 0 && !opts.force && !migratingFromClientSideApply(current, info, opts.fieldManager, conflicts)) throw conflictError(conflicts);
 
   // Merge the applied configuration into the live object.
   const base = structuredClone(current) as unknown as Obj;

@@ -227,6 +227,12 @@ export const CASES: Case[] = [
       file(ctx, 'ssa.yaml', podYaml('ssa', 'busybox:1.35', { app: 'ssa', owner: 'you' }));
       fails(await ctx.k.run(['apply', '--server-side', '-f', f]), 'Apply failed with 1 conflict: conflict with "kubectl-set"', '.spec.containers[name="ssa"].image');
       ok(await ctx.k.run(['apply', '--server-side', '--force-conflicts', '-f', f]), 'pod/ssa serverside-applied');
+      // Switching from client-side to server-side apply takes the fields over without conflicts.
+      const m = file(ctx, 'mig.yaml', podYaml('mig', 'busybox:1.36'));
+      ok(await ctx.k.run(['apply', '-f', m]), 'pod/mig created');
+      file(ctx, 'mig.yaml', podYaml('mig', 'busybox:1.35'));
+      ok(await ctx.k.run(['apply', '--server-side', '-f', m]), 'pod/mig serverside-applied');
+      ok(await ctx.k.run(['get', 'pod', 'mig', '-o', 'jsonpath={.spec.containers[0].image}']), 'busybox:1.35');
     },
   },
   {
