@@ -436,8 +436,8 @@ export function ExerciseWorkspace(props: ExerciseWorkspaceProps) {
               <div className={styles.tabs}>
                 <div role="tablist" aria-label={m.terminalRegion}>
                   {tabs.map((t, i) => (
-                    <span key={t}>
                       <button
+                        key={t}
                         type="button"
                         role="tab"
                         id={`term-${t}-tab`}
@@ -450,23 +450,26 @@ export function ExerciseWorkspace(props: ExerciseWorkspaceProps) {
                       >
                         {fill(m.terminalLabel, { n: t.slice(1) })}
                       </button>
-                      {tabs.length > 1 ? (
-                        <button type="button" className={styles.tab} aria-label={fill(m.closeTab, { n: t.slice(1) })} onClick={() => closeTab(t)}>
-                          ×
-                        </button>
-                      ) : null}
-                    </span>
                   ))}
                 </div>
                 <div className={styles.tabTools}>
-                  <button type="button" onClick={addTab} aria-label={m.newTab} disabled={tabs.length >= 6}>
-                    +
+                  {tabs.length > 1 ? (
+                    <button type="button" title={fill(m.closeTab, { n: activeTab.slice(1) })} onClick={() => closeTab(activeTab)}>
+                      <span aria-hidden="true">×</span>
+                      <span className={styles.visuallyHidden}>{fill(m.closeTab, { n: activeTab.slice(1) })}</span>
+                    </button>
+                  ) : null}
+                  <button type="button" onClick={addTab} disabled={tabs.length >= 6} title={m.newTab}>
+                    <span aria-hidden="true">+</span>
+                    <span className={styles.visuallyHidden}>{m.newTab}</span>
                   </button>
-                  <button type="button" onClick={() => changeFont(-1)} aria-label={m.fontSmaller}>
-                    A−
+                  <button type="button" onClick={() => changeFont(-1)} title={m.fontSmaller}>
+                    <span aria-hidden="true">A−</span>
+                    <span className={styles.visuallyHidden}>{m.fontSmaller}</span>
                   </button>
-                  <button type="button" onClick={() => changeFont(1)} aria-label={m.fontLarger}>
-                    A+
+                  <button type="button" onClick={() => changeFont(1)} title={m.fontLarger}>
+                    <span aria-hidden="true">A+</span>
+                    <span className={styles.visuallyHidden}>{m.fontLarger}</span>
                   </button>
                 </div>
               </div>

@@ -28,7 +28,8 @@ export function SectionTracker({ containerId }: { containerId: string }) {
         if ((url.searchParams.get('at') ?? null) === value) return;
         if (value) url.searchParams.set('at', value);
         else url.searchParams.delete('at');
-        window.history.replaceState(window.history.state, '', url);
+        // null state: Next.js then syncs useSearchParams (its own state objects are skipped).
+        window.history.replaceState(null, '', url);
       });
     };
     window.addEventListener('scroll', onScroll, { passive: true });
