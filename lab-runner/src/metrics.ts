@@ -10,6 +10,9 @@ export interface RunnerMetrics {
   checkSeconds: Histogram<'kind'>;
   checkRunSeconds: Histogram<'trigger'>;
   openShells: Gauge;
+  /** Bytes queued on shell WebSockets, read from `setShellBufferSource` at scrape time. */
+  shellBufferedBytes: Gauge;
+  setShellBufferSource(source: () => number): void;
   engineErrors: Counter<'operation'>;
   httpRequests: Counter<'method' | 'status'>;
 }
@@ -18,7 +21,19 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Runne
   const registry = new Registry();
   if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry, prefix: 'kubelab_runner_' });
   const registers = [registry];
+  let shellBuffer: () => number = () => 0;
   return {
+    shellBufferedBytes: new Gauge({
+      name: 'kubelab_shell_buffered_bytes',
+      help: 'Terminal output queued on shell WebSockets (bounded by back-pressure)',
+      registers,
+      collect() {
+        this.set(shellBuffer());
+      },
+    }),
+    setShellBufferSource: (source) => {
+      shellBuffer = source;
+    },
     registry,
     sandboxesByState: new Gauge({ name: 'kubelab_sandboxes', help: 'Sandboxes by lifecycle state', labelNames: ['state'], registers }),
     createSeconds: new Histogram({

@@ -34,6 +34,8 @@ export interface RunnerParts {
   /** Overrides RUNNER_SHELL_TICKET_TTL_SECONDS in ms (tests of expiry). */
   ticketTtlMs?: number;
   reapIntervalMs?: number;
+  /** Overrides the configured idle timeout and maximum lifetime (tests of expiry). */
+  timeouts?: { idleSeconds: number; maxLifetimeSeconds: number };
   liveCheckIntervalMs?: number;
   heartbeatMs?: number;
 }
@@ -52,7 +54,7 @@ export async function startRunner(config: RunnerConfig, logger: Logger, parts: R
       store: new SandboxStore(config.stateDir, logger),
       logger,
       metrics,
-      timeouts: { idleSeconds: config.idleTimeoutSeconds, maxLifetimeSeconds: config.maxLifetimeSeconds },
+      timeouts: parts.timeouts ?? { idleSeconds: config.idleTimeoutSeconds, maxLifetimeSeconds: config.maxLifetimeSeconds },
       maxSandboxes: config.maxSandboxes,
       maxSandboxesPerOwner: config.maxSandboxesPerOwner,
       warmPoolSize: config.warmPoolSize,
@@ -88,6 +90,7 @@ export async function startRunner(config: RunnerConfig, logger: Logger, parts: R
       ...(parts.heartbeatMs !== undefined ? { heartbeatMs: parts.heartbeatMs } : {}),
     });
     const shells = gateway;
+    metrics.setShellBufferSource(() => shells.bufferedBytes);
     const checks = liveChecks;
     service.subscribe((event) => {
       if (event.type !== 'ended') return;

@@ -88,6 +88,13 @@ export class ShellGateway implements UpgradeHandler {
     return this.bridges.size;
   }
 
+  /** Output queued on all shell sockets right now. */
+  get bufferedBytes(): number {
+    let total = 0;
+    for (const ws of this.sockets) total += ws.bufferedAmount;
+    return total;
+  }
+
   private admit(req: IncomingMessage): { sandboxId: string; terminal: string; size: { cols: number; rows: number } } {
     if (this.closing) throw new RunnerError('shutting_down', 'the runner is shutting down');
     const url = new URL(req.url ?? '/', 'http://runner');

@@ -31,6 +31,7 @@ export class TerminalBridge {
   private paused = false;
   private drainTimer: NodeJS.Timeout | undefined;
   private resizeTimer: NodeJS.Timeout | undefined;
+  private resizeBusy = false;
   private pendingSize: { cols: number; rows: number } | undefined;
   private appliedSize = '';
   private closed = false;
@@ -98,36 +99,39 @@ export class TerminalBridge {
     else this.resize(parsed.cols, parsed.rows);
   }
 
-  /** Applies a resize now, or at the end of the current interval if one was just applied. */
+  /**
+   * Applies the latest requested size: one resize at a time, at most one per interval, so a
+   * burst collapses to its last value and resizes never reach the engine out of order.
+   */
   private resize(cols: number, rows: number): void {
     this.pendingSize = { cols, rows };
-    if (this.resizeTimer) return;
-    this.applyPendingSize();
-    this.resizeTimer = setInterval(() => {
-      if (!this.pendingSize) {
-        clearInterval(this.resizeTimer);
-        this.resizeTimer = undefined;
-        return;
-      }
-      this.applyPendingSize();
-    }, this.options.resizeIntervalMs ?? 100);
+    this.pumpResize();
   }
 
-  private applyPendingSize(): void {
+  private pumpResize(): void {
     const size = this.pendingSize;
+    if (this.resizeBusy || !size || this.closed) return;
     this.pendingSize = undefined;
-    if (!size || this.closed) return;
     const key = `${size.cols}x${size.rows}`;
     if (key === this.appliedSize) return;
+    this.resizeBusy = true;
     this.appliedSize = key;
-    this.options.session.resize(size.cols, size.rows).catch((error: unknown) => this.options.logger.warn('shell_resize_failed', { error }));
+    this.options.session
+      .resize(size.cols, size.rows)
+      .catch((error: unknown) => this.options.logger.warn('shell_resize_failed', { error }))
+      .finally(() => {
+        this.resizeTimer = setTimeout(() => {
+          this.resizeBusy = false;
+          this.pumpResize();
+        }, this.options.resizeIntervalMs ?? 100);
+      });
   }
 
   close(): void {
     if (this.closed) return;
     this.closed = true;
     clearInterval(this.drainTimer);
-    clearInterval(this.resizeTimer);
+    clearTimeout(this.resizeTimer);
     this.options.session.close();
   }
 }

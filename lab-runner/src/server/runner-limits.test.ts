@@ -1,0 +1,71 @@
+// Capacity, the warm pool and expiry, on real embedded sandboxes.
+
+import { afterEach, describe, expect, it } from 'vitest';
+import { DRAFT_EXERCISE, RunnerFixture } from './testing/runner-fixture.js';
+
+const fixtures: RunnerFixture[] = [];
+afterEach(async () => {
+  await Promise.all(fixtures.splice(0).map((f) => f.destroy()));
+});
+
+async function eventually<T>(probe: () => Promise<T>, ok: (value: T) => boolean, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (ok(value)) return value;
+    if (Date.now() > deadline) throw new Error(`condition not met; last value ${JSON.stringify(value)}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+describe('limits, warm pool and expiry', () => {
+  it('answers owner_limit_reached and at_capacity with stable codes, and creates nothing for them', async () => {
+    const fixture = await RunnerFixture.start({ env: { RUNNER_MAX_SANDBOXES: '2', RUNNER_MAX_SANDBOXES_PER_OWNER: '1' } });
+    fixtures.push(fixture);
+    await fixture.createSandbox('alice', DRAFT_EXERCISE);
+    const again = await fixture.api('POST', '/v1/sandboxes', { owner: 'alice', exercise: DRAFT_EXERCISE });
+    expect(again).toMatchObject({ status: 429, json: { error: { code: 'owner_limit_reached' } } });
+    await fixture.createSandbox('bob', DRAFT_EXERCISE);
+    const full = await fixture.api('POST', '/v1/sandboxes', { owner: 'carol', exercise: DRAFT_EXERCISE });
+    expect(full).toMatchObject({ status: 503, json: { error: { code: 'at_capacity', message: expect.stringMatching(/capacity/) } } });
+    const health = (await (await fetch(`${fixture.url}/healthz`)).json()) as { sandboxes: Record<string, number> };
+    expect(health.sandboxes).toMatchObject({ ready: 2, provisioning: 0 });
+    expect(new Set((await fixture.leftovers()).filter((l) => l.startsWith('relays/')))).toHaveProperty('size', 2);
+  });
+
+  it('serves a create from the warm pool at once, then refills the pool', async () => {
+    const fixture = await RunnerFixture.start({ env: { RUNNER_WARM_POOL_SIZE: '1' } });
+    fixtures.push(fixture);
+    const health = async () => (await (await fetch(`${fixture.url}/healthz`)).json()) as { sandboxes: Record<string, number> };
+    await eventually(health, (h) => h.sandboxes.warm === 1);
+    const started = Date.now();
+    const sandbox = await fixture.createSandbox('dave', DRAFT_EXERCISE);
+    const ms = Date.now() - started;
+    expect(sandbox.state).toBe('ready');
+    expect(ms).toBeLessThan(3000);
+    const metrics = await (await fetch(`${fixture.url}/metrics`)).text();
+    expect(metrics).toMatch(/kubelab_sandbox_create_seconds_count\{source="warm"\} 1/);
+    // The claimed sandbox got the exercise's setup.
+    const checks = await fixture.api('POST', `/v1/sandboxes/${sandbox.id}/checks`, {});
+    expect(checks.json.results.find((r: { id: string }) => r.id === 'greeting-kept').passed).toBe(true);
+    await eventually(health, (h) => h.sandboxes.warm === 1 && h.sandboxes.ready === 1);
+    // A warm sandbox is nobody's: it is not listed or reachable over the API.
+    expect((await fixture.api('GET', '/v1/sandboxes')).json.sandboxes.map((s: { id: string }) => s.id)).toEqual([sandbox.id]);
+  });
+
+  it('reaps a sandbox idle past its timeout, and extend keeps one alive', async () => {
+    const fixture = await RunnerFixture.start({ parts: { reapIntervalMs: 200, timeouts: { idleSeconds: 2, maxLifetimeSeconds: 600 } } });
+    fixtures.push(fixture);
+    const idle = await fixture.createSandbox('erin', DRAFT_EXERCISE);
+    const kept = await fixture.createSandbox('frank', DRAFT_EXERCISE);
+    const keepAlive = setInterval(() => void fixture.api('POST', `/v1/sandboxes/${kept.id}/extend`, {}), 500);
+    try {
+      const ended = await eventually(() => fixture.api('GET', `/v1/sandboxes/${idle.id}`), (r) => r.json.state === 'deleted');
+      expect(ended.json.endReason).toBe('idle_timeout');
+      expect((await fixture.api('GET', `/v1/sandboxes/${kept.id}`)).json.state).toBe('ready');
+    } finally {
+      clearInterval(keepAlive);
+    }
+    expect((await fixture.leftovers()).some((l) => l.includes(idle.id))).toBe(false);
+  });
+});
