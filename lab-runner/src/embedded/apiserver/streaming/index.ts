@@ -94,6 +94,11 @@ function serveWebSocket(req: IncomingMessage, socket: Duplex, head: Buffer, targ
     rejectUpgrade(socket, { ...negotiationFailure(offered, supported), reason: 'BadRequest', code: 400 });
     return;
   }
+  if (target.kind === 'portforward' && protocol !== SPDY_TUNNEL_PROTOCOL && target.ports.length === 0) {
+    // The channel protocol takes its ports from the query; a kubelet refuses the request without them.
+    rejectUpgrade(socket, { metadata: {}, status: 'Failure', reason: 'BadRequest', code: 400, message: 'query parameter "ports" is required' });
+    return;
+  }
   const server = new WebSocketServer({
     noServer: true,
     clientTracking: false,

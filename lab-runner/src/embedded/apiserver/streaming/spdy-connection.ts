@@ -217,10 +217,13 @@ export class SpdyConnection {
     if (!this.closed) this.transport.resume();
   }
 
-  /** The peer half-closed: no more frames will come; every stream's incoming side is over. */
+  /**
+   * The peer closed its side. Clients never half-close a SPDY connection (they GOAWAY and
+   * close), so this is the client going away: everything ends, as with spdystream.
+   */
   private onPeerEnd(): void {
     for (const stream of this.streams.values()) stream.endIncoming();
-    if (this.streams.size === 0) this.goAway();
+    this.destroy();
   }
 
   private fail(error: Error): void {

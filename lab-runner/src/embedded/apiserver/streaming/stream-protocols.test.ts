@@ -43,12 +43,45 @@ function floodSession() {
   return { session, state };
 }
 
+/** A session whose process stops reading stdin until `release()`: it counts what it is handed. */
+function stuckStdinSession() {
+  const state = { accepted: 0, closed: false, released: false, release: () => {} };
+  let end: (value: { exitCode: number }) => void = () => {};
+  let pending: (() => void) | null = null;
+  const stdin = new Writable({
+    highWaterMark: 64 << 10,
+    write(chunk: Buffer, _encoding, callback) {
+      state.accepted += chunk.length;
+      if (state.released) callback();
+      else pending = callback;
+    },
+  });
+  state.release = () => {
+    state.released = true;
+    pending?.();
+  };
+  const session: StreamSession = {
+    stdin,
+    stdout: null,
+    stderr: null,
+    resize: () => {},
+    result: new Promise((resolve) => (end = resolve)),
+    close: () => {
+      state.closed = true;
+      stdin.destroy();
+      end({ exitCode: 137 });
+    },
+  };
+  return { session, state };
+}
+
 const EXEC_OPTIONS: StreamOptions = { container: 'app', stdin: false, stdout: true, stderr: false, tty: false };
 
 let targetFor: (path: string) => StreamTarget;
 let server: http.Server;
 let url: string;
 let echo: Awaited<ReturnType<typeof startEchoServer>>;
+const upgraded = new Set<net.Socket>();
 
 beforeAll(async () => {
   echo = await startEchoServer();
@@ -57,6 +90,8 @@ beforeAll(async () => {
     res.writeHead(404).end();
   });
   server.on('upgrade', (req: http.IncomingMessage, socket: net.Socket, head: Buffer) => {
+    upgraded.add(socket);
+    socket.once('close', () => upgraded.delete(socket));
     if (!isStreamUpgrade(req)) {
       socket.destroy();
       return;
@@ -69,6 +104,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   server.closeAllConnections();
+  for (const socket of upgraded) socket.destroy();
   await new Promise((resolve) => server.close(resolve));
   await echo.close();
 });
@@ -142,6 +178,26 @@ describe('SPDY', () => {
     client.close();
   });
 
+  test('stdin the process does not read holds the client back instead of piling up', async () => {
+    const { session, state } = stuckStdinSession();
+    targetFor = () => ({ kind: 'exec', options: { ...EXEC_OPTIONS, stdin: true }, start: async () => session });
+    const client = await SpdyTestClient.connect(url, '/exec', ['v4.channel.k8s.io']);
+    await client.openStream({ streamtype: 'error' });
+    const stdin = await client.openStream({ streamtype: 'stdin' });
+    await client.openStream({ streamtype: 'stdout' });
+    const chunk = Buffer.alloc(32 << 10, 0x79);
+    for (let i = 0; i < 640; i++) client.sendData(stdin, chunk); // 20 MiB
+    await waitUntil(() => state.accepted > 0);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(state.accepted).toBeLessThanOrEqual(64 << 10);
+    // The rest waits in the client's own socket buffer, not in the server.
+    expect(client.socket.writableLength).toBeGreaterThan(8 << 20);
+    state.release();
+    await waitUntil(() => state.accepted === 20 << 20, 10_000);
+    client.close();
+    await waitUntil(() => state.closed);
+  });
+
   test('a DATA frame above the size cap ends the connection and the session', async () => {
     const { session, state } = floodSession();
     targetFor = () => ({ kind: 'exec', options: { ...EXEC_OPTIONS, stdin: true }, start: async () => session });
@@ -201,6 +257,23 @@ describe('WebSocket', () => {
     expect(stdout).toBe('hello\n');
     const status = messages.find((m) => m[0] === '3');
     expect(JSON.parse(Buffer.from(status!.slice(1), 'base64').toString())).toEqual({ metadata: {}, status: 'Success' });
+  });
+
+  test('stdin the process does not read holds the client back instead of piling up', async () => {
+    const { session, state } = stuckStdinSession();
+    targetFor = () => ({ kind: 'exec', options: { ...EXEC_OPTIONS, stdin: true }, start: async () => session });
+    const ws = await openWebSocket('/exec', 'v5.channel.k8s.io');
+    const chunk = Buffer.alloc((32 << 10) + 1, 0x79);
+    chunk[0] = 0; // channel 0: stdin
+    for (let i = 0; i < 640; i++) ws.send(chunk); // 20 MiB
+    await waitUntil(() => state.accepted > 0);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(state.accepted).toBeLessThanOrEqual(64 << 10);
+    expect(ws.bufferedAmount).toBeGreaterThan(8 << 20);
+    state.release();
+    await waitUntil(() => state.accepted === 20 << 20, 10_000);
+    ws.terminate();
+    await waitUntil(() => state.closed);
   });
 
   test('refuses a message above the size cap', async () => {
