@@ -26,6 +26,21 @@ export interface PublishedExercise {
   course: { slug: string; title: unknown };
 }
 
+// A version's spec never changes (a change is a new version), so its parse is kept per process.
+const specs = new Map<string, Exercise>();
+const MAX_CACHED_SPECS = 2000;
+
+/** The typed spec of a version. Stored specs were validated when synced; parsing fills defaults and types them. */
+export function parsedSpec(versionId: string, stored: unknown): Exercise {
+  let spec = specs.get(versionId);
+  if (!spec) {
+    spec = exerciseSchema.parse(stored);
+    if (specs.size >= MAX_CACHED_SPECS) specs.clear();
+    specs.set(versionId, spec);
+  }
+  return spec;
+}
+
 export async function findExercise(db: Db, ref: string): Promise<PublishedExercise | null> {
   const exercise = await db.exercise.findFirst({
     where: { ref, archived: false, lesson: { archived: false, course: { archived: false } } },
@@ -38,8 +53,7 @@ export async function findExercise(db: Db, ref: string): Promise<PublishedExerci
     title: exercise.title,
     versionId: exercise.currentVersion.id,
     version: exercise.currentVersion.version,
-    // Stored specs were validated when synced; parsing again fills defaults and types them.
-    spec: exerciseSchema.parse(exercise.currentVersion.spec),
+    spec: parsedSpec(exercise.currentVersion.id, exercise.currentVersion.spec),
     lesson: { slug: exercise.lesson.slug, title: exercise.lesson.title },
     course: exercise.lesson.course,
   };

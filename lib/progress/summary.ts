@@ -44,6 +44,20 @@ export function maxPointsOf(spec: unknown): number {
   return checks.reduce((sum, c) => sum + (typeof c.points === 'number' ? c.points : 1), 0);
 }
 
+// Versions never change, so their maximum points are kept per process; only unseen versions
+// are read (one query), which keeps the specs' JSON off the hot path of every page.
+const maxPointsCache = new Map<string, number>();
+
+async function maxPointsByVersion(db: Db, versionIds: string[]): Promise<Map<string, number>> {
+  const missing = versionIds.filter((id) => !maxPointsCache.has(id));
+  if (missing.length > 0) {
+    const rows = await db.exerciseVersion.findMany({ where: { id: { in: missing } }, select: { id: true, spec: true } });
+    if (maxPointsCache.size > 5000) maxPointsCache.clear();
+    for (const row of rows) maxPointsCache.set(row.id, maxPointsOf(row.spec));
+  }
+  return maxPointsCache;
+}
+
 /** Every published course with one learner's progress (userId null: a visitor, all not started). */
 export async function coursesWithProgress(db: Db, userId: string | null, courseSlug?: string): Promise<CourseProgress[]> {
   const courses = await db.course.findMany({
@@ -61,13 +75,17 @@ export async function coursesWithProgress(db: Db, userId: string | null, courseS
           exercises: {
             where: { archived: false },
             orderBy: { position: 'asc' },
-            select: { id: true, ref: true, title: true, position: true, currentVersion: { select: { spec: true } } },
+            select: { id: true, ref: true, title: true, position: true, currentVersionId: true },
           },
         },
       },
     },
   });
   const progress = userId ? await db.progress.findMany({ where: { userId } }) : [];
+  const points = await maxPointsByVersion(
+    db,
+    courses.flatMap((c) => c.lessons.flatMap((l) => l.exercises.map((e) => e.currentVersionId))).filter((id): id is string => id !== null),
+  );
   const byExercise = new Map(progress.map((p) => [p.exerciseId, p]));
   return courses.map((course) => {
     const lessons = course.lessons.map((lesson) => {
@@ -80,7 +98,7 @@ export async function coursesWithProgress(db: Db, userId: string | null, courseS
           position: e.position,
           status: p?.status ?? 'not_started',
           points: p?.points ?? 0,
-          maxPoints: maxPointsOf(e.currentVersion?.spec),
+          maxPoints: e.currentVersionId ? (points.get(e.currentVersionId) ?? 0) : 0,
           updatedAt: p?.updatedAt ?? null,
         };
       });

@@ -1,0 +1,131 @@
+// `npm run bench` (bench/pages.ts): response times of the lesson and exercise pages, server-
+// rendered for signed-in learners, under 20 concurrent users against the running platform.
+// Starts the whole built platform on its own ports and data directory (scripts/lib/platform),
+// or measures one already running: BENCH_BASE_URL plus that platform's DATABASE_URL.
+// Reports; never passes or fails on a threshold.
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { registerLearner } from '../lib/accounts';
+import { createDb } from '../lib/db/client';
+import { parseDatabaseUrl } from '../lib/db/database-url';
+
+const USERS = Number(process.env.BENCH_USERS ?? 20);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 15);
+const PAGES = [
+  { name: 'lesson', path: '/courses/pods/shared-volumes' },
+  { name: 'exercise', path: '/exercises/counter-hostpath' },
+];
+
+interface Running {
+  baseUrl: string;
+  databaseUrl: string;
+  stop(): Promise<void>;
+}
+
+async function platform(): Promise<Running> {
+  if (process.env.BENCH_BASE_URL) {
+    if (!process.env.DATABASE_URL) throw new Error('BENCH_BASE_URL needs the DATABASE_URL of that platform (to create the bench learners)');
+    return { baseUrl: process.env.BENCH_BASE_URL, databaseUrl: process.env.DATABASE_URL, stop: async () => undefined };
+  }
+  const { platformEnv, preparePlatform, startPlatform } = await import('../scripts/lib/platform.js');
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'kubelab-bench-pages-'));
+  const env = platformEnv({
+    ...process.env,
+    KUBELAB_DATA_DIR: dataDir,
+    PORT: process.env.BENCH_PORT ?? '3150',
+    RUNNER_PORT: process.env.BENCH_RUNNER_PORT ?? '4150',
+    DATABASE_URL: `file:${path.join(dataDir, 'kubelab.db')}`,
+  });
+  await preparePlatform(env);
+  const running = await startPlatform(env);
+  return {
+    baseUrl: env.webUrl,
+    databaseUrl: env.env.DATABASE_URL!,
+    stop: async () => {
+      await running.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Signs in through next-auth's credentials flow and returns the session cookie header. */
+async function signIn(baseUrl: string, email: string, password: string): Promise<string> {
+  const csrf = await fetch(`${baseUrl}/api/auth/csrf`);
+  const { csrfToken } = (await csrf.json()) as { csrfToken: string };
+  const jar = new Map<string, string>();
+  const keep = (response: Response) => {
+    for (const cookie of response.headers.getSetCookie()) {
+      const [pair] = cookie.split(';');
+      const [name, ...value] = pair!.split('=');
+      jar.set(name!, value.join('='));
+    }
+  };
+  keep(csrf);
+  const cookieHeader = () => [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
+  const response = await fetch(`${baseUrl}/api/auth/callback/credentials`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: cookieHeader() },
+    body: new URLSearchParams({ email, password, csrfToken, callbackUrl: baseUrl }),
+  });
+  keep(response);
+  if (![...jar.keys()].some((k) => k.includes('session-token'))) throw new Error(`sign-in of ${email} failed (${response.status})`);
+  return cookieHeader();
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
+}
+
+async function main(): Promise<void> {
+  const running = await platform();
+  try {
+    const db = createDb(parseDatabaseUrl(running.databaseUrl, process.cwd()));
+    const stamp = Date.now().toString(36);
+    const password = 'bench learner password';
+    const cookies: string[] = [];
+    for (let i = 0; i < USERS; i += 1) {
+      const email = `bench-${stamp}-${i}@bench.kubelab.test`;
+      const created = await registerLearner(db, { name: `Bench ${i}`, email, password }, true);
+      if (!created.ok) throw new Error(`could not create ${email}: ${created.reason}`);
+      cookies.push(await signIn(running.baseUrl, email, password));
+    }
+    await db.$disconnect();
+
+    process.stdout.write(`pages under ${USERS} concurrent learners, ${ROUNDS} requests each per page (${running.baseUrl})\n`);
+    for (const page of PAGES) {
+      const url = `${running.baseUrl}${page.path}`;
+      // Warm-up: the first render compiles and fills caches.
+      for (const cookie of cookies.slice(0, 2)) await (await fetch(url, { headers: { cookie } })).text();
+      const times: number[] = [];
+      let failures = 0;
+      const started = performance.now();
+      await Promise.all(
+        cookies.map(async (cookie) => {
+          for (let r = 0; r < ROUNDS; r += 1) {
+            const t0 = performance.now();
+            const response = await fetch(url, { headers: { cookie }, redirect: 'manual' });
+            await response.text();
+            if (response.status !== 200) failures += 1;
+            times.push(performance.now() - t0);
+          }
+        }),
+      );
+      const seconds = (performance.now() - started) / 1000;
+      times.sort((a, b) => a - b);
+      const fmt = (n: number) => `${n.toFixed(0)} ms`;
+      process.stdout.write(
+        `  ${page.name.padEnd(8)} ${page.path}: p50 ${fmt(percentile(times, 50))}, p95 ${fmt(percentile(times, 95))}, p99 ${fmt(percentile(times, 99))}, ` +
+          `max ${fmt(times.at(-1) ?? 0)}, ${(times.length / seconds).toFixed(1)} req/s, ${failures} non-200 of ${times.length}\n`,
+      );
+    }
+  } finally {
+    await running.stop();
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
+  process.exitCode = 1;
+});
