@@ -1,8 +1,8 @@
 // Real kubectl 1.27 ... 1.33 against serveStreamUpgrade, in every protocol each version
-// speaks: exec (stdout/stderr, exit codes, stdin, TTY + resize), attach (-i and -it), cp both
-// ways, port-forward, and errors thrown by start()/connect(). Sessions are real host
-// processes, forwarded ports a real TCP echo server. Which protocol each command really used
-// is checked from the recorded upgrade requests.
+// speaks: exec (stdout/stderr, exit codes, stdin, TTY + resize), attach (-i and -it),
+// run -it --rm, cp both ways, port-forward, and errors thrown by start()/connect().
+// Sessions are real host processes, forwarded ports a real TCP echo server. Which protocol
+// each command really used is checked from the recorded upgrade requests.
 
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -152,6 +152,15 @@ describe.each(REMOTE_COMMAND_COMBOS)('kubectl $version exec/attach over $protoco
     expect(result.stdout).toContain('got:typed-line');
     // kubectl's attach first sends the size plus one, then the real size, to force a redraw.
     expect(result.stdout).toMatch(/size:(91x21|90x20)/);
+    expectProtocol(pod, combo.protocol);
+  });
+
+  test.concurrent('run -it --rm attaches to the new pod, then deletes it', async () => {
+    const pod = podName('run', combo);
+    const result = await runKubectlInTerminal(kubectl(), ['run', '-it', '--rm', pod, '--image=busybox', '--', 'sh'], 'from-run\n', { cols: 80, rows: 24 });
+    expect(result.code, result.stdout).toBe(0);
+    expect(result.stdout).toContain('got:from-run');
+    expect(result.stdout).toContain(`pod "${pod}" deleted`);
     expectProtocol(pod, combo.protocol);
   });
 

@@ -3,6 +3,8 @@
 // portforward upgrades routed to serveStreamUpgrade. Sessions are host processes run in
 // `workDir`; every forwarded port goes to `echoPort`. Pod names select behaviour:
 //   `broken-*`: start()/connect() throws a StatusError, as a kubelet does for a waiting container.
+// Enough of create / list / watch / delete for `kubectl run -it --rm`: created pods are Running at
+// once, a watch sends ADDED and stays open, a deleted pod is 404 afterwards.
 // Every upgrade is recorded (pod, subresource, upgrade kind, negotiated protocol, user agent).
 
 import { appendFileSync } from 'node:fs';
@@ -55,6 +57,10 @@ function podJson(namespace: string, name: string) {
   };
 }
 
+function notFoundStatus(name: string) {
+  return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: `pods "${name}" not found`, reason: 'NotFound', details: { name, kind: 'pods' }, code: 404 };
+}
+
 const resourceList = {
   kind: 'APIResourceList',
   groupVersion: 'v1',
@@ -75,6 +81,8 @@ function streamOptions(query: URLSearchParams): StreamOptions {
 export async function startStreamTestServer(workDir: string, echoPort: number): Promise<StreamTestServer> {
   const upgrades: RecordedUpgrade[] = [];
   const resizes = new Map<string, TerminalSize[]>();
+  const created = new Map<string, Record<string, unknown>>();
+  const deleted = new Set<string>();
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const path = url.pathname;
@@ -85,8 +93,38 @@ export async function startStreamTestServer(workDir: string, echoPort: number): 
       return json(res, 200, { major: '1', minor: '33', gitVersion: 'v1.33.0', platform: 'linux/amd64', goVersion: 'go1.24', compiler: 'gc' });
     }
     const pod = /^\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/]+)$/.exec(path);
-    if (pod && req.method === 'GET') return json(res, 200, podJson(pod[1]!, pod[2]!));
-    json(res, 404, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'the server could not find the requested resource', reason: 'NotFound', code: 404 });
+    if (pod && req.method === 'GET') {
+      if (deleted.has(pod[2]!)) return json(res, 404, notFoundStatus(pod[2]!));
+      return json(res, 200, created.get(pod[2]!) ?? podJson(pod[1]!, pod[2]!));
+    }
+    if (pod && req.method === 'DELETE') {
+      deleted.add(pod[2]!);
+      return json(res, 200, created.get(pod[2]!) ?? podJson(pod[1]!, pod[2]!));
+    }
+    const pods = /^\/api\/v1\/namespaces\/([^/]+)\/pods$/.exec(path);
+    if (pods && req.method === 'POST') {
+      let body = '';
+      req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      req.on('end', () => {
+        const manifest = JSON.parse(body) as { metadata: { name: string }; spec: Record<string, unknown> };
+        const running = podJson(pods[1]!, manifest.metadata.name);
+        const stored = { ...running, spec: { ...manifest.spec, nodeName: 'node' } };
+        created.set(manifest.metadata.name, stored);
+        json(res, 201, stored);
+      });
+      return;
+    }
+    if (pods && req.method === 'GET') {
+      const name = /^metadata\.name=(.+)$/.exec(url.searchParams.get('fieldSelector') ?? '')?.[1];
+      const items = name && !deleted.has(name) && created.has(name) ? [created.get(name)] : [];
+      if (url.searchParams.get('watch') === 'true') {
+        res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked' });
+        for (const item of items) res.write(`${JSON.stringify({ type: 'ADDED', object: item })}\n`);
+        return; // stays open until kubectl closes it
+      }
+      return json(res, 200, { kind: 'PodList', apiVersion: 'v1', metadata: { resourceVersion: '1' }, items });
+    }
+    json(res, 404, { ...notFoundStatus(''), message: 'the server could not find the requested resource', details: undefined });
   });
   const upgraded = new Set<net.Socket>();
   server.on('upgrade', (req: http.IncomingMessage, socket: net.Socket, head: Buffer) => {
