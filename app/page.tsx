@@ -36,7 +36,9 @@ export default async function HomePage() {
           <ul className="course-grid">
             {courses.map((c) => (
               <li key={c.slug} className="course-card">
-                <h3>{c.title}</h3>
+                <h3>
+                  <Link href={`/courses/${c.slug}`}>{c.title}</Link>
+                </h3>
                 {c.summary ? <p>{c.summary}</p> : null}
                 <p className="course-meta">
                   {n(m.home.lessons, c.lessons)} · {n(m.home.exercises, c.exercises)}

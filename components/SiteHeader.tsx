@@ -12,7 +12,8 @@ export function SiteHeader({ user, i18n }: { user: CurrentUser | null; i18n: I18
   const { m, t, locale } = i18n;
   const principal = user && { id: user.id, role: user.role, disabled: false };
   const links = [
-    { href: '/', label: m.nav.courses, show: true },
+    { href: '/courses', label: m.nav.courses, show: true },
+    { href: '/progress', label: m.nav.progress, show: decide(principal, 'learning') === 'allow' },
     { href: '/instructor', label: m.nav.authoring, show: decide(principal, 'authoring') === 'allow' },
     { href: '/admin', label: m.nav.admin, show: decide(principal, 'administration') === 'allow' },
   ].filter((l) => l.show);

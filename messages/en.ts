@@ -16,7 +16,7 @@ export const en = {
     signedInAs: 'Signed in as {name}',
     roles: { learner: 'Learner', instructor: 'Instructor', admin: 'Admin' },
   },
-  nav: { courses: 'Courses', authoring: 'Authoring', admin: 'Admin' },
+  nav: { courses: 'Courses', progress: 'My progress', authoring: 'Authoring', admin: 'Admin' },
   home: {
     title: 'Learn Kubernetes by doing',
     lead: 'Read a short lesson, open an exercise, and work in a real cluster of your own with kubectl. Press Check and Kubelab tells you what is right and what is not yet.',

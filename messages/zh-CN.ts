@@ -15,7 +15,7 @@ export const zhCN: Messages = {
     signedInAs: '已登录：{name}',
     roles: { learner: '学员', instructor: '讲师', admin: '管理员' },
   },
-  nav: { courses: '课程', authoring: '课程编写', admin: '管理' },
+  nav: { courses: '课程', progress: '我的进度', authoring: '课程编写', admin: '管理' },
   home: {
     title: '动手学 Kubernetes',
     lead: '读一节简短的课，打开一个练习，在属于你自己的真实集群里用 kubectl 操作。点“检查”，Kubelab 会告诉你哪些已经做对、哪些还没有。',
