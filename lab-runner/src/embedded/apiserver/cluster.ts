@@ -388,15 +388,18 @@ export class VirtualCluster {
     const ns = pod.metadata.namespace ?? 'default';
     if (!this.store.peek('namespaces', undefined, ns)) return;
     const ts = now();
-    const existing = (this.store.list('events', ns) as Event[]).find(
-      (e) =>
+    const match = this.store.find('events', ns, (o) => {
+      const e = o as Event;
+      return (
         e.involvedObject.uid === pod.metadata.uid &&
         e.reason === reason &&
         e.message === message &&
         (e.involvedObject.fieldPath ?? '') === (fieldPath ?? '') &&
-        e.source?.component === component,
-    );
-    if (existing) {
+        e.source?.component === component
+      );
+    });
+    if (match) {
+      const existing = structuredClone(match) as Event;
       existing.count = (existing.count ?? 1) + 1;
       existing.lastTimestamp = ts;
       this.store.update('events', existing);

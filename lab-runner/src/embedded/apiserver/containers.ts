@@ -3,7 +3,7 @@
 import type { Pod } from '../k8s-types.js';
 import { badRequest } from '../status-error.js';
 
-export function resolveContainer(pod: Pod, requested: string | undefined, _op: 'log' | 'exec' | 'attach'): string {
+export function resolveContainer(pod: Pod, requested: string | undefined): string {
   const name = pod.metadata.name ?? '';
   const names = pod.spec.containers.map((c) => c.name);
   const initNames = (pod.spec.initContainers ?? []).map((c) => c.name);

@@ -37,6 +37,8 @@ export interface ResourcePath {
   subresource?: string;
 }
 
+const MAX_WATCH_BUFFER = 16 * 1024 * 1024;
+
 let openapi: { v3: Record<string, OpenApiV3Document>; v2: string } | undefined;
 function openapiDocs() {
   openapi ??= {
@@ -412,7 +414,13 @@ function serveWatch(ctx: RequestContext, req: IncomingMessage, res: ServerRespon
   res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked' });
   res.flushHeaders();
   const send = (type: WatchEventType | 'ERROR' | 'BOOKMARK', object: unknown) => {
-    if (!res.destroyed) res.write(JSON.stringify({ type, object }) + '\n');
+    if (res.destroyed || res.writableEnded) return;
+    // A client that stopped reading is cut off (it re-lists and re-watches) instead of buffering without bound.
+    if (res.writableLength > MAX_WATCH_BUFFER) {
+      res.destroy();
+      return;
+    }
+    res.write(JSON.stringify({ type, object }) + '\n');
   };
   // Keys of objects the client currently sees as matching, so selector changes become ADDED/DELETED.
   const visible = new Set<string>();
@@ -517,7 +525,7 @@ async function servePatch(
 
 async function serveLog(cluster: VirtualCluster, req: IncomingMessage, res: ServerResponse, q: URLSearchParams, ns: string, name: string): Promise<void> {
   const pod = cluster.get('pods', ns, name) as Pod;
-  const container = resolveContainer(pod, q.get('container') ?? undefined, 'log');
+  const container = resolveContainer(pod, q.get('container') ?? undefined);
   const num = (k: string) => {
     const v = q.get(k);
     if (v === null || v === '') return undefined;

@@ -41,10 +41,10 @@ class Reader {
       const wire = tag & 7;
       const start = this.pos;
       onField(no, wire, this);
-      if (this.pos === start) this.skip(wire);
+      if (this.pos === start) this.skipValue(wire);
     }
   }
-  skip(wire: number): void {
+  skipValue(wire: number): void {
     if (wire === 0) this.varint();
     else if (wire === 1) this.pos += 8;
     else if (wire === 2) this.bytes();

@@ -175,7 +175,7 @@ function streamTarget(cluster: VirtualCluster, req: IncomingMessage): StreamTarg
   }
   const phase = pod.status?.phase;
   if (phase === 'Succeeded' || phase === 'Failed') throw badRequest(`cannot ${kind} into a container in a completed pod; current phase is ${phase}`);
-  const container = resolveContainer(pod, q.get('container') ?? undefined, kind);
+  const container = resolveContainer(pod, q.get('container') ?? undefined);
   const flag = (k: string) => q.get(k) === 'true' || q.get(k) === '1';
   const options: StreamOptions = { container, stdin: flag('stdin'), stdout: flag('stdout'), stderr: flag('stderr'), tty: flag('tty') };
   if (!options.stdin && !options.stdout && !options.stderr) throw badRequest('you must specify at least 1 of stdin, stdout, stderr');

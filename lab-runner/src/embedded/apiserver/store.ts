@@ -77,6 +77,12 @@ export class ObjectStore {
     return out.sort(compareObjects);
   }
 
+  /** The first object matching `predicate` (read-only, not copied). */
+  find(resource: string, namespace: string | undefined, predicate: (o: Readonly<KubeObject>) => boolean): Readonly<KubeObject> | undefined {
+    for (const o of this.objects.get(resource)?.values() ?? []) if ((namespace === undefined || o.metadata.namespace === namespace) && predicate(o)) return o;
+    return undefined;
+  }
+
   count(resource: string, namespace?: string): number {
     let n = 0;
     for (const o of this.objects.get(resource)?.values() ?? []) if (namespace === undefined || o.metadata.namespace === namespace) n++;
@@ -142,7 +148,13 @@ export class ObjectStore {
       this.backend.compact(this.rv, all);
     }
     for (const w of [...this.watchers]) {
-      if (w.resource === resource) w.onChange({ rv: change.rv, type, resource, object: clone(object) });
+      if (w.resource !== resource) continue;
+      try {
+        w.onChange({ rv: change.rv, type, resource, object: clone(object) });
+      } catch (err) {
+        // A failing watcher (a broken client or kubelet) must not undo or block the write.
+        console.error(`[apiserver] watcher of ${resource} failed: ${err instanceof Error ? err.message : String(err)}`);
+      }
     }
     return clone(object);
   }

@@ -3,7 +3,7 @@
 
 import type { ConfigMap, Event, KubeObject, Pod, Secret } from '../k8s-types.js';
 import { badRequest } from '../status-error.js';
-import { checkDnsLabel, checkDnsSubdomain, forbidden, invalid, required, type FieldError } from './field-errors.js';
+import { checkDnsLabel, forbidden, invalid, required, type FieldError } from './field-errors.js';
 import { applyPodDefaults, podFields, validateObjectMeta, validatePodSpec, validatePodUpdate } from './pods.js';
 import { CONFIGMAPS, EVENTS, NAMESPACES, NODES, PODS, SECRETS, SERVICEACCOUNTS, type ResourceInfo } from './resources.js';
 
@@ -212,4 +212,3 @@ export const strategies: Record<string, Strategy> = {
   serviceaccounts: serviceAccountStrategy,
 };
 
-export { checkDnsSubdomain };

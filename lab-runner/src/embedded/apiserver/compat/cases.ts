@@ -1,7 +1,7 @@
 // The commands of a Pods course, each with what real kubectl must print against our server.
 // A case throws CaseFailure with a short note when the output is not what a real cluster gives.
 
-import { readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Kubectl, KubectlResult } from './kubectl.js';
 
@@ -18,9 +18,9 @@ export interface Case {
 }
 
 const flat = (s: string) => s.trim().slice(0, 500).replace(/\n/g, '⏎');
-const show = (r: KubectlResult) => `exit ${r.code}; stdout: ${flat(r.stdout)}; stderr: ${flat(r.stderr)}`;
+export const show = (r: KubectlResult) => `exit ${r.code}; stdout: ${flat(r.stdout)}; stderr: ${flat(r.stderr)}`;
 
-function ok(r: KubectlResult, ...patterns: (RegExp | string)[]): KubectlResult {
+export function ok(r: KubectlResult, ...patterns: (RegExp | string)[]): KubectlResult {
   if (r.code !== 0) throw new CaseFailure(show(r));
   for (const p of patterns) {
     const hit = typeof p === 'string' ? r.stdout.includes(p) : p.test(r.stdout);
@@ -29,7 +29,7 @@ function ok(r: KubectlResult, ...patterns: (RegExp | string)[]): KubectlResult {
   return r;
 }
 
-function fails(r: KubectlResult, ...patterns: (RegExp | string)[]): KubectlResult {
+export function fails(r: KubectlResult, ...patterns: (RegExp | string)[]): KubectlResult {
   if (r.code === 0) throw new CaseFailure(`expected failure; ${show(r)}`);
   for (const p of patterns) {
     const hit = typeof p === 'string' ? r.stderr.includes(p) : p.test(r.stderr);
@@ -274,7 +274,6 @@ export const CASES: Case[] = [
     id: 'edit (scripted EDITOR)',
     run: async (ctx) => {
       const editor = file(ctx, 'editor.sh', '#!/bin/sh\nsed -i "s/image: busybox:1.36/image: busybox:1.35/" "$1"\n');
-      const { chmodSync } = await import('node:fs');
       chmodSync(editor, 0o755);
       ok(await ctx.k.run(['edit', 'pod', 'web'], { env: { EDITOR: editor, KUBE_EDITOR: editor } }), 'pod/web edited');
       ok(await ctx.k.run(['get', 'pod', 'web', '-o', 'jsonpath={.spec.containers[0].image}']), 'busybox:1.35');
@@ -361,6 +360,13 @@ export const CASES: Case[] = [
       const back = path.join(ctx.dir, 'download.txt');
       ok(await ctx.k.run(['cp', 'web:/data/upload.txt', back]));
       if (readFileSync(back, 'utf8') !== 'copied content\n') throw new CaseFailure('downloaded file differs');
+    },
+  },
+  {
+    id: 'port-forward',
+    run: async ({ k }) => {
+      const got = await k.portForwardFetch('pod/web', 8080);
+      if (!got.startsWith('200 through the tunnel')) throw new CaseFailure(`port-forward fetch: ${got}`);
     },
   },
   {

@@ -4,6 +4,8 @@
 // Pods are run by the test-double kubelet (compat/test-kubelet.ts).
 
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,6 +18,7 @@ import { testKubeletFactory } from './test-kubelet.js';
 type Cell = { ok: true; ms: number } | { ok: false; note: string };
 const results = new Map<string, Map<Version, Cell>>();
 let host: EmbeddedClusterHost;
+let backend: Server;
 let dir: string;
 
 async function runVersion(version: Version): Promise<void> {
@@ -61,7 +64,11 @@ function matrix(): string {
 describe('kubectl 1.27–1.33 against the embedded API server', () => {
   beforeAll(async () => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'kubelab-compat-'));
-    host = createEmbeddedClusterHost({ stateDir: path.join(dir, 'state'), port: 0, kubeletFactory: testKubeletFactory() });
+    // What every port-forward of the test kubelet reaches: a tiny HTTP server on 127.0.0.1.
+    backend = createServer((_req, res) => res.end('through the tunnel'));
+    await new Promise<void>((resolve) => backend.listen(0, '127.0.0.1', resolve));
+    const forwardTo = (backend.address() as AddressInfo).port;
+    host = createEmbeddedClusterHost({ stateDir: path.join(dir, 'state'), port: 0, kubeletFactory: testKubeletFactory({ forwardTo }) });
     await host.start();
     await Promise.all(VERSIONS.map((v) => runVersion(v)));
     console.log(`\ncommand × kubectl version\n${matrix()}\n`);
@@ -69,6 +76,7 @@ describe('kubectl 1.27–1.33 against the embedded API server', () => {
 
   afterAll(async () => {
     await host?.stop();
+    backend?.close();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 

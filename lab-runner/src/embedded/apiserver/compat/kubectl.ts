@@ -3,6 +3,7 @@
 
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, realpathSync } from 'node:fs';
+import { request } from 'node:http';
 import path from 'node:path';
 
 export const VERSIONS = ['1.27', '1.28', '1.29', '1.30', '1.31', '1.32', '1.33'] as const;
@@ -83,5 +84,40 @@ export class Kubectl {
       else child.stdin.end();
       if (!opts.startWhen) setTimeout(start, 50);
     });
+  }
+
+  /** Runs `kubectl port-forward TARGET :PORT` until it reports its local port, GETs `/` through it, then stops it. */
+  async portForwardFetch(target: string, remotePort: number): Promise<string> {
+    const child = spawn(this.binary, ['--kubeconfig', this.kubeconfig, '--cache-dir', this.cacheDir, 'port-forward', target, `:${remotePort}`], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    try {
+      const port = await new Promise<number>((resolve, reject) => {
+        let out = '';
+        const timer = setTimeout(() => reject(new Error(`port-forward did not start: ${out}`)), 20_000);
+        const onData = (d: Buffer) => {
+          out += d.toString();
+          const m = /Forwarding from 127\.0\.0\.1:(\d+) -> /.exec(out);
+          if (m) {
+            clearTimeout(timer);
+            resolve(Number(m[1]));
+          }
+        };
+        child.stdout.on('data', onData);
+        child.stderr.on('data', onData);
+        child.on('exit', () => reject(new Error(`port-forward exited: ${out}`)));
+      });
+      return await new Promise<string>((resolve, reject) => {
+        const req = request({ host: '127.0.0.1', port, path: '/', agent: false }, (res) => {
+          let body = '';
+          res.on('data', (c: Buffer) => (body += c.toString()));
+          res.on('end', () => resolve(`${res.statusCode} ${body}`));
+        });
+        req.on('error', reject);
+        req.end();
+      });
+    } finally {
+      child.kill('SIGTERM');
+    }
   }
 }

@@ -1,0 +1,128 @@
+// The Pod commands again, now with the real kubelet running real containers on Podman (the
+// embedded host's default), for the oldest and newest kubectl: the API server and the kubelet
+// together, as a learner meets them. Prints its own command × version matrix.
+
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { EmbeddedClusterHost } from '../../host-contract.js';
+import { createEmbeddedClusterHost } from '../../host.js';
+import { CaseFailure, fails, ok, show, type Case } from './cases.js';
+import { Kubectl, kubectlPath, type Version } from './kubectl.js';
+
+if (!process.env['DOCKER_HOST'] && existsSync('/run/kubelab/podman.sock')) process.env['DOCKER_HOST'] = 'unix:///run/kubelab/podman.sock';
+
+const REAL_VERSIONS: Version[] = ['1.27', '1.33'];
+
+const REAL_CASES: Case[] = [
+  {
+    id: 'run + wait Ready',
+    run: async ({ k }) => {
+      ok(await k.run(['run', 'web', '--image=busybox:1.36', '--', 'sh', '-c', 'echo started; exec sleep 3600']), 'pod/web created');
+      ok(await k.run(['wait', '--for=condition=Ready', 'pod/web', '--timeout=60s']), 'pod/web condition met');
+      ok(await k.run(['get', 'pods', '-o', 'wide']), /^web\s+1\/1\s+Running\s+0\s+\S+\s+10\.244\.\d+\.\d+\s+kubelab-node\s/m);
+    },
+  },
+  {
+    id: 'describe (kubelet events)',
+    run: async ({ k }) => void ok(await k.run(['describe', 'pod', 'web']), /Normal\s+Scheduled\s+.*default-scheduler/, /Normal\s+Started\s+\S+\s+kubelet\s+Started container web/),
+  },
+  { id: 'logs', run: async ({ k }) => void ok(await k.run(['logs', 'web']), /^started\n$/) },
+  {
+    id: 'exec',
+    run: async ({ k }) => {
+      ok(await k.run(['exec', 'web', '--', 'sh', '-c', 'echo $((6*7))']), /^42\n$/);
+      ok(await k.run(['exec', '-i', 'web', '--', 'cat'], { stdin: 'through stdin\n' }), /^through stdin\n$/);
+      const r = await k.run(['exec', 'web', '--', 'sh', '-c', 'exit 3']);
+      if (r.code !== 3 || !r.stderr.includes('command terminated with exit code 3')) throw new CaseFailure(show(r));
+    },
+  },
+  {
+    id: 'cp',
+    run: async ({ k, dir }) => {
+      const local = path.join(dir, 'up.txt');
+      writeFileSync(local, 'real copy\n');
+      ok(await k.run(['cp', local, 'web:/tmp/up.txt']));
+      ok(await k.run(['exec', 'web', '--', 'cat', '/tmp/up.txt']), 'real copy');
+      const back = path.join(dir, 'down.txt');
+      ok(await k.run(['cp', 'web:/tmp/up.txt', back]));
+      if (readFileSync(back, 'utf8') !== 'real copy\n') throw new CaseFailure('downloaded file differs');
+    },
+  },
+  {
+    id: 'port-forward',
+    run: async ({ k }) => {
+      ok(await k.run(['run', 'www', '--image=busybox:1.36', '--', 'sh', '-c', 'mkdir -p /www && echo served > /www/index.html && exec httpd -f -p 8080 -h /www']), 'pod/www created');
+      ok(await k.run(['wait', '--for=condition=Ready', 'pod/www', '--timeout=60s']));
+      const got = await k.portForwardFetch('pod/www', 8080);
+      if (!got.startsWith('200 served')) throw new CaseFailure(`port-forward fetch: ${got}`);
+    },
+  },
+  {
+    id: 'delete --now / wait --for=delete',
+    run: async ({ k }) => {
+      ok(await k.run(['delete', 'pod', 'web', '--now', '--timeout=30s']), 'pod "web" deleted');
+      ok(await k.run(['delete', 'pod', 'www', '--wait=false', '--grace-period=1']), 'pod "www" deleted');
+      const w = await k.run(['wait', '--for=delete', 'pod/www', '--timeout=30s']);
+      if (w.code !== 0) throw new CaseFailure(show(w));
+      fails(await k.run(['get', 'pod', 'web']), 'Error from server (NotFound): pods "web" not found');
+    },
+  },
+];
+
+type Cell = { ok: true } | { ok: false; note: string };
+const results = new Map<string, Map<Version, Cell>>();
+let host: EmbeddedClusterHost;
+let dir: string;
+const runId = randomBytes(3).toString('hex');
+
+describe('kubectl with the real kubelet (Podman)', () => {
+  beforeAll(async () => {
+    for (const v of REAL_VERSIONS) kubectlPath(v);
+    dir = mkdtempSync(path.join(os.tmpdir(), 'kubelab-real-'));
+    host = createEmbeddedClusterHost({ stateDir: path.join(dir, 'state'), port: 0 });
+    await host.start();
+    await Promise.all(
+      REAL_VERSIONS.map(async (version) => {
+        const cluster = await host.createCluster(`real-${runId}-${version.replace('.', '-')}`);
+        const vdir = path.join(dir, version);
+        mkdirSync(vdir, { recursive: true });
+        const kubeconfig = path.join(vdir, 'kubeconfig');
+        writeFileSync(kubeconfig, cluster.kubeconfig());
+        const k = new Kubectl(version, kubeconfig, path.join(vdir, 'cache'));
+        for (const c of REAL_CASES) {
+          let cell: Cell;
+          try {
+            await c.run({ k, dir: vdir });
+            cell = { ok: true };
+          } catch (e) {
+            cell = { ok: false, note: e instanceof CaseFailure ? e.message : String(e) };
+          }
+          if (!results.has(c.id)) results.set(c.id, new Map());
+          results.get(c.id)?.set(version, cell);
+        }
+      }),
+    );
+    const width = Math.max(...REAL_CASES.map((c) => c.id.length));
+    const lines = REAL_CASES.map((c) => `${c.id.padEnd(width)}  ${REAL_VERSIONS.map((v) => (results.get(c.id)?.get(v)?.ok ? 'ok' : 'FAIL').padEnd(5)).join(' ')}`);
+    console.log(`\nreal kubelet: command × kubectl version\n${'command'.padEnd(width)}  ${REAL_VERSIONS.join('  ')}\n${lines.join('\n')}\n`);
+  }, 600_000);
+
+  afterAll(async () => {
+    if (host) {
+      for (const c of host.listClusters()) await host.deleteCluster(c.id);
+      await host.stop();
+    }
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  }, 120_000);
+
+  it.each(REAL_CASES.map((c) => c.id))('%s', (id) => {
+    const failed = REAL_VERSIONS.flatMap((v) => {
+      const cell = results.get(id)?.get(v);
+      return cell?.ok ? [] : [`${v}: ${cell && !cell.ok ? cell.note : 'not run'}`];
+    });
+    expect(failed).toEqual([]);
+  });
+});
