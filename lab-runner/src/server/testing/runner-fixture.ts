@@ -35,7 +35,6 @@ export class RunnerFixture {
   runner!: Runner;
   stateDir!: string;
   prefix!: string;
-  private readonly docker = new Dockerode({ socketPath: DOCKER_SOCKET });
 
   static async start(options: FixtureOptions = {}): Promise<RunnerFixture> {
     const fixture = new RunnerFixture();
@@ -90,16 +89,8 @@ export class RunnerFixture {
   }
 
   /** Containers, cluster state and relays still present for this runner's sandboxes. */
-  async leftovers(): Promise<string[]> {
-    const containers = await this.docker.listContainers({ all: true, filters: { label: ['io.kubelab.managed=true'] } });
-    const found = containers
-      .filter((c) => (c.Labels['io.kubelab.sandbox'] ?? c.Labels['io.kubelab.cluster'] ?? '').startsWith(this.prefix))
-      .map((c) => `container ${c.Names[0] ?? c.Id}`);
-    for (const dir of ['host/clusters', 'relays']) {
-      const full = path.join(this.stateDir, dir);
-      if (existsSync(full)) for (const name of readdirSync(full)) if (name.startsWith(this.prefix)) found.push(`${dir}/${name}`);
-    }
-    return found;
+  leftovers(): Promise<string[]> {
+    return leftovers(this.prefix, this.stateDir);
   }
 
   /** Stops the runner; sandboxes stay (a restart test starts another fixture on the same state). */
@@ -110,14 +101,34 @@ export class RunnerFixture {
   /** Stops the runner and removes everything this fixture's sandboxes left. */
   async destroy(): Promise<void> {
     await this.runner.stop();
-    const containers = await this.docker.listContainers({ all: true, filters: { label: ['io.kubelab.managed=true'] } });
-    const mine = containers.filter((c) => (c.Labels['io.kubelab.sandbox'] ?? c.Labels['io.kubelab.cluster'] ?? '').startsWith(this.prefix));
-    // Infra containers last: the engine refuses to remove one that others still join.
-    const infra = (c: Dockerode.ContainerInfo) => c.Labels['io.kubelab.role'] === 'infra';
-    for (const group of [mine.filter((c) => !infra(c)), mine.filter(infra)]) {
-      await Promise.all(group.map((c) => this.docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined)));
-    }
+    await removeContainers(this.prefix);
     await rm(this.stateDir, { recursive: true, force: true });
+  }
+}
+
+/** Containers, cluster state and relays present for sandboxes with ids starting with `prefix`. */
+export async function leftovers(prefix: string, stateDir: string): Promise<string[]> {
+  const docker = new Dockerode({ socketPath: DOCKER_SOCKET });
+  const containers = await docker.listContainers({ all: true, filters: { label: ['io.kubelab.managed=true'] } });
+  const found = containers
+    .filter((c) => (c.Labels['io.kubelab.sandbox'] ?? c.Labels['io.kubelab.cluster'] ?? '').startsWith(prefix))
+    .map((c) => `container ${c.Names[0] ?? c.Id} of ${c.Labels['io.kubelab.sandbox'] ?? c.Labels['io.kubelab.cluster']}`);
+  for (const dir of ['host/clusters', 'relays', 'sandboxes']) {
+    const full = path.join(stateDir, dir);
+    if (existsSync(full)) for (const name of readdirSync(full)) if (name.startsWith(prefix)) found.push(`${dir}/${name}`);
+  }
+  return found;
+}
+
+/** Force-removes every container of sandboxes with ids starting with `prefix`. */
+export async function removeContainers(prefix: string): Promise<void> {
+  const docker = new Dockerode({ socketPath: DOCKER_SOCKET });
+  const containers = await docker.listContainers({ all: true, filters: { label: ['io.kubelab.managed=true'] } });
+  const mine = containers.filter((c) => (c.Labels['io.kubelab.sandbox'] ?? c.Labels['io.kubelab.cluster'] ?? '').startsWith(prefix));
+  // Infra containers last: the engine refuses to remove one that others still join.
+  const infra = (c: Dockerode.ContainerInfo) => c.Labels['io.kubelab.role'] === 'infra';
+  for (const group of [mine.filter((c) => !infra(c)), mine.filter(infra)]) {
+    await Promise.all(group.map((c) => docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined)));
   }
 }
 
