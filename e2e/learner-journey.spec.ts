@@ -58,6 +58,19 @@ test('a learner solves the counter exercise in a real sandbox and another learne
   await signUp(page, 'Journey Learner', uniqueEmail('journey'), 'journey password 1');
   await expect(page).toHaveURL(/\/$/);
 
+  // Keeps the page's WebSockets reachable so the test can drop them as a network failure would.
+  await page.addInitScript(() => {
+    const Native = window.WebSocket;
+    const open: WebSocket[] = [];
+    (window as unknown as { __kubelabSockets: WebSocket[] }).__kubelabSockets = open;
+    window.WebSocket = class extends Native {
+      constructor(url: string | URL, protocols?: string | string[]) {
+        super(url, protocols);
+        open.push(this);
+      }
+    } as typeof WebSocket;
+  });
+
   const scripts = new Map<string, number>();
   page.on('requestfinished', async (request) => {
     if (request.resourceType() !== 'script') return;
@@ -133,6 +146,25 @@ test('a learner solves the counter exercise in a real sandbox and another learne
   await expect.poll(() => terminalText(page), { timeout: 30_000 }).toContain('kubelab-ready-42');
   await expect(page.getByTestId('exercise-progress')).toContainText('已通过');
 
+  // A dropped connection: the terminal says so, reconnects by itself, and the shell is back.
+  await page.evaluate(() => {
+    for (const ws of (window as unknown as { __kubelabSockets: WebSocket[] }).__kubelabSockets) ws.close();
+  });
+  await expect(page.getByTestId('terminal-status').first()).toHaveAttribute('data-state', 'reconnecting');
+  await expect(page.getByTestId('terminal-status').first()).toContainText('连接已断开');
+  await expect(page.getByTestId('terminal-status').first()).toHaveAttribute('data-state', 'connected', { timeout: 30_000 });
+  await expect(page.getByTestId('terminal-status').first()).toContainText('已重新连接');
+  await waitForShell(page, 'after-reconnect');
+
+  // More time, then the solution behind its confirmation.
+  await page.getByRole('button', { name: '延长时间' }).click();
+  await expect(page.getByTestId('time-left')).toContainText('剩余时间');
+  // (Next.js keeps an empty route announcer with role=alert on every page.)
+  await expect(page.getByRole('alert').filter({ hasText: /\S/ })).toHaveCount(0);
+  await page.getByRole('button', { name: '查看参考答案' }).click();
+  await page.getByRole('dialog').getByRole('button', { name: '确定查看' }).click();
+  await expect(page.getByTestId('solution')).toContainText('kubectl apply -f -');
+
   // A ticket is good for one connection only.
   const ticket = await page.request.post(`/api/sandboxes/${sandboxId}/tickets`, { data: { terminal: 't9' } });
   expect(ticket.status()).toBe(200);
@@ -163,5 +195,16 @@ test('a learner solves the counter exercise in a real sandbox and another learne
   // The first learner's sandbox is untouched by all that.
   const mine = await page.request.get(`/api/sandboxes/${sandboxId}`);
   expect(((await mine.json()) as { state: string }).state).toBe('ready');
-  expect((await page.request.delete(`/api/sandboxes/${sandboxId}`)).status()).toBe(200);
+
+  // Reset: a fresh sandbox with an empty cluster; the attempts stay.
+  page.once('dialog', (dialog) => void dialog.accept());
+  await page.getByRole('button', { name: '重置沙箱' }).click();
+  await expect(page.locator('[data-sandbox]')).not.toHaveAttribute('data-sandbox', sandboxId!, { timeout: 180_000 });
+  const freshId = await page.locator('[data-sandbox]').getAttribute('data-sandbox');
+  await waitForShell(page, 'fresh');
+  await typeInTerminal(page, 'kubectl get pods\n');
+  await expect.poll(() => terminalText(page), { timeout: 30_000 }).toContain('No resources found');
+  await expect(page.getByTestId('history').locator('li').first()).toContainText('通过');
+  expect((await page.request.get(`/api/sandboxes/${sandboxId}`)).status()).toBe(200);
+  expect((await page.request.delete(`/api/sandboxes/${freshId}`)).status()).toBe(200);
 });

@@ -104,9 +104,24 @@ export function ExerciseWorkspace(props: ExerciseWorkspaceProps) {
     setStartedAt(Date.now());
     setStage('requesting');
     try {
-      // The request is in flight while the runner provisions: show that as its own stage.
-      const provisioningTimer = window.setTimeout(() => setStage('provisioning'), 300);
-      let next = await learnerApi.openSandbox(exerciseRef).finally(() => window.clearTimeout(provisioningTimer));
+      // The runner answers the create once the sandbox is ready; meanwhile its own record of
+      // the sandbox (state, creation time) drives the stage and the elapsed time.
+      let pending = true;
+      const watch = async () => {
+        while (pending) {
+          await new Promise((r) => setTimeout(r, 700));
+          if (!pending) return;
+          const progress = await learnerApi.progress(exerciseRef).catch(() => null);
+          if (pending && progress?.state === 'provisioning') {
+            setStage('provisioning');
+            if (progress.createdAt) setStartedAt(Date.parse(progress.createdAt));
+          }
+        }
+      };
+      void watch();
+      let next = await learnerApi.openSandbox(exerciseRef).finally(() => {
+        pending = false;
+      });
       setStartedAt(Date.parse(next.createdAt));
       while (next.state === 'provisioning') {
         setStage('provisioning');

@@ -28,6 +28,12 @@ async function call<T>(method: string, url: string, body?: unknown): Promise<T> 
 
 export const learnerApi = {
   openSandbox: (exercise: string) => call<SandboxForBrowser>('POST', '/api/sandboxes', { exercise }),
+  /** The runner's progress on the learner's newest sandbox for the exercise (while creating it). */
+  progress: (exercise: string) =>
+    call<{ state: SandboxForBrowser['state'] | null; createdAt?: string | null; history?: SandboxForBrowser['history'] }>(
+      'GET',
+      `/api/sandboxes?exercise=${encodeURIComponent(exercise)}`,
+    ),
   sandbox: (id: string) => call<SandboxForBrowser>('GET', `/api/sandboxes/${id}`),
   deleteSandbox: (id: string) => call<{ id: string }>('DELETE', `/api/sandboxes/${id}`),
   extend: (id: string) => call<SandboxForBrowser>('POST', `/api/sandboxes/${id}/extend`),

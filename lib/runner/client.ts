@@ -3,6 +3,7 @@
 import type { z } from 'zod';
 import {
   checkRunSchema,
+  sandboxListSchema,
   errorBodySchema,
   sandboxViewSchema,
   shellTicketSchema,
@@ -41,6 +42,11 @@ export class RunnerClient {
   /** Creates a sandbox for `owner` (an opaque user id) with the published exercise `exercise`. */
   createSandbox(owner: string, exercise: string): Promise<RunnerSandbox> {
     return this.request('POST', '/v1/sandboxes', sandboxViewSchema, { owner, exercise }, this.options.createTimeoutMs ?? 180_000);
+  }
+
+  /** The owner's sandboxes (including ones still provisioning), as the runner sees them now. */
+  async listSandboxes(owner: string): Promise<(RunnerSandbox & { exercise?: string | null })[]> {
+    return (await this.request('GET', `/v1/sandboxes?owner=${encodeURIComponent(owner)}`, sandboxListSchema)).sandboxes;
   }
 
   // Every call below names the owner too: the runner refuses (forbidden) a sandbox of another

@@ -20,6 +20,8 @@ export const sandboxViewSchema = z.object({
 });
 export type RunnerSandbox = z.infer<typeof sandboxViewSchema>;
 
+export const sandboxListSchema = z.object({ sandboxes: z.array(sandboxViewSchema.extend({ exercise: z.string().nullable().optional() })) });
+
 const localized = z.object({ en: z.string(), 'zh-CN': z.string() });
 /** A message is localised by the check engine; an older runner may send one string. */
 const messageSchema = z.union([localized, z.string().transform((s) => ({ en: s, 'zh-CN': s }))]);

@@ -1,5 +1,7 @@
 // POST /api/sandboxes {exercise}: the learner's sandbox for an exercise, resumed if the runner
 // still has it, else created (the runner answers once it is ready).
+// GET /api/sandboxes?exercise=<id>: while that POST is in flight, the runner's progress on it
+// (state and history of the learner's newest sandbox for the exercise), for the stage display.
 import { z } from 'zod';
 import { db } from '@/lib/db';
 import { findExercise } from '@/lib/content/queries';
@@ -20,6 +22,22 @@ export async function POST(request: Request) {
   try {
     const { row, view } = await openSandbox(db(), runner(), who.user.id, exercise);
     return apiJson(sandboxForBrowser(row.id, view), 201);
+  } catch (error) {
+    return runnerFailure(error);
+  }
+}
+
+export async function GET(request: Request) {
+  const who = await guardUser();
+  if (!who.ok) return who.response;
+  const exercise = new URL(request.url).searchParams.get('exercise');
+  if (!exercise || exercise.length > 200) return apiError(400, 'BAD_REQUEST', 'expected ?exercise=<exercise id>');
+  try {
+    const mine = (await runner().listSandboxes(who.user.id))
+      .filter((s) => s.exercise === exercise)
+      .sort((a, b) => (b.createdAt ?? '').localeCompare(a.createdAt ?? ''));
+    const latest = mine[0];
+    return apiJson(latest ? { state: latest.state, createdAt: latest.createdAt ?? null, history: latest.history } : { state: null });
   } catch (error) {
     return runnerFailure(error);
   }
