@@ -1,6 +1,6 @@
 // SelfSubjectAccessReview: `kubectl auth can-i`. The sandbox user may do everything in its
-// cluster except change the node, which belongs to the platform (the same rule the request
-// handler enforces).
+// cluster except change what belongs to the platform: the node, its lease and the services
+// (the same rule the request handler enforces).
 
 import { z } from 'zod';
 import { StatusError, badRequest } from '../status-error.js';
@@ -43,9 +43,10 @@ export function selfSubjectAccessReview(body: unknown): Record<string, unknown> 
   }
   let allowed = true;
   if (ra) {
-    const nodes = (ra.group ?? '') === '' && (ra.resource === 'nodes' || ra.resource === '*');
+    const nodes = (ra.group ?? '') === '' && (ra.resource === 'nodes' || ra.resource === 'services' || ra.resource === '*');
+    const leases = ra.group === 'coordination.k8s.io' && (ra.resource === 'leases' || ra.resource === '*');
     const verb = ra.verb ?? '';
-    if (nodes && (ra.subresource || !NODE_READ_VERBS.has(verb))) {
+    if ((nodes || leases) && (ra.subresource || !NODE_READ_VERBS.has(verb) || (leases && verb === 'watch'))) {
       allowed = false;
     }
   }

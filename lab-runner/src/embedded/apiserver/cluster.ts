@@ -95,6 +95,7 @@ export class VirtualCluster {
       this.ensureDefaultServiceAccount(ns);
     }
     this.refreshNode();
+    if (!this.store.peek('services', 'default', 'kubernetes')) this.store.create('services', kubernetesService(now()));
     this.unsubscribers.push(
       this.store.watch({
         resource: 'namespaces',
@@ -154,6 +155,10 @@ export class VirtualCluster {
       .list(resource, opts.namespace)
       .filter((o) => matchesLabels(opts.labels ?? [], o.metadata.labels) && matchesFields(opts.fields ?? [], s.fields(o)));
     return { items, resourceVersion: String(this.store.resourceVersion) };
+  }
+
+  matchesLabelsOnly(o: KubeObject, labels: LabelSelector): boolean {
+    return matchesLabels(labels, o.metadata.labels);
   }
 
   matches(resource: string, o: KubeObject, opts: ListOptions): boolean {
@@ -384,6 +389,26 @@ export class VirtualCluster {
     else this.store.create('nodes', node);
   }
 
+  /** The node's heartbeat Lease in kube-node-lease, derived from the node (read-only). */
+  nodeLease(): KubeObject {
+    const node = this.store.peek('nodes', undefined, this.nodeName);
+    const status = (node as unknown as { status?: { conditions?: { type: string; lastHeartbeatTime?: string }[] } } | undefined)?.status;
+    const heartbeat = status?.conditions?.find((c) => c.type === 'Ready')?.lastHeartbeatTime ?? now();
+    return {
+      apiVersion: 'coordination.k8s.io/v1',
+      kind: 'Lease',
+      metadata: {
+        name: this.nodeName,
+        namespace: 'kube-node-lease',
+        uid: node?.metadata.uid,
+        resourceVersion: node?.metadata.resourceVersion,
+        creationTimestamp: node?.metadata.creationTimestamp,
+        ownerReferences: [{ apiVersion: 'v1', kind: 'Node', name: this.nodeName, uid: node?.metadata.uid ?? '' }],
+      },
+      spec: { holderIdentity: this.nodeName, leaseDurationSeconds: 40, renewTime: heartbeat.replace('Z', '.000000Z') },
+    } as KubeObject;
+  }
+
   recordPodEvent(pod: Pod, type: 'Normal' | 'Warning', reason: string, message: string, fieldPath?: string, component = 'kubelet'): void {
     const ns = pod.metadata.namespace ?? 'default';
     if (!this.store.peek('namespaces', undefined, ns)) return;
@@ -492,6 +517,32 @@ function sortKeys(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(sortKeys);
   if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).filter(([, x]) => x !== undefined).sort(([x], [y]) => (x < y ? -1 : 1)).map(([k, x]) => [k, sortKeys(x)]));
   return v;
+}
+
+/** The API server's own Service, which every real cluster has in `default`. */
+function kubernetesService(ts: string): KubeObject {
+  return {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: {
+      name: 'kubernetes',
+      namespace: 'default',
+      uid: randomUUID(),
+      creationTimestamp: ts,
+      labels: { component: 'apiserver', provider: 'kubernetes' },
+    },
+    spec: {
+      clusterIP: '10.96.0.1',
+      clusterIPs: ['10.96.0.1'],
+      internalTrafficPolicy: 'Cluster',
+      ipFamilies: ['IPv4'],
+      ipFamilyPolicy: 'SingleStack',
+      ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: 6443 }],
+      sessionAffinity: 'None',
+      type: 'ClusterIP',
+    },
+    status: { loadBalancer: {} },
+  } as KubeObject;
 }
 
 function osImage(): string {

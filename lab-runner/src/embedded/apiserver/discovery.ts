@@ -1,7 +1,7 @@
 // Discovery documents: /version, /api, /api/v1, /apis and the authorization group, in the
 // legacy (unaggregated) JSON form that every kubectl version 1.27–1.33 understands.
 
-import { AUTHZ_RESOURCES, CORE_RESOURCES, type ResourceInfo } from './resources.js';
+import { AUTHZ_RESOURCES, COORDINATION_RESOURCES, CORE_RESOURCES, type ResourceInfo } from './resources.js';
 
 export const VERSION_INFO = {
   major: '1',
@@ -50,7 +50,20 @@ const AUTHZ_GROUP = {
   preferredVersion: { groupVersion: 'authorization.k8s.io/v1', version: 'v1' },
 };
 
-export const apiGroupList = () => ({ kind: 'APIGroupList', apiVersion: 'v1', groups: [AUTHZ_GROUP] });
+const COORDINATION_GROUP = {
+  name: 'coordination.k8s.io',
+  versions: [{ groupVersion: 'coordination.k8s.io/v1', version: 'v1' }],
+  preferredVersion: { groupVersion: 'coordination.k8s.io/v1', version: 'v1' },
+};
+
+export const apiGroupList = () => ({ kind: 'APIGroupList', apiVersion: 'v1', groups: [AUTHZ_GROUP, COORDINATION_GROUP] });
+export const coordinationGroup = () => ({ kind: 'APIGroup', apiVersion: 'v1', ...COORDINATION_GROUP });
+export const coordinationResourceList = () => ({
+  kind: 'APIResourceList',
+  apiVersion: 'v1',
+  groupVersion: 'coordination.k8s.io/v1',
+  resources: COORDINATION_RESOURCES.map(resourceEntry),
+});
 export const authzGroup = () => ({ kind: 'APIGroup', apiVersion: 'v1', ...AUTHZ_GROUP });
 export const authzResourceList = () => ({
   kind: 'APIResourceList',

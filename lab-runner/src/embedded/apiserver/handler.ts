@@ -10,12 +10,21 @@ import type { LogOptions } from '../node-contract.js';
 import { StatusError, badRequest } from '../status-error.js';
 import { serverSideApply } from './apply.js';
 import { VirtualCluster, type ListOptions, type WatchEventType } from './cluster.js';
-import { apiGroupList, apiVersions, authzGroup, authzResourceList, coreResourceList, VERSION_INFO } from './discovery.js';
+import {
+  apiGroupList,
+  apiVersions,
+  authzGroup,
+  authzResourceList,
+  coordinationGroup,
+  coordinationResourceList,
+  coreResourceList,
+  VERSION_INFO,
+} from './discovery.js';
 import { checkFields, strictDecodingMessage } from './field-check.js';
 import { METHOD_NOT_ALLOWED, NOT_FOUND_PATH, readBody, sendJson, sendStatus } from './http-util.js';
 import { jsonPatch, mergePatch, strategicMergeFor } from './patch.js';
 import { decodeProtobufObject } from './protobuf.js';
-import { CORE_RESOURCES, SELF_SUBJECT_ACCESS_REVIEWS, STORED, type ResourceInfo } from './resources.js';
+import { CORE_RESOURCES, LEASES, SELF_SUBJECT_ACCESS_REVIEWS, STORED, type ResourceInfo } from './resources.js';
 import { buildV2Document, buildV3Document, type OpenApiV3Document } from './schema/openapi.js';
 import { checkFieldSelector, parseFieldSelector, parseLabelSelector } from './selectors.js';
 import { ResourceExpiredError } from './store.js';
@@ -45,8 +54,9 @@ function openapiDocs() {
     v3: {
       'api/v1': buildV3Document(CORE_RESOURCES.filter((r) => !r.subresource)),
       'apis/authorization.k8s.io/v1': buildV3Document([SELF_SUBJECT_ACCESS_REVIEWS]),
+      'apis/coordination.k8s.io/v1': buildV3Document([LEASES]),
     },
-    v2: buildV2Document([...CORE_RESOURCES.filter((r) => !r.subresource), SELF_SUBJECT_ACCESS_REVIEWS]),
+    v2: buildV2Document([...CORE_RESOURCES.filter((r) => !r.subresource), SELF_SUBJECT_ACCESS_REVIEWS, LEASES]),
   };
   return openapi;
 }
@@ -197,6 +207,10 @@ export async function handleRequest(ctx: RequestContext, req: IncomingMessage, r
           return sendJson(res, 200, authzGroup());
         case '/apis/authorization.k8s.io/v1':
           return sendJson(res, 200, authzResourceList());
+        case '/apis/coordination.k8s.io':
+          return sendJson(res, 200, coordinationGroup());
+        case '/apis/coordination.k8s.io/v1':
+          return sendJson(res, 200, coordinationResourceList());
         case '/healthz':
         case '/livez':
         case '/readyz':
@@ -228,6 +242,7 @@ export async function handleRequest(ctx: RequestContext, req: IncomingMessage, r
       const review = decodeBody(req, await readBody(req));
       return sendJson(res, 201, selfSubjectAccessReview(review));
     }
+    if (path.startsWith('/apis/coordination.k8s.io/v1/')) return serveLeases(ctx, req, res, q, path.slice('/apis/coordination.k8s.io/v1/'.length).split('/'), method);
     if (!path.startsWith('/api/v1/')) throw NOT_FOUND_PATH();
     const target = parseResourcePath(path.slice('/api/v1/'.length).split('/'));
     if (!target) throw NOT_FOUND_PATH();
@@ -236,6 +251,30 @@ export async function handleRequest(ctx: RequestContext, req: IncomingMessage, r
   } catch (err) {
     sendStatus(res, err);
   }
+}
+
+/** Leases are read-only here: the node's heartbeat lease, derived from the node. */
+function serveLeases(ctx: RequestContext, req: IncomingMessage, res: ServerResponse, q: URLSearchParams, segments: string[], method: string): void {
+  let ns: string | undefined;
+  let rest = segments;
+  if (rest[0] === 'namespaces' && rest.length >= 3) {
+    ns = rest[1];
+    rest = rest.slice(2);
+  }
+  const [resource, name, ...extra] = rest;
+  if (resource !== 'leases' || extra.length > 0) throw NOT_FOUND_PATH();
+  if (method !== 'GET' || q.get('watch') === 'true') throw METHOD_NOT_ALLOWED();
+  const lease = ctx.cluster.nodeLease();
+  const visible = ns === undefined || ns === lease.metadata.namespace ? [lease] : [];
+  if (name !== undefined) {
+    const found = visible.find((l) => l.metadata.name === name);
+    if (!found) throw new StatusError(404, 'NotFound', `leases.coordination.k8s.io "${name}" not found`, { name, group: 'coordination.k8s.io', kind: 'leases' });
+    return sendJson(res, 200, renderObject(req, q, LEASES, found));
+  }
+  const items = visible.filter((l) => ctx.cluster.matchesLabelsOnly(l, parseLabelSelector(q.get('labelSelector'))));
+  const listMeta = { resourceVersion: String(ctx.cluster.store.resourceVersion) };
+  if (wantsTable(req)) return sendJson(res, 200, table('leases', items, includeObject(q), listMeta));
+  sendJson(res, 200, { kind: 'LeaseList', apiVersion: 'coordination.k8s.io/v1', metadata: listMeta, items });
 }
 
 function serveOpenApiV2(req: IncomingMessage, res: ServerResponse): void {
@@ -268,7 +307,7 @@ async function serveResource(ctx: RequestContext, req: IncomingMessage, res: Ser
     throw badRequest('Upgrade request required');
   }
   const sub = t.subresource as 'status' | undefined;
-  if (sub === 'status' && info.name === 'nodes' && method !== 'GET') throw forbiddenNode(method, t.name ?? '');
+  if (sub === 'status' && !info.verbs.includes('update') && method !== 'GET') throw forbiddenReadOnly(info, method, t.name ?? '', ns);
 
   if (t.name === undefined) {
     // Collection
@@ -277,7 +316,7 @@ async function serveResource(ctx: RequestContext, req: IncomingMessage, res: Ser
       return serveList(ctx, req, res, q, info, ns);
     }
     if (method === 'POST') {
-      if (!info.verbs.includes('create')) throw forbiddenNode('create', '');
+      if (!info.verbs.includes('create')) throw forbiddenReadOnly(info, 'create', '', ns);
       if (info.namespaced && ns === undefined) throw NOT_FOUND_PATH();
       const validation = validationOf(q);
       const obj = asObject(decodeBody(req, await readBody(req)), info);
@@ -286,7 +325,7 @@ async function serveResource(ctx: RequestContext, req: IncomingMessage, res: Ser
       return sendJson(res, 201, renderObject(req, q, info, created), warnings.length ? { Warning: warnings } : {});
     }
     if (method === 'DELETE') {
-      if (!info.verbs.includes('deletecollection')) throw info.name === 'nodes' ? forbiddenNode('deletecollection', '') : METHOD_NOT_ALLOWED();
+      if (!info.verbs.includes('deletecollection')) throw READ_ONLY.has(info.name) ? forbiddenReadOnly(info, 'deletecollection', '', ns) : METHOD_NOT_ALLOWED();
       const opts = await deleteOptions(req, q);
       const { items } = cluster.list(info.name, listOptions(q, info, ns));
       const deleted: KubeObject[] = [];
@@ -309,7 +348,7 @@ async function serveResource(ctx: RequestContext, req: IncomingMessage, res: Ser
       return sendJson(res, 200, renderObject(req, q, info, o));
     }
     case 'PUT': {
-      if (!info.verbs.includes('update') && !(sub === 'status')) throw forbiddenNode('update', name);
+      if (!info.verbs.includes('update') && !(sub === 'status')) throw forbiddenReadOnly(info, 'update', name, ns);
       const validation = validationOf(q);
       const obj = asObject(decodeBody(req, await readBody(req)), info);
       const warnings = checkDecoded(obj, info, validation);
@@ -317,10 +356,10 @@ async function serveResource(ctx: RequestContext, req: IncomingMessage, res: Ser
       return sendJson(res, 200, renderObject(req, q, info, updated), warnings.length ? { Warning: warnings } : {});
     }
     case 'PATCH':
-      if (!info.verbs.includes('patch')) throw forbiddenNode('patch', name);
+      if (!info.verbs.includes('patch')) throw forbiddenReadOnly(info, 'patch', name, ns);
       return servePatch(ctx, req, res, q, info, ns, name, sub);
     case 'DELETE': {
-      if (!info.verbs.includes('delete')) throw forbiddenNode('delete', name);
+      if (!info.verbs.includes('delete')) throw forbiddenReadOnly(info, 'delete', name, ns);
       const opts = await deleteOptions(req, q);
       const { object, gone } = cluster.delete(info.name, ns, name, opts);
       if (info.name === 'pods' || info.name === 'namespaces' || !gone) return sendJson(res, 200, object);
@@ -336,12 +375,16 @@ async function serveResource(ctx: RequestContext, req: IncomingMessage, res: Ser
   throw METHOD_NOT_ALLOWED();
 }
 
-/** The node belongs to the platform: learners may read it but not change it. */
-function forbiddenNode(verb: string, name: string): StatusError {
+/** Resources the platform owns: learners may read them but not change them. */
+const READ_ONLY = new Set(['nodes', 'services']);
+
+/** The RBAC-style refusal a real cluster gives a user without write access. */
+function forbiddenReadOnly(info: ResourceInfo, verb: string, name: string, namespace: string | undefined): StatusError {
   const v = verb === 'PUT' ? 'update' : verb === 'PATCH' ? 'patch' : verb.toLowerCase();
-  return new StatusError(403, 'Forbidden', `nodes${name ? ` "${name}"` : ''} is forbidden: User "kubelab" cannot ${v} resource "nodes" in API group "" at the cluster scope`, {
+  const scope = info.namespaced ? `in the namespace "${namespace ?? 'default'}"` : 'at the cluster scope';
+  return new StatusError(403, 'Forbidden', `${info.name}${name ? ` "${name}"` : ''} is forbidden: User "kubelab" cannot ${v} resource "${info.name}" in API group "" ${scope}`, {
     ...(name ? { name } : {}),
-    kind: 'nodes',
+    kind: info.name,
   });
 }
 

@@ -154,6 +154,33 @@ export const SELF_SUBJECT_ACCESS_REVIEWS: ResourceInfo = {
   fieldSelectors: [],
 };
 
+export const SERVICES: ResourceInfo = {
+  name: 'services',
+  singularName: 'service',
+  kind: 'Service',
+  group: '',
+  version: 'v1',
+  namespaced: true,
+  verbs: ['get', 'list', 'watch'],
+  shortNames: ['svc'],
+  categories: ['all'],
+  definition: 'core.Service',
+  fieldSelectors: meta(true, ['spec.clusterIP', 'spec.type']),
+  storageVersionHash: '0/CO1lhkEBI=',
+};
+
+export const LEASES: ResourceInfo = {
+  name: 'leases',
+  singularName: 'lease',
+  kind: 'Lease',
+  group: 'coordination.k8s.io',
+  version: 'v1',
+  namespaced: true,
+  verbs: ['get', 'list'],
+  definition: 'coord.Lease',
+  fieldSelectors: meta(true),
+};
+
 const sub = (parent: ResourceInfo, name: string, kind: string, verbs: string[]): ResourceInfo => ({
   ...parent,
   name: `${parent.name}/${name}`,
@@ -182,11 +209,13 @@ export const CORE_RESOURCES: ResourceInfo[] = [
   sub(PODS, 'status', 'Pod', ['get', 'patch', 'update']),
   SECRETS,
   SERVICEACCOUNTS,
+  SERVICES,
 ];
 
 export const AUTHZ_RESOURCES: ResourceInfo[] = [SELF_SUBJECT_ACCESS_REVIEWS];
+export const COORDINATION_RESOURCES: ResourceInfo[] = [LEASES];
 
 /** Stored (CRUD) resources by plural name. */
 export const STORED: Record<string, ResourceInfo> = Object.fromEntries(
-  [PODS, NAMESPACES, EVENTS, NODES, CONFIGMAPS, SECRETS, SERVICEACCOUNTS].map((r) => [r.name, r]),
+  [PODS, NAMESPACES, EVENTS, NODES, CONFIGMAPS, SECRETS, SERVICEACCOUNTS, SERVICES].map((r) => [r.name, r]),
 );

@@ -5,7 +5,7 @@ import type { ConfigMap, Event, KubeObject, Pod, Secret } from '../k8s-types.js'
 import { badRequest } from '../status-error.js';
 import { checkDnsLabel, forbidden, invalid, required, type FieldError } from './field-errors.js';
 import { applyPodDefaults, podFields, validateObjectMeta, validatePodSpec, validatePodUpdate } from './pods.js';
-import { CONFIGMAPS, EVENTS, NAMESPACES, NODES, PODS, SECRETS, SERVICEACCOUNTS, type ResourceInfo } from './resources.js';
+import { CONFIGMAPS, EVENTS, NAMESPACES, NODES, PODS, SECRETS, SERVICEACCOUNTS, SERVICES, type ResourceInfo } from './resources.js';
 
 export interface CreateContext {
   nodeName: string;
@@ -202,7 +202,20 @@ const serviceAccountStrategy: Strategy = {
   fields: metaFields,
 };
 
+const serviceStrategy: Strategy = {
+  info: SERVICES,
+  prepareCreate() {},
+  validateCreate: (obj) => validateObjectMeta(obj.metadata, true, checkDnsLabel),
+  prepareUpdate: keepStatus,
+  validateUpdate: () => [],
+  fields(o) {
+    const spec = (o as unknown as { spec?: { clusterIP?: string; type?: string } }).spec;
+    return { ...metaFields(o), 'spec.clusterIP': spec?.clusterIP ?? '', 'spec.type': spec?.type ?? '' };
+  },
+};
+
 export const strategies: Record<string, Strategy> = {
+  services: serviceStrategy,
   pods: podStrategy,
   namespaces: namespaceStrategy,
   events: eventStrategy,

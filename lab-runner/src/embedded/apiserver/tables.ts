@@ -275,7 +275,36 @@ const serviceAccountPrinter: Printer = {
   },
 };
 
+interface ServiceLike extends KubeObject {
+  spec?: { type?: string; clusterIP?: string; externalIPs?: string[]; ports?: { port: number; protocol?: string; nodePort?: number }[]; selector?: Record<string, string> };
+}
+
+const servicePrinter: Printer = {
+  columns: [
+    NAME,
+    col('Type', 'How the Service is exposed.'),
+    col('Cluster-IP', 'The virtual IP inside the cluster.'),
+    col('External-IP', 'Addresses outside the cluster, if any.'),
+    col('Port(s)', 'The ports the Service exposes.'),
+    AGE,
+    col('Selector', 'Labels of the Pods behind the Service.', { priority: 1 }),
+  ],
+  cells(o, now) {
+    const s = (o as ServiceLike).spec ?? {};
+    const ports = (s.ports ?? []).map((p) => `${p.port}${p.nodePort ? `:${p.nodePort}` : ''}/${p.protocol ?? 'TCP'}`).join(',');
+    const selector = Object.entries(s.selector ?? {}).map(([k, v]) => `${k}=${v}`).join(',');
+    return [o.metadata.name, s.type ?? 'ClusterIP', s.clusterIP ?? '', s.externalIPs?.join(',') || '<none>', ports || '<none>', age(o, now), selector || '<none>'];
+  },
+};
+
+const leasePrinter: Printer = {
+  columns: [NAME, col('Holder', 'Who holds the lease.'), AGE],
+  cells: (o, now) => [o.metadata.name, (o as unknown as { spec?: { holderIdentity?: string } }).spec?.holderIdentity ?? '', age(o, now)],
+};
+
 export const printers: Record<string, Printer> = {
+  leases: leasePrinter,
+  services: servicePrinter,
   pods: podPrinter,
   namespaces: namespacePrinter,
   events: eventPrinter,

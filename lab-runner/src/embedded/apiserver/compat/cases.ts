@@ -80,6 +80,14 @@ export const CASES: Case[] = [
     run: async ({ k }) => {
       ok(await k.run(['get', 'nodes']), /^NAME\s+STATUS\s+ROLES\s+AGE\s+VERSION$/m, /^kubelab-node\s+Ready\s+<none>\s+\S+\s+v1\.33\.1$/m);
       fails(await k.run(['delete', 'node', 'kubelab-node']), 'Error from server (Forbidden): nodes "kubelab-node" is forbidden');
+      ok(await k.run(['describe', 'node', 'kubelab-node']), /^Lease:\n\s+HolderIdentity:\s+kubelab-node$/m, /^\s+Ready\s+True\s+.*KubeletReady\s+kubelet is posting ready status$/m, /^\s+Kubelet Version:\s+v1\.33\.1$/m);
+    },
+  },
+  {
+    id: 'cluster-info / get svc',
+    run: async ({ k }) => {
+      ok(await k.run(['cluster-info']), /Kubernetes control plane.* is running at .*https:\/\/127\.0\.0\.1:\d+/);
+      ok(await k.run(['get', 'svc']), /^kubernetes\s+ClusterIP\s+10\.96\.0\.1\s+<none>\s+443\/TCP\s+\S+$/m);
     },
   },
   {

@@ -1,7 +1,7 @@
 // Schemas of the other core/v1 kinds served (Namespace, Event, Node, ConfigMap, Secret,
 // ServiceAccount), with descriptions written for Kubelab.
 
-import { ANY, B, I32, I64, QUANTITY, S, TIME, arr, en, f, keyed, map, ref, type Definition } from './model.js';
+import { ANY, B, I32, I64, INT_OR_STRING, QUANTITY, S, TIME, arr, en, f, keyed, map, ref, type Definition } from './model.js';
 
 const objectFields = (kind: string, what: string) => ({
   apiVersion: f(S, 'The schema version of this object: "v1".'),
@@ -206,5 +206,40 @@ export const coreDefinitions: Record<string, Definition> = {
     },
   },
   'core.ServiceAccountList': listDefinition('ServiceAccount'),
+  'core.Service': {
+    description: 'A stable virtual address and DNS name in front of a set of Pods. Kubelab sandboxes show the API server\'s own "kubernetes" Service; creating Services is not part of this course.',
+    gvk: { group: '', version: 'v1', kind: 'Service' },
+    fields: {
+      ...objectFields('Service', 'service'),
+      spec: f(ref('core.ServiceSpec'), 'How the Service is reached and which Pods it sends traffic to.'),
+      status: f(ANY, 'The observed state of the Service, such as its load balancer.'),
+    },
+  },
+  'core.ServiceList': listDefinition('Service'),
+  'core.ServiceSpec': {
+    description: 'The desired state of a Service.',
+    fields: {
+      clusterIP: f(S, 'The virtual IP inside the cluster; "None" makes a headless Service.'),
+      clusterIPs: f(arr(S, { listType: 'atomic' }), 'All virtual IPs of the Service.'),
+      internalTrafficPolicy: f(S, 'Cluster or Local.'),
+      ipFamilies: f(arr(S, { listType: 'atomic' }), 'IPv4, IPv6 or both.'),
+      ipFamilyPolicy: f(S, 'SingleStack, PreferDualStack or RequireDualStack.'),
+      ports: f({ type: 'array', items: ref('core.ServicePort'), mergeKey: 'port', patchStrategy: 'merge', listType: 'map', listMapKeys: ['port', 'protocol'] }, 'The ports the Service exposes.'),
+      selector: f(map(S), 'Labels of the Pods that receive the traffic.'),
+      sessionAffinity: f(S, 'ClientIP or None.'),
+      type: f(en('ClusterIP', 'ExternalName', 'LoadBalancer', 'NodePort'), 'How the Service is exposed: ClusterIP (the default), NodePort, LoadBalancer or ExternalName.'),
+    },
+  },
+  'core.ServicePort': {
+    description: 'One port of a Service.',
+    required: ['port'],
+    fields: {
+      name: f(S, 'A name for the port, needed when there are several.'),
+      nodePort: f(I32, 'The port on every node, for NodePort and LoadBalancer Services.'),
+      port: f(I32, 'The port the Service listens on.'),
+      protocol: f(en('SCTP', 'TCP', 'UDP'), 'TCP (the default), UDP or SCTP.'),
+      targetPort: f(INT_OR_STRING, 'The port on the Pods, by number or by name; defaults to port.'),
+    },
+  },
 };
 

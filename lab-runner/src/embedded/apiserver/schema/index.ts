@@ -1,7 +1,7 @@
 // All served schemas in one table, and lookups over it.
 
 import { coreDefinitions } from './core-types.js';
-import { authzDefinitions, metaDefinitions } from './meta-types.js';
+import { authzDefinitions, coordinationDefinitions, metaDefinitions } from './meta-types.js';
 import type { Definition, Schema } from './model.js';
 import { podDefinitions } from './pod-types.js';
 
@@ -10,6 +10,7 @@ export const definitions: Record<string, Definition> = {
   ...podDefinitions,
   ...coreDefinitions,
   ...authzDefinitions,
+  ...coordinationDefinitions,
 };
 
 export function definition(name: string): Definition {

@@ -126,6 +126,39 @@ export const metaDefinitions: Record<string, Definition> = {
   },
 };
 
+export const coordinationDefinitions: Record<string, Definition> = {
+  'coord.Lease': {
+    description: 'A lease held by one component and renewed regularly. Each node has one in kube-node-lease: its heartbeat. In Kubelab the node\'s lease is read-only.',
+    gvk: { group: 'coordination.k8s.io', version: 'v1', kind: 'Lease' },
+    fields: {
+      apiVersion: f(S, 'The schema version of this object: "coordination.k8s.io/v1".'),
+      kind: f(S, 'Always "Lease".'),
+      metadata: f(ref('meta.ObjectMeta'), 'Standard object metadata.'),
+      spec: f(ref('coord.LeaseSpec'), 'Who holds the lease and when it was last renewed.'),
+    },
+  },
+  'coord.LeaseSpec': {
+    description: 'The state of a lease.',
+    fields: {
+      acquireTime: f(ref('meta.MicroTime'), 'When the current holder took the lease.'),
+      holderIdentity: f(S, 'Who holds the lease.'),
+      leaseDurationSeconds: f({ type: 'integer', format: 'int32' }, 'How long others wait after the last renewal before they may take the lease.'),
+      leaseTransitions: f({ type: 'integer', format: 'int32' }, 'How many times the lease changed hands.'),
+      renewTime: f(ref('meta.MicroTime'), 'When the holder last renewed the lease.'),
+    },
+  },
+  'coord.LeaseList': {
+    description: 'A list of Leases.',
+    required: ['items'],
+    fields: {
+      apiVersion: f(S, 'The schema version of this object.'),
+      items: f(arr(ref('coord.Lease')), 'The Leases.'),
+      kind: f(S, 'Always "LeaseList".'),
+      metadata: f(ref('meta.ListMeta'), 'Standard list metadata.'),
+    },
+  },
+};
+
 export const authzDefinitions: Record<string, Definition> = {
   'authz.SelfSubjectAccessReview': {
     description: 'Asks the server whether the caller may perform an action. Answered at once and never stored; this is what `kubectl auth can-i` sends.',
