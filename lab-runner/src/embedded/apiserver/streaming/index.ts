@@ -9,6 +9,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { StreamOptions, StreamSession } from '../../node-contract.js';
+import { watchWebSocketPeer } from './heartbeat.js';
 import { PORT_FORWARD_PROTOCOL, servePortForwardOverSpdy } from './spdy-port-forward.js';
 import { REMOTE_COMMAND_SPDY_PROTOCOLS, serveRemoteCommandOverSpdy } from './spdy-remote-command.js';
 import { statusForError } from './stream-status.js';
@@ -111,6 +112,7 @@ function serveWebSocket(req: IncomingMessage, socket: Duplex, head: Buffer, targ
   server.on('headers', (headers: string[]) => headers.push(`Sec-WebSocket-Protocol: ${protocol}`));
   server.handleUpgrade(req, socket, head, (ws: WebSocket) => {
     server.close();
+    watchWebSocketPeer(ws);
     if (target.kind === 'portforward') {
       if (protocol === SPDY_TUNNEL_PROTOCOL) servePortForwardOverSpdy(webSocketByteStream(ws), Buffer.alloc(0), target.connect);
       else servePortForwardOverWebSocketChannels(ws, protocol as ChannelProtocol, target.ports, target.connect);

@@ -1,11 +1,13 @@
 // The server side of one SPDY/3.1 connection, as Kubernetes' streaming endpoints use it: the
 // client opens every stream (odd ids); we answer each SYN_STREAM with an empty SYN_REPLY, echo
-// PINGs, honour RST_STREAM and GOAWAY. Each stream is a Node Duplex, so callers get
-// back-pressure with pipe(): incoming DATA waits (the whole connection stops reading) while a
-// stream's reader is full, and a stream's writes wait while the transport's buffer is full.
+// PINGs (and PING the client ourselves to find dead peers), honour RST_STREAM and GOAWAY.
+// Each stream is a Node Duplex, so callers get back-pressure with pipe(): incoming DATA waits
+// (the whole connection stops reading) while a stream's reader is full, and a stream's writes
+// wait while the transport's buffer is full.
 // Flow-control windows (WINDOW_UPDATE, SETTINGS) are ignored, as Kubernetes' spdystream does.
 
 import { Duplex } from 'node:stream';
+import { HEARTBEAT_INTERVAL_MS, Heartbeat } from './heartbeat.js';
 import { HeaderCompressor, HeaderDecompressor } from './spdy-header-compression.js';
 import {
   type FrameLimits,
@@ -28,6 +30,12 @@ import {
 const MAX_OUTGOING_DATA = 32 << 10;
 /** After our GOAWAY, how long the peer gets to close its side before we drop the transport. */
 const CLOSE_GRACE_MS = 5_000;
+
+export interface SpdyConnectionOptions {
+  limits?: FrameLimits;
+  /** How often we PING the client; a client silent for a whole interval is dropped. */
+  heartbeatIntervalMs?: number;
+}
 
 export interface SpdyConnectionHandlers {
   /** A new client stream, already answered with SYN_REPLY. */
@@ -133,15 +141,28 @@ export class SpdyConnection {
   private lastStreamId = 0;
   private goAwaySent = false;
   private processing = false;
+  private waitingOnReader = false;
+  private nextPingId = 2;
+  private readonly heartbeat: Heartbeat;
   private closed = false;
 
   constructor(
     private readonly transport: Duplex,
     head: Buffer,
     private readonly handlers: SpdyConnectionHandlers,
-    limits: FrameLimits = DEFAULT_FRAME_LIMITS,
+    options: SpdyConnectionOptions = {},
   ) {
-    this.parser = new SpdyFrameParser(limits);
+    this.parser = new SpdyFrameParser(options.limits ?? DEFAULT_FRAME_LIMITS);
+    // Our PINGs use even ids (the client's are odd); spdystream echoes them.
+    this.heartbeat = new Heartbeat(
+      () => {
+        this.sendFrame(encodePing(this.nextPingId));
+        this.nextPingId = (this.nextPingId + 2) % 0x100000000;
+      },
+      () => this.destroy(new Error('the client stopped answering PINGs')),
+      () => !this.waitingOnReader,
+      options.heartbeatIntervalMs ?? HEARTBEAT_INTERVAL_MS,
+    );
     this.parser.push(head);
     transport.on('drain', () => this.flushDrainWaiters());
     transport.on('error', () => {
@@ -206,6 +227,7 @@ export class SpdyConnection {
     this.transport.pause();
     try {
       for (let frame = this.parser.next(); frame && !this.closed; frame = this.parser.next()) {
+        this.heartbeat.answer();
         await this.handle(frame);
       }
     } catch (error) {
@@ -279,14 +301,18 @@ export class SpdyConnection {
         }
         const wait = stream.deliver(frame.data);
         if (frame.flags & FLAG_FIN) stream.endIncoming();
-        if (wait) await wait;
+        if (wait) {
+          this.waitingOnReader = true;
+          await wait;
+          this.waitingOnReader = false;
+        }
         return;
       }
       case 'rst_stream':
         this.streams.get(frame.streamId)?.resetByPeer();
         return;
       case 'ping':
-        // Odd ids are the client's; even ids would answer pings of ours (we send none).
+        // Odd ids are the client's, to echo; even ids answer our heartbeat (counted above).
         if (frame.id % 2 === 1) this.sendFrame(encodePing(frame.id));
         return;
       case 'goaway':
@@ -314,6 +340,7 @@ export class SpdyConnection {
   private finish(error?: Error): void {
     if (this.closed) return;
     this.closed = true;
+    this.heartbeat.stop();
     this.flushDrainWaiters(new Error('SPDY connection closed'));
     for (const stream of [...this.streams.values()]) stream.destroy();
     this.streams.clear();

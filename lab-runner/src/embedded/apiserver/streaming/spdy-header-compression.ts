@@ -40,11 +40,13 @@ class ZlibContext {
     if (this.busy) throw new Error('zlib context used concurrently');
     if (this.failure) throw this.failure;
     this.busy = true;
+    let onClose: (() => void) | undefined;
     try {
       await new Promise<void>((resolve, reject) => {
+        onClose = () => reject(this.failure ?? new SpdyProtocolError('header zlib context closed'));
+        this.engine.once('close', onClose);
         this.engine.write(input, (error) => (error ? reject(error) : undefined));
         this.engine.flush(zlib.constants.Z_SYNC_FLUSH, () => resolve());
-        this.engine.once('close', () => reject(this.failure ?? new SpdyProtocolError('header zlib context closed')));
       });
       // 'data' for the flushed bytes may be emitted on a later tick than the write callback.
       await nextMacrotask();
@@ -57,7 +59,7 @@ class ZlibContext {
       throw error instanceof SpdyProtocolError ? error : new SpdyProtocolError(`header block zlib error: ${(error as Error).message}`);
     } finally {
       this.busy = false;
-      this.engine.removeAllListeners('close');
+      if (onClose) this.engine.off('close', onClose);
     }
   }
 
