@@ -4,8 +4,15 @@
 // output, a full process stdin pauses the client connection.
 
 import type { Readable, Writable } from 'node:stream';
-import type { StreamSession, TerminalSize } from '../../node-contract.js';
+import type { StreamOptions, StreamSession, TerminalSize } from '../../node-contract.js';
 import { type Status, type StreamKind, statusForResult } from './stream-status.js';
+
+/** An exec or attach, whatever protocol serves it. */
+export interface RemoteCommandTarget {
+  kind: StreamKind;
+  options: StreamOptions;
+  start: () => Promise<StreamSession>;
+}
 
 /** After the process ends, how long its output may still take to reach the client. */
 const OUTPUT_DRAIN_MS = 5_000;

@@ -5,9 +5,9 @@
 
 import type { Duplex } from 'node:stream';
 import type { StreamOptions, StreamSession } from '../../node-contract.js';
-import { ResizeRelay, pumpSession } from './session-pump.js';
+import { type RemoteCommandTarget, ResizeRelay, pumpSession } from './session-pump.js';
 import { SpdyConnection, type SpdyStream } from './spdy-connection.js';
-import { type Status, type StreamKind, statusForError } from './stream-status.js';
+import { type Status, statusForError } from './stream-status.js';
 import { ResizeLineDecoder } from './terminal-size.js';
 
 /** A kubelet gives the client this long to open all its streams. */
@@ -26,12 +26,6 @@ function expectedStreams(options: StreamOptions): StreamType[] {
   if (options.stderr && !options.tty) types.push('stderr');
   if (options.tty) types.push('resize');
   return types;
-}
-
-export interface RemoteCommandTarget {
-  kind: StreamKind;
-  options: StreamOptions;
-  start: () => Promise<StreamSession>;
 }
 
 export function serveRemoteCommandOverSpdy(transport: Duplex, head: Buffer, target: RemoteCommandTarget): void {

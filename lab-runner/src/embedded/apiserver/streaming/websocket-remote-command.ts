@@ -5,8 +5,7 @@
 import { PassThrough } from 'node:stream';
 import type { WebSocket } from 'ws';
 import type { StreamSession } from '../../node-contract.js';
-import { ResizeRelay, pumpSession } from './session-pump.js';
-import type { RemoteCommandTarget } from './spdy-remote-command.js';
+import { type RemoteCommandTarget, ResizeRelay, pumpSession } from './session-pump.js';
 import { type Status, statusForError } from './stream-status.js';
 import { parseResizeMessage } from './terminal-size.js';
 import { Channel, type ChannelProtocol, decodeChannelMessage, encodeChannelMessage, isBase64Protocol } from './websocket-channel-codec.js';
