@@ -1,5 +1,6 @@
 // zh-CN and en: the default follows Accept-Language, the switch keeps the page and is remembered.
 import { expect, test } from '@playwright/test';
+import { signIn, signUp, uniqueEmail } from './accounts';
 
 test('the language follows Accept-Language when nothing was chosen', async ({ browser }) => {
   const context = await browser.newContext({ locale: 'zh-CN' });
@@ -38,4 +39,23 @@ test('the home page is readable on a 390 px wide phone', async ({ browser }) => 
   expect(overflow).toBeLessThanOrEqual(0);
   await expect(page.getByRole('link', { name: 'Skip to content' })).toBeAttached();
   await context.close();
+});
+
+test('a signed-in choice follows the account to another browser', async ({ browser }) => {
+  const email = uniqueEmail('polyglot');
+  const first = await browser.newContext();
+  const page = await first.newPage();
+  await signUp(page, 'Poly Glot', email, 'polyglot password 1');
+  await expect(page.getByTestId('session')).toContainText('Poly Glot');
+  await page.getByRole('button', { name: '简体中文' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('动手学 Kubernetes');
+  await first.close();
+
+  const second = await browser.newContext({ locale: 'en-US' });
+  const other = await second.newPage();
+  await signIn(other, email, 'polyglot password 1');
+  await expect(other).toHaveURL(/\/$/);
+  await expect(other.locator('html')).toHaveAttribute('lang', 'zh-CN');
+  await expect(other.getByTestId('session')).toContainText('已登录：Poly Glot');
+  await second.close();
 });

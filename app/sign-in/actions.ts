@@ -1,11 +1,13 @@
 'use server';
 import { AuthError, CredentialsSignin } from 'next-auth';
+import { cookies } from 'next/headers';
 import { redirect } from 'next/navigation';
 import type { FormState } from '@/components/form-state';
 import { signIn } from '@/lib/auth';
 import { homeFor, safeNextPath } from '@/lib/authz-policy';
 import { db } from '@/lib/db';
 import { getI18n } from '@/lib/i18n/server';
+import { LOCALE_COOKIE, LOCALE_COOKIE_MAX_AGE, isLocale } from '@/lib/i18n/locale';
 
 export async function signInAction(_previous: FormState, formData: FormData): Promise<FormState> {
   const { m } = await getI18n();
@@ -23,6 +25,11 @@ export async function signInAction(_previous: FormState, formData: FormData): Pr
     if (e instanceof AuthError) return { error: m.auth.errors.unavailable, values };
     throw e;
   }
-  const user = await db().user.findUnique({ where: { email }, select: { role: true } });
+  const user = await db().user.findUnique({ where: { email }, select: { role: true, locale: true } });
+  // The language chosen on another device comes along, unless this browser already chose one.
+  const jar = await cookies();
+  if (isLocale(user?.locale) && !jar.has(LOCALE_COOKIE)) {
+    jar.set(LOCALE_COOKIE, user.locale, { path: '/', maxAge: LOCALE_COOKIE_MAX_AGE, sameSite: 'lax', httpOnly: true });
+  }
   redirect(safeNextPath(formData.get('next')) ?? homeFor(user?.role ?? 'learner'));
 }
