@@ -36,15 +36,17 @@ export async function verifyExercise(sandboxes: SandboxService, engine: CheckEng
       if (result?.error) problems.push(`check ${check.id} could not run before the solution: ${result.observed}`);
     }
 
+    let solved = true;
     for (const step of solutionSteps(exercise)) {
       const result = await sandboxes.provider.exec(id, ['sh', '-c', step.script], { timeoutMs: 120_000, env: step.env });
       if (result.exitCode !== 0) {
         problems.push(`solution ${step.name} exited ${result.exitCode}: ${(result.stderr || result.stdout).trim().slice(-500)}`);
+        solved = false;
         break;
       }
     }
 
-    if (problems.length === 0) {
+    if (solved) {
       const after = await Promise.all(exercise.checks.map((check) => waitForPass(engine, check, context)));
       for (const result of after) if (!result.passed) problems.push(`check ${result.id} still fails after the solution: ${result.observed}`);
     }
