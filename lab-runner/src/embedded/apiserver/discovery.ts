@@ -1,7 +1,7 @@
 // Discovery documents: /version, /api, /api/v1, /apis and the authorization group, in the
 // legacy (unaggregated) JSON form that every kubectl version 1.27–1.33 understands.
 
-import { AUTHZ_RESOURCES, COORDINATION_RESOURCES, CORE_RESOURCES, type ResourceInfo } from './resources.js';
+import { AUTHN_RESOURCES, AUTHZ_RESOURCES, COORDINATION_RESOURCES, CORE_RESOURCES, type ResourceInfo } from './resources.js';
 
 export const VERSION_INFO = {
   major: '1',
@@ -56,7 +56,24 @@ const COORDINATION_GROUP = {
   preferredVersion: { groupVersion: 'coordination.k8s.io/v1', version: 'v1' },
 };
 
-export const apiGroupList = () => ({ kind: 'APIGroupList', apiVersion: 'v1', groups: [AUTHZ_GROUP, COORDINATION_GROUP] });
+const AUTHN_GROUP = {
+  name: 'authentication.k8s.io',
+  // v1beta1 too: kubectl 1.27's `auth whoami` knows only the beta.
+  versions: [
+    { groupVersion: 'authentication.k8s.io/v1', version: 'v1' },
+    { groupVersion: 'authentication.k8s.io/v1beta1', version: 'v1beta1' },
+  ],
+  preferredVersion: { groupVersion: 'authentication.k8s.io/v1', version: 'v1' },
+};
+
+export const apiGroupList = () => ({ kind: 'APIGroupList', apiVersion: 'v1', groups: [AUTHN_GROUP, AUTHZ_GROUP, COORDINATION_GROUP] });
+export const authnGroup = () => ({ kind: 'APIGroup', apiVersion: 'v1', ...AUTHN_GROUP });
+export const authnResourceList = (version: 'v1' | 'v1beta1') => ({
+  kind: 'APIResourceList',
+  apiVersion: 'v1',
+  groupVersion: `authentication.k8s.io/${version}`,
+  resources: AUTHN_RESOURCES.map(resourceEntry),
+});
 export const coordinationGroup = () => ({ kind: 'APIGroup', apiVersion: 'v1', ...COORDINATION_GROUP });
 export const coordinationResourceList = () => ({
   kind: 'APIResourceList',

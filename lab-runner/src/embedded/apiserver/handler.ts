@@ -13,6 +13,8 @@ import { VirtualCluster, type ListOptions, type WatchEventType } from './cluster
 import {
   apiGroupList,
   apiVersions,
+  authnGroup,
+  authnResourceList,
   authzGroup,
   authzResourceList,
   coordinationGroup,
@@ -24,7 +26,7 @@ import { checkFields, strictDecodingMessage } from './field-check.js';
 import { METHOD_NOT_ALLOWED, NOT_FOUND_PATH, readBody, sendJson, sendStatus } from './http-util.js';
 import { jsonPatch, mergePatch, strategicMergeFor } from './patch.js';
 import { decodeProtobufObject } from './protobuf.js';
-import { CORE_RESOURCES, LEASES, SELF_SUBJECT_ACCESS_REVIEWS, STORED, type ResourceInfo } from './resources.js';
+import { CORE_RESOURCES, LEASES, SELF_SUBJECT_ACCESS_REVIEWS, SELF_SUBJECT_REVIEWS, STORED, type ResourceInfo } from './resources.js';
 import { buildV2Document, buildV3Document, type OpenApiV3Document } from './schema/openapi.js';
 import { checkFieldSelector, parseFieldSelector, parseLabelSelector } from './selectors.js';
 import { ResourceExpiredError } from './store.js';
@@ -55,8 +57,9 @@ function openapiDocs() {
       'api/v1': buildV3Document(CORE_RESOURCES.filter((r) => !r.subresource)),
       'apis/authorization.k8s.io/v1': buildV3Document([SELF_SUBJECT_ACCESS_REVIEWS]),
       'apis/coordination.k8s.io/v1': buildV3Document([LEASES]),
+      'apis/authentication.k8s.io/v1': buildV3Document([SELF_SUBJECT_REVIEWS]),
     },
-    v2: buildV2Document([...CORE_RESOURCES.filter((r) => !r.subresource), SELF_SUBJECT_ACCESS_REVIEWS, LEASES]),
+    v2: buildV2Document([...CORE_RESOURCES.filter((r) => !r.subresource), SELF_SUBJECT_ACCESS_REVIEWS, LEASES, SELF_SUBJECT_REVIEWS]),
   };
   return openapi;
 }
@@ -207,6 +210,12 @@ export async function handleRequest(ctx: RequestContext, req: IncomingMessage, r
           return sendJson(res, 200, authzGroup());
         case '/apis/authorization.k8s.io/v1':
           return sendJson(res, 200, authzResourceList());
+        case '/apis/authentication.k8s.io':
+          return sendJson(res, 200, authnGroup());
+        case '/apis/authentication.k8s.io/v1':
+          return sendJson(res, 200, authnResourceList('v1'));
+        case '/apis/authentication.k8s.io/v1beta1':
+          return sendJson(res, 200, authnResourceList('v1beta1'));
         case '/apis/coordination.k8s.io':
           return sendJson(res, 200, coordinationGroup());
         case '/apis/coordination.k8s.io/v1':
@@ -241,6 +250,18 @@ export async function handleRequest(ctx: RequestContext, req: IncomingMessage, r
       if (method !== 'POST') throw METHOD_NOT_ALLOWED();
       const review = decodeBody(req, await readBody(req));
       return sendJson(res, 201, selfSubjectAccessReview(review));
+    }
+    const whoami = /^\/apis\/authentication\.k8s\.io\/(v1|v1beta1)\/selfsubjectreviews$/.exec(path);
+    if (whoami) {
+      if (method !== 'POST') throw METHOD_NOT_ALLOWED();
+      decodeBody(req, await readBody(req));
+      // Every credential of a sandbox (its token, its socket) is the sandbox's one user.
+      return sendJson(res, 201, {
+        kind: 'SelfSubjectReview',
+        apiVersion: `authentication.k8s.io/${whoami[1]}`,
+        metadata: { creationTimestamp: null },
+        status: { userInfo: { username: 'kubelab', groups: ['system:authenticated'] } },
+      });
     }
     if (path.startsWith('/apis/coordination.k8s.io/v1/')) return serveLeases(ctx, req, res, q, path.slice('/apis/coordination.k8s.io/v1/'.length).split('/'), method);
     if (!path.startsWith('/api/v1/')) throw NOT_FOUND_PATH();

@@ -1,7 +1,7 @@
 // Decoder for the protobuf request bodies kubectl 1.32+ sends for typed-client writes
-// (`kubectl create namespace|configmap|secret`, `kubectl auth can-i`): the `k8s\0` envelope
-// (runtime.Unknown) around a Namespace, ConfigMap, Secret or SelfSubjectAccessReview. Only
-// these kinds and the fields they can carry.
+// (`kubectl create namespace|configmap|secret`, `kubectl auth can-i|whoami`): the `k8s\0`
+// envelope (runtime.Unknown) around a Namespace, ConfigMap, Secret, SelfSubjectAccessReview or
+// SelfSubjectReview. Only these kinds and the fields they can carry.
 
 import { StatusError } from '../status-error.js';
 import type { KubeObject } from '../k8s-types.js';
@@ -173,11 +173,21 @@ function selfSubjectAccessReview(buf: Buffer): Decoded {
   return o;
 }
 
+const selfSubjectReview = (version: string) => (buf: Buffer): Decoded => {
+  const o: Decoded = { apiVersion: `authentication.k8s.io/${version}`, kind: 'SelfSubjectReview', metadata: {} };
+  new Reader(buf).fields((no, wire, r) => {
+    if (no === 1 && wire === 2) o.metadata = objectMeta(r.bytes());
+  });
+  return o;
+};
+
 const DECODERS: Record<string, (buf: Buffer) => Decoded> = {
   'v1/Namespace': namespace,
   'v1/ConfigMap': configMap,
   'v1/Secret': secret,
   'authorization.k8s.io/v1/SelfSubjectAccessReview': selfSubjectAccessReview,
+  'authentication.k8s.io/v1/SelfSubjectReview': selfSubjectReview('v1'),
+  'authentication.k8s.io/v1beta1/SelfSubjectReview': selfSubjectReview('v1beta1'),
 };
 
 /** Decodes a `k8s\0`-framed protobuf body into the JSON shape of the object. */
@@ -198,6 +208,6 @@ export function decodeProtobufObject(body: Buffer): KubeObject {
   });
   const decode = DECODERS[`${apiVersion}/${kind}`];
   if (!decode || !raw)
-    throw new StatusError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf (protobuf bodies are understood for v1 Namespace, ConfigMap, Secret and authorization.k8s.io/v1 SelfSubjectAccessReview; got ${apiVersion || '?'} ${kind || '?'})`);
+    throw new StatusError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf (protobuf bodies are understood for v1 Namespace, ConfigMap, Secret and the self reviews; got ${apiVersion || '?'} ${kind || '?'})`);
   return decode(raw);
 }

@@ -154,6 +154,18 @@ export const SELF_SUBJECT_ACCESS_REVIEWS: ResourceInfo = {
   fieldSelectors: [],
 };
 
+export const SELF_SUBJECT_REVIEWS: ResourceInfo = {
+  name: 'selfsubjectreviews',
+  singularName: 'selfsubjectreview',
+  kind: 'SelfSubjectReview',
+  group: 'authentication.k8s.io',
+  version: 'v1',
+  namespaced: false,
+  verbs: ['create'],
+  definition: 'authn.SelfSubjectReview',
+  fieldSelectors: [],
+};
+
 export const SERVICES: ResourceInfo = {
   name: 'services',
   singularName: 'service',
@@ -214,6 +226,7 @@ export const CORE_RESOURCES: ResourceInfo[] = [
 
 export const AUTHZ_RESOURCES: ResourceInfo[] = [SELF_SUBJECT_ACCESS_REVIEWS];
 export const COORDINATION_RESOURCES: ResourceInfo[] = [LEASES];
+export const AUTHN_RESOURCES: ResourceInfo[] = [SELF_SUBJECT_REVIEWS];
 
 /** Stored (CRUD) resources by plural name. */
 export const STORED: Record<string, ResourceInfo> = Object.fromEntries(

@@ -389,8 +389,9 @@ export const CASES: Case[] = [
     run: async ({ k }) => void ok(await k.run(['explain', 'pod', '--recursive']), /^\s+containers\t<\[\]Container> -required-$/m, /^\s+volumeMounts\t<\[\]VolumeMount>$/m, /^\s+mountPath\t<string> -required-$/m),
   },
   {
-    id: 'auth can-i',
+    id: 'auth can-i / whoami',
     run: async ({ k }) => {
+      ok(await k.run(['auth', 'whoami']), /^Username\s+kubelab$/m);
       ok(await k.run(['auth', 'can-i', 'create', 'pods']), /^yes$/m);
       const no = await k.run(['auth', 'can-i', 'delete', 'nodes']);
       if (no.code !== 1 || !/^no$/m.test(no.stdout)) throw new CaseFailure(show(no));

@@ -1,7 +1,7 @@
 // All served schemas in one table, and lookups over it.
 
 import { coreDefinitions } from './core-types.js';
-import { authzDefinitions, coordinationDefinitions, metaDefinitions } from './meta-types.js';
+import { authnDefinitions, authzDefinitions, coordinationDefinitions, metaDefinitions } from './meta-types.js';
 import type { Definition, Schema } from './model.js';
 import { podDefinitions } from './pod-types.js';
 
@@ -11,6 +11,7 @@ export const definitions: Record<string, Definition> = {
   ...coreDefinitions,
   ...authzDefinitions,
   ...coordinationDefinitions,
+  ...authnDefinitions,
 };
 
 export function definition(name: string): Definition {

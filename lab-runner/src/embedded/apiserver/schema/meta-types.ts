@@ -159,6 +159,32 @@ export const coordinationDefinitions: Record<string, Definition> = {
   },
 };
 
+export const authnDefinitions: Record<string, Definition> = {
+  'authn.SelfSubjectReview': {
+    description: 'Asks the server who the caller is, as it authenticated the request. Answered at once and never stored; this is what `kubectl auth whoami` sends.',
+    gvk: { group: 'authentication.k8s.io', version: 'v1', kind: 'SelfSubjectReview' },
+    fields: {
+      apiVersion: f(S, 'The schema version of this object: "authentication.k8s.io/v1".'),
+      kind: f(S, 'Always "SelfSubjectReview".'),
+      metadata: f(ref('meta.ObjectMeta'), 'Standard object metadata; unused by this review.'),
+      status: f(ref('authn.SelfSubjectReviewStatus'), 'The server\'s answer.'),
+    },
+  },
+  'authn.SelfSubjectReviewStatus': {
+    description: 'Who the caller is.',
+    fields: { userInfo: f(ref('authn.UserInfo'), 'The authenticated user.') },
+  },
+  'authn.UserInfo': {
+    description: 'An authenticated user.',
+    fields: {
+      extra: f(map(arr(S)), 'Further attributes the authenticator provided.'),
+      groups: f(arr(S, { listType: 'atomic' }), 'The groups the user belongs to.'),
+      uid: f(S, 'A unique id of the user.'),
+      username: f(S, 'The user\'s name.'),
+    },
+  },
+};
+
 export const authzDefinitions: Record<string, Definition> = {
   'authz.SelfSubjectAccessReview': {
     description: 'Asks the server whether the caller may perform an action. Answered at once and never stored; this is what `kubectl auth can-i` sends.',

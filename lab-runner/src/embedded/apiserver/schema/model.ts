@@ -56,6 +56,7 @@ const PREFIXES: Record<string, string> = {
   meta: 'io.k8s.apimachinery.pkg.apis.meta.v1',
   authz: 'io.k8s.api.authorization.v1',
   coord: 'io.k8s.api.coordination.v1',
+  authn: 'io.k8s.api.authentication.v1',
 };
 
 /** `core.Pod` -> `io.k8s.api.core.v1.Pod`. */
