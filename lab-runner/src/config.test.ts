@@ -39,6 +39,12 @@ describe('loadConfig', () => {
     );
   });
 
+  it("takes the platform scripts' KUBELAB_* directories when the runner's own are unset", () => {
+    const config = loadConfig({ RUNNER_TOKEN: TOKEN, KUBELAB_STATE_DIR: '/tmp/a', KUBELAB_EXERCISES_DIR: '/tmp/b', RUNNER_URL: 'http://127.0.0.1:4100' });
+    expect(config).toMatchObject({ stateDir: '/tmp/a', exercisesDir: '/tmp/b', publicUrl: 'http://127.0.0.1:4100' });
+    expect(loadConfig({ RUNNER_TOKEN: TOKEN, KUBELAB_STATE_DIR: '/tmp/a', RUNNER_STATE_DIR: '/tmp/c' }).stateDir).toBe('/tmp/c');
+  });
+
   it('treats empty variables as unset', () => {
     expect(loadConfig({ RUNNER_TOKEN: TOKEN, RUNNER_PORT: '' }).port).toBe(4000);
   });

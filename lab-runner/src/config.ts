@@ -74,6 +74,12 @@ const EnvSchema = z.object({
   RUNNER_SHUTDOWN_DRAIN_MS: intFrom(0, 120_000).default(10_000),
 });
 
+const ALIASES: [string, string][] = [
+  ['RUNNER_STATE_DIR', 'KUBELAB_STATE_DIR'],
+  ['RUNNER_EXERCISES_DIR', 'KUBELAB_EXERCISES_DIR'],
+  ['RUNNER_PUBLIC_URL', 'RUNNER_URL'],
+];
+
 export interface RunnerConfig {
   host: string;
   port: number;
@@ -111,7 +117,14 @@ export class ConfigError extends Error {
 /** Parses the environment; throws ConfigError listing every problem (one line each). */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): RunnerConfig {
   // Empty strings mean "unset", as in most deployment tools.
-  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  const present: Record<string, string> = Object.fromEntries(
+    Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== ''),
+  );
+  // The platform scripts name the shared directories KUBELAB_*; the runner's own names win.
+  for (const [runnerName, platformName] of ALIASES) {
+    const value = present[platformName];
+    if (present[runnerName] === undefined && value !== undefined) present[runnerName] = value;
+  }
   const parsed = EnvSchema.safeParse(present);
   if (!parsed.success) {
     throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.') || 'environment'}: ${issue.message}`));
