@@ -78,6 +78,15 @@ function podName(what: string, combo: Combo): string {
   return `${what}-${combo.version.replace('.', '-')}-${combo.protocol}`;
 }
 
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Every upgrade the server saw for `pod` (cp may exec twice) used the expected protocol. */
 function expectProtocol(pod: string, protocol: Protocol): void {
   const seen = server.upgrades.filter((upgrade) => upgrade.pod === pod).map((upgrade) => upgrade.upgrade);
@@ -127,6 +136,20 @@ describe.each(REMOTE_COMMAND_COMBOS)('kubectl $version exec/attach over $protoco
     expect(result.stdout).toContain('command terminated with exit code 4');
     expect(result.code).toBe(4);
     expect(server.resizes.get(pod)).toContainEqual({ width: 101, height: 31 });
+    expectProtocol(pod, combo.protocol);
+  });
+
+  test.concurrent('killing kubectl ends the process in the pod', async () => {
+    const pod = podName('teardown', combo);
+    const pidFile = path.join(workDir, `${pod}.pid`);
+    const child = startKubectl(kubectl(), ['exec', pod, '--', 'sh', '-c', `echo $$ > ${pidFile}; echo started; exec sleep 60`]);
+    const done = collect(child, null);
+    await new Promise<void>((resolve) => child.stdout?.on('data', (chunk: Buffer) => chunk.toString().includes('started') && resolve()));
+    const pid = Number(readFileSync(pidFile, 'utf8'));
+    expect(isAlive(pid)).toBe(true);
+    child.kill('SIGKILL');
+    await done;
+    await expect.poll(() => isAlive(pid), { timeout: 10_000 }).toBe(false);
     expectProtocol(pod, combo.protocol);
   });
 
