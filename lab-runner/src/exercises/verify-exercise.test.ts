@@ -22,13 +22,13 @@ afterAll(async () => {
 });
 
 describe('verifyExercise', () => {
-  it('passes a sound exercise and leaves no sandbox behind', async () => {
+  it('passes a sound exercise and leaves no sandbox behind', { timeout: 120_000 }, async () => {
     const outcome = await verifyExercise(fixture.runner.sandboxes!, engine, null, parse(DRAFT_EXERCISE));
     expect(outcome).toMatchObject({ exercise: 'fixture-two-containers', passed: true, problems: [] });
     expect(await fixture.leftovers()).toEqual([]);
   });
 
-  it('reports each broken part of an exercise', async () => {
+  it('reports each broken part of an exercise', { timeout: 180_000 }, async () => {
     const checks = DRAFT_EXERCISE.checks.map((c) => ({ ...c, timeoutSeconds: 2 }));
     const broken = parse({
       ...DRAFT_EXERCISE,
