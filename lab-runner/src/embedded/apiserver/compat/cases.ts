@@ -176,7 +176,7 @@ export const CASES: Case[] = [
         until: (out) => out.split('\n').filter((l) => /^web\s+1\/1\s+Running/.test(l)).length >= 2,
         startWhen: /^web\s/m,
         onStart: async () => void (await k.run(['label', 'pod', 'web', 'watched=1'])),
-        timeoutMs: 15_000,
+        timeoutMs: 30_000,
       });
       const rows = r.stdout.split('\n').filter((l) => /^web\s+1\/1\s+Running/.test(l));
       if (rows.length < 2 || !/^NAME\s+READY/.test(r.stdout)) throw new CaseFailure(show(r));
@@ -192,7 +192,7 @@ export const CASES: Case[] = [
           await new Promise((r) => setTimeout(r, 1000));
           await k.run(['run', 'watched', '--image=busybox:1.36', '--', 'sleep', '60']);
         },
-        timeoutMs: 15_000,
+        timeoutMs: 30_000,
       });
       if (!/^watched\s+\d\/1\s+\w+/m.test(r.stdout) || /^web\s/m.test(r.stdout)) throw new CaseFailure(show(r));
     },

@@ -72,7 +72,7 @@ describe('kubectl 1.27–1.33 against the embedded API server', () => {
     await host.start();
     await Promise.all(VERSIONS.map((v) => runVersion(v)));
     console.log(`\ncommand × kubectl version\n${matrix()}\n`);
-  }, 300_000);
+  }, 540_000);
 
   afterAll(async () => {
     await host?.stop();

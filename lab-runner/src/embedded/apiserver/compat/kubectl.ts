@@ -59,9 +59,9 @@ export class Kubectl {
         resolve({ code, stdout, stderr });
       };
       const timer = setTimeout(() => {
-        stderr += `\n[killed after ${opts.timeoutMs ?? 30_000} ms]`;
+        stderr += `\n[killed after ${opts.timeoutMs ?? 60_000} ms]`;
         child.kill('SIGKILL');
-      }, opts.timeoutMs ?? 30_000);
+      }, opts.timeoutMs ?? 60_000);
       let started = false;
       const start = () => {
         if (started || !opts.onStart) return;
