@@ -165,4 +165,21 @@ describe('a client that goes away mid-create', () => {
     }
     await expectOnlyTheTwoSandboxes();
   });
+
+  it('a DELETE while the sandbox is being created aborts the create and leaves nothing', async () => {
+    const creating = fixture.api('POST', '/v1/sandboxes', { owner: 'impatient', exercise: DRAFT_EXERCISE });
+    let id = '';
+    const deadline = Date.now() + 20_000;
+    while (!id) {
+      id = ((await fixture.api('GET', '/v1/sandboxes?owner=impatient')).json.sandboxes[0]?.id as string | undefined) ?? '';
+      if (Date.now() > deadline) throw new Error('the create never showed up');
+    }
+    const deleted = await fixture.api('DELETE', `/v1/sandboxes/${id}`);
+    expect(deleted).toMatchObject({ status: 200, json: { state: 'deleted', endReason: 'deleted' } });
+    const created = await creating;
+    expect(created.status).toBe(404);
+    expect(created.json.error.code).toBe('sandbox_not_found');
+    expect((await fixture.leftovers()).filter((l) => l.includes(id))).toEqual([]);
+    await expectOnlyTheTwoSandboxes();
+  });
 });
