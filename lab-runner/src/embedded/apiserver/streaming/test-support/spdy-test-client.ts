@@ -21,6 +21,8 @@ export class SpdyTestClient {
   private queue: Promise<void> = Promise.resolve();
   private listeners: (() => void)[] = [];
   closed = false;
+  /** Echo the server's PINGs (even ids) as soon as they arrive, as spdystream does. */
+  answerPings = false;
 
   private constructor(
     readonly socket: Socket,
@@ -68,6 +70,7 @@ export class SpdyTestClient {
       if (frame.type === 'syn_reply' || frame.type === 'syn_stream' || frame.type === 'headers') {
         received.headers = await this.decompressor.decompress(frame.headerBlock);
       }
+      if (this.answerPings && frame.type === 'ping' && frame.id % 2 === 0) this.socket.write(encodePing(frame.id));
       this.frames.push(received);
       this.notify();
     }
