@@ -5,6 +5,7 @@ import { changeRoleAction, setDisabledAction, type AdminActionState } from '@/ap
 import { ROLES, type Role } from '@/lib/roles';
 
 export interface UserRowLabels {
+  columns: { email: string; role: string; status: string; actions: string };
   roles: Record<Role, string>;
   roleFor: string;
   saveRole: string;
@@ -33,8 +34,8 @@ export function UserRow({ user, isSelf, labels }: { user: UserRowUser; isSelf: b
       <th scope="row">
         {user.name} {isSelf ? <span className="muted">({labels.you})</span> : null}
       </th>
-      <td>{user.email}</td>
-      <td>
+      <td data-label={labels.columns.email}>{user.email}</td>
+      <td data-label={labels.columns.role}>
         <form action={roleAction} className="inline-form">
           <input type="hidden" name="userId" value={user.id} />
           <select name="role" defaultValue={user.role} aria-label={labels.roleFor} disabled={isSelf}>
@@ -49,12 +50,12 @@ export function UserRow({ user, isSelf, labels }: { user: UserRowUser; isSelf: b
           </button>
         </form>
       </td>
-      <td>
+      <td data-label={labels.columns.status}>
         <span className={user.disabled ? 'status status-disabled' : 'status status-active'}>
           {user.disabled ? labels.disabled : labels.active}
         </span>
       </td>
-      <td>
+      <td data-label={labels.columns.actions}>
         <form action={disableAction} className="inline-form">
           <input type="hidden" name="userId" value={user.id} />
           <input type="hidden" name="disabled" value={user.disabled ? 'false' : 'true'} />

@@ -80,9 +80,13 @@ export async function setDisabled(db: Db, actorId: string, userId: string, disab
   return count === 1 ? { ok: true } : { ok: false, reason: 'not_found' };
 }
 
+const ROLE_ORDER: Record<Role, number> = { admin: 0, instructor: 1, learner: 2 };
+
+/** Everyone, admins first, then instructors, then learners; by email within a role. */
 export async function listUsers(db: Db) {
-  return db.user.findMany({
-    orderBy: [{ role: 'desc' }, { email: 'asc' }],
+  const users = await db.user.findMany({
+    orderBy: { email: 'asc' },
     select: { id: true, email: true, name: true, role: true, disabled: true, createdAt: true },
   });
+  return users.sort((a, b) => ROLE_ORDER[a.role] - ROLE_ORDER[b.role]);
 }

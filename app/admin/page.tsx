@@ -37,7 +37,7 @@ export default async function AdminPage() {
           {m.admin.usersTitle} <span className="muted">({n(m.admin.usersCount, users.length)})</span>
         </h2>
         <div className="table-wrap">
-          <table>
+          <table className="stack-table">
             <thead>
               <tr>
                 <th scope="col">{m.admin.colName}</th>
@@ -54,6 +54,7 @@ export default async function AdminPage() {
                   user={u}
                   isSelf={u.id === admin.id}
                   labels={{
+                    columns: { email: m.admin.colEmail, role: m.admin.colRole, status: m.admin.colStatus, actions: m.admin.colActions },
                     roles: m.common.roles,
                     roleFor: t(m.admin.roleFor, { email: u.email }),
                     saveRole: m.admin.saveRole,

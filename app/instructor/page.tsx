@@ -23,7 +23,7 @@ export default async function InstructorPage() {
         </div>
       ) : (
         <div className="table-wrap">
-          <table>
+          <table className="stack-table">
             <thead>
               <tr>
                 <th scope="col">{m.instructor.colCourse}</th>
@@ -39,10 +39,10 @@ export default async function InstructorPage() {
                   <th scope="row">
                     {c.title} <code>{c.slug}</code>
                   </th>
-                  <td>{c.lessons}</td>
-                  <td>{c.exercises}</td>
-                  <td>{c.versions}</td>
-                  <td>{c.attempts}</td>
+                  <td data-label={m.instructor.colLessons}>{c.lessons}</td>
+                  <td data-label={m.instructor.colExercises}>{c.exercises}</td>
+                  <td data-label={m.instructor.colVersions}>{c.versions}</td>
+                  <td data-label={m.instructor.colAttempts}>{c.attempts}</td>
                 </tr>
               ))}
             </tbody>

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listAuthoringOverview, listCatalogue } from '../catalogue';
-import { authenticate, changeRole, registerLearner, setDisabled } from '../accounts';
+import { authenticate, changeRole, listUsers, registerLearner, setDisabled } from '../accounts';
 import { parseEnv } from '../env';
 import { seedAccounts } from '../seed';
 import { isSignupOpen, setSignupOpen } from '../settings';
@@ -100,6 +100,11 @@ describe.each(['sqlite', 'postgresql'] as const)('data model on %s', (kind) => {
     expect(again.join('\n')).not.toContain(generated);
     expect(again[0]).toContain(file);
     expect(await db.user.count({ where: { role: { in: ['admin', 'instructor'] } } })).toBe(3);
+    expect((await listUsers(db)).map((u) => `${u.role} ${u.email}`)).toEqual([
+      'admin admin@kubelab.local',
+      'instructor instructor@kubelab.local',
+      'instructor lin@example.test',
+    ]);
 
     const rotated = parseEnv({ KUBELAB_DATA_DIR: dataDir, KUBELAB_INSTRUCTOR_PASSWORD: 'instructor-pass-2' }, tmp);
     const third = await seedAccounts(db, rotated, () => undefined);
