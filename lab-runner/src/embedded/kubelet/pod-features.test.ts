@@ -209,9 +209,13 @@ describe('TTY sessions', () => {
     session.resize({ width: 100, height: 30 });
     let seen = '';
     session.stdout!.on('data', (chunk: Buffer) => (seen += chunk.toString('utf8')));
-    session.stdin!.write('stty size; echo marker-$((6*7))\n');
+    session.stdin!.write('echo marker-$((6*7))\n');
     await waitFor('tty output', () => seen.includes('marker-42'));
-    expect(seen).toContain('30 100');
+    // The resize travels on its own request: ask until the terminal reports the new size.
+    await waitFor('resized terminal', () => {
+      session.stdin!.write('stty size\n');
+      return seen.includes('30 100');
+    });
     session.close();
     session.close();
   });

@@ -14,7 +14,8 @@ import { containerCreateOptions, infraCreateOptions, type PodContext } from './c
 import { isNotFound, observe, type ObservedContainer } from './engine.js';
 import { ConfigError } from './field-ref.js';
 import { INFRA_NAME, LABEL, type ContainerRole } from './labels.js';
-import { ContainerProbes, runHandler, type ProbeKind } from './probes.js';
+import { NetnsShell } from './netns-shell.js';
+import { ContainerProbes, runHandler, type HandlerTarget, type ProbeKind } from './probes.js';
 import { diedOfOom, removeContainerCgroup } from './sandbox-cgroup.js';
 import { buildPodStatus } from './status.js';
 import { MountError, prepareVolumes, removePodDir, type PreparedVolume } from './volumes.js';
@@ -46,6 +47,7 @@ export interface ContainerRecord {
   lastTerminated: ContainerStateTerminated | undefined;
   /** Set while the kubelet holds the container back: CrashLoopBackOff, ErrImagePull, ... */
   waiting: { reason: string; message?: string } | undefined;
+  waitingSince?: number;
   /** A start attempt failed before the process ran (StartError). */
   startError: ContainerStateTerminated | undefined;
   started: boolean;
@@ -236,6 +238,7 @@ export class PodWorker {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     for (const record of this.records) record.probes?.stop();
+    this.netns?.shell.close();
     await this.running?.catch(() => undefined);
   }
 
@@ -563,6 +566,12 @@ export class PodWorker {
       return;
     }
     const wait = this.imageBackoff.remaining(key);
+    // ErrImagePull stays visible for a moment even when another sync follows right away
+    // (e.g. the infra container's start event), as it would between two kubelet syncs.
+    if (wait > 0 && record.waiting?.reason === 'ErrImagePull' && Date.now() - (record.waitingSince ?? 0) < SYNC_RETRY_MS) {
+      this.schedule(SYNC_RETRY_MS);
+      return;
+    }
     if (wait > 0) {
       if (record.waiting?.reason !== 'ImagePullBackOff') {
         this.event('Normal', 'BackOff', `Back-off pulling image "${shown}"`, record);
@@ -577,12 +586,20 @@ export class PodWorker {
     this.event('Warning', 'Failed', `Failed to pull image "${shown}": ${registryless}`, record);
     this.event('Warning', 'Failed', 'Error: ErrImagePull', record);
     record.waiting = { reason: 'ErrImagePull', message: registryless };
+    record.waitingSince = Date.now();
     // The next sync (before the back-off ends) shows ImagePullBackOff, as a real kubelet does.
     this.schedule(SYNC_RETRY_MS);
   }
 
-  private handlerTarget(record: ContainerRecord) {
-    return { containerId: record.current?.id ?? '', infraId: this.infra?.id ?? '', podIP: this.podIP ?? '', spec: record.spec };
+  private netns: { infraId: string; shell: NetnsShell } | undefined;
+
+  private handlerTarget(record: ContainerRecord): HandlerTarget {
+    const infraId = this.infra?.id ?? '';
+    if (this.netns?.infraId !== infraId) {
+      this.netns?.shell.close();
+      this.netns = { infraId, shell: new NetnsShell(this.env.docker, infraId) };
+    }
+    return { containerId: record.current?.id ?? '', netns: this.netns.shell, podIP: this.podIP ?? '', spec: record.spec };
   }
 
   private startProbes(record: ContainerRecord): void {
@@ -671,6 +688,7 @@ export class PodWorker {
 
   /** Removes every container of this Pod and its directory (emptyDirs). Safe to repeat. */
   async removeAll(): Promise<void> {
+    this.netns?.shell.close();
     for (const record of this.records) {
       record.probes?.stop();
       await this.removeContainer(record.current?.id);

@@ -3,13 +3,14 @@
 // exactly what the Pod's containers listen on (there is no other way in: loopback only).
 
 import type Dockerode from 'dockerode';
-import { POD_NETNS_BUSYBOX } from '../../images/index.js';
 import type { Container, HTTPGetAction, LifecycleHandler, Probe, TCPSocketAction } from '../k8s-types.js';
 import { execCollect } from './engine.js';
+import type { NetnsShell } from './netns-shell.js';
 
 export interface HandlerTarget {
   containerId: string;
-  infraId: string;
+  /** Runs a busybox applet in the Pod's network namespace. */
+  netns: NetnsShell;
   podIP: string;
   spec: Container;
 }
@@ -22,7 +23,7 @@ function resolvePort(port: number | string, spec: Container): number | undefined
   return spec.ports?.find((p) => p.name === port)?.containerPort;
 }
 
-async function httpGet(docker: Dockerode, target: HandlerTarget, action: HTTPGetAction, timeoutMs: number): Promise<HandlerResult> {
+async function httpGet(target: HandlerTarget, action: HTTPGetAction, timeoutMs: number): Promise<HandlerResult> {
   const port = resolvePort(action.port, target.spec);
   if (port === undefined) return { ok: false, message: `unable to find port "${String(action.port)}" in container ${target.spec.name}` };
   const scheme = (action.scheme ?? 'HTTP').toLowerCase();
@@ -30,12 +31,10 @@ async function httpGet(docker: Dockerode, target: HandlerTarget, action: HTTPGet
   const seconds = Math.max(1, Math.ceil(timeoutMs / 1000));
   const headers = (action.httpHeaders ?? []).flatMap((h) => ['--header', `${h.name}: ${h.value}`]);
   const shown = `${scheme}://${target.podIP}:${port}${path}`;
-  const result = await execCollect(
-    docker,
-    target.infraId,
-    // Debian's busybox wget crashes with -T, so busybox timeout bounds it instead.
-    [POD_NETNS_BUSYBOX, 'timeout', String(seconds), POD_NETNS_BUSYBOX, 'wget', '-q', '-O', '/dev/null', '-U', 'kube-probe/1.33', ...(scheme === 'https' ? ['--no-check-certificate'] : []), ...headers, `${scheme}://127.0.0.1:${port}${path}`],
-    timeoutMs + 1000,
+  // Debian's busybox wget crashes with -T, so the shell's timeout bounds it instead.
+  const result = await target.netns.run(
+    ['wget', '-q', '-O', '/dev/null', '-U', 'kube-probe/1.33', ...(scheme === 'https' ? ['--no-check-certificate'] : []), ...headers, `${scheme}://127.0.0.1:${port}${path}`],
+    seconds,
   );
   if (result.exitCode === 0) return { ok: true, message: '' };
   if (result.timedOut || result.exitCode === 143 || /timed out/i.test(result.output)) return { ok: false, message: `Get "${shown}": context deadline exceeded (Client.Timeout exceeded while awaiting headers)` };
@@ -45,13 +44,13 @@ async function httpGet(docker: Dockerode, target: HandlerTarget, action: HTTPGet
   return { ok: false, message: `Get "${shown}": ${result.output.trim().replace(/^wget: /, '') || `exit status ${result.exitCode}`}` };
 }
 
-async function tcpSocket(docker: Dockerode, target: HandlerTarget, action: TCPSocketAction, timeoutMs: number): Promise<HandlerResult> {
+async function tcpSocket(target: HandlerTarget, action: TCPSocketAction, timeoutMs: number): Promise<HandlerResult> {
   const port = resolvePort(action.port, target.spec);
   if (port === undefined) return { ok: false, message: `unable to find port "${String(action.port)}" in container ${target.spec.name}` };
   const seconds = Math.max(1, Math.ceil(timeoutMs / 1000));
-  const result = await execCollect(docker, target.infraId, [POD_NETNS_BUSYBOX, 'sh', '-c', `exec ${POD_NETNS_BUSYBOX} nc -w ${seconds} 127.0.0.1 ${port} </dev/null`], timeoutMs + 1000);
+  const result = await target.netns.run(['nc', '-w', String(seconds), '127.0.0.1', String(port)], seconds + 1);
   if (result.exitCode === 0) return { ok: true, message: '' };
-  if (result.timedOut) return { ok: false, message: `dial tcp ${target.podIP}:${port}: i/o timeout` };
+  if (result.timedOut || result.exitCode === 143) return { ok: false, message: `dial tcp ${target.podIP}:${port}: i/o timeout` };
   return { ok: false, message: `dial tcp ${target.podIP}:${port}: connect: connection refused` };
 }
 
@@ -63,8 +62,8 @@ export async function runHandler(docker: Dockerode, target: HandlerTarget, actio
       if (result.timedOut) return { ok: false, message: `command ${JSON.stringify(action.exec.command.join(' '))} timed out` };
       return { ok: result.exitCode === 0, message: result.output.trim() };
     }
-    if (action.httpGet) return await httpGet(docker, target, action.httpGet, timeoutMs);
-    if (action.tcpSocket) return await tcpSocket(docker, target, action.tcpSocket, timeoutMs);
+    if (action.httpGet) return await httpGet(target, action.httpGet, timeoutMs);
+    if (action.tcpSocket) return await tcpSocket(target, action.tcpSocket, timeoutMs);
     if ('sleep' in action && action.sleep) {
       await new Promise((r) => setTimeout(r, Math.min(action.sleep!.seconds * 1000, timeoutMs)));
       return { ok: true, message: '' };
