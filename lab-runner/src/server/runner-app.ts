@@ -1,6 +1,7 @@
 // Assembles one runner: sandbox service, check engine, live checks, shell gateway and the
 // HTTP server with its routes. Used by main.ts and by tests that want a whole runner on port 0.
 
+import path from 'node:path';
 import { CheckEngine } from '../checks/check-engine.js';
 import { LiveChecks } from '../checks/live-checks.js';
 import type { RunnerConfig } from '../config.js';
@@ -47,6 +48,8 @@ export async function startRunner(config: RunnerConfig, logger: Logger, parts: R
   let liveChecks: LiveChecks | undefined;
   const routes = [];
   let server: RunnerServer | undefined;
+  const scrollbackDir = path.join(config.stateDir, 'scrollback');
+  let saveScrollbacks: (() => Promise<void>) | undefined;
 
   if (parts.provider) {
     sandboxes = new SandboxService({
@@ -79,6 +82,8 @@ export async function startRunner(config: RunnerConfig, logger: Logger, parts: R
     });
     const tickets = new ShellTickets(parts.ticketTtlMs ?? config.shellTicketTtlSeconds * 1000);
     const scrollbacks = new Scrollbacks(config.scrollbackBytes);
+    await scrollbacks.load(scrollbackDir, new Set(service.records().keys()));
+    saveScrollbacks = () => scrollbacks.save(scrollbackDir);
     gateway = new ShellGateway({
       sandboxes: service,
       tickets,
@@ -146,6 +151,7 @@ export async function startRunner(config: RunnerConfig, logger: Logger, parts: R
       (stopping ??= (async () => {
         await http.stop();
         liveChecks?.stop();
+        await saveScrollbacks?.().catch((error: unknown) => logger.warn('scrollback_save_failed', { error }));
         await sandboxes?.stop();
       })()),
   };

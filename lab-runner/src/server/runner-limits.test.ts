@@ -1,7 +1,7 @@
-// Capacity, the warm pool and expiry, on real embedded sandboxes.
+// Capacity, the warm pool, expiry and a graceful stop, on real embedded sandboxes.
 
 import { afterEach, describe, expect, it } from 'vitest';
-import { DRAFT_EXERCISE, RunnerFixture } from './testing/runner-fixture.js';
+import { DRAFT_EXERCISE, RunnerFixture, TerminalClient } from './testing/runner-fixture.js';
 
 const fixtures: RunnerFixture[] = [];
 afterEach(async () => {
@@ -67,5 +67,24 @@ describe('limits, warm pool and expiry', () => {
       clearInterval(keepAlive);
     }
     expect((await fixture.leftovers()).some((l) => l.includes(idle.id))).toBe(false);
+  });
+});
+
+describe('graceful stop', () => {
+  it('closes open terminals with 1001, keeps the sandboxes for the next start, and is safe twice', async () => {
+    const first = await RunnerFixture.start();
+    const sandbox = await first.createSandbox('gina', DRAFT_EXERCISE);
+    const terminal = await TerminalClient.open(await first.shellUrl(sandbox.id));
+    await terminal.waitFor(/\$ /);
+    await Promise.all([first.stop(), first.stop()]);
+    expect(await terminal.closed).toBe(1001);
+    const second = await RunnerFixture.start({ reuse: { stateDir: first.stateDir, prefix: first.prefix } });
+    fixtures.push(second);
+    expect((await second.api('GET', `/v1/sandboxes/${sandbox.id}`)).json.state).toBe('ready');
+    const again = await TerminalClient.open(await second.shellUrl(sandbox.id));
+    await again.waitFor(/reconnected: a new shell/);
+    await again.close();
+    expect((await second.api('DELETE', `/v1/sandboxes/${sandbox.id}`)).status).toBe(200);
+    expect(await second.leftovers()).toEqual([]);
   });
 });

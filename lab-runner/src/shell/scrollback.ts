@@ -1,4 +1,9 @@
 // The last screenful(s) of a terminal, bounded in bytes, replayed to a reconnecting browser.
+// Saved on a graceful stop and loaded at start, so a reconnect after a runner restart still
+// shows where the learner was.
+
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 
 export class Scrollback {
   private chunks: Buffer[] = [];
@@ -58,5 +63,30 @@ export class Scrollbacks {
 
   drop(sandboxId: string): void {
     for (const key of this.byKey.keys()) if (key.startsWith(`${sandboxId}\0`)) this.byKey.delete(key);
+  }
+
+  /** Replaces the contents of `dir` with one file per terminal (`<sandbox>.<terminal>.bin`). */
+  async save(dir: string): Promise<void> {
+    await rm(dir, { recursive: true, force: true });
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+    for (const [key, scrollback] of this.byKey) {
+      const [sandboxId, terminal] = key.split('\0') as [string, string];
+      if (scrollback.byteLength > 0) await writeFile(path.join(dir, `${sandboxId}.${terminal}.bin`), scrollback.snapshot(), { mode: 0o600 });
+    }
+  }
+
+  /** Loads what save() wrote, for the sandboxes in `keep` only. */
+  async load(dir: string, keep: ReadonlySet<string>): Promise<void> {
+    let names: string[];
+    try {
+      names = await readdir(dir);
+    } catch {
+      return;
+    }
+    for (const name of names) {
+      const match = /^([a-z0-9-]+)\.([a-z0-9-]+)\.bin$/.exec(name);
+      if (!match || !keep.has(match[1] as string)) continue;
+      this.for(match[1] as string, match[2] as string).append(await readFile(path.join(dir, name)));
+    }
   }
 }
