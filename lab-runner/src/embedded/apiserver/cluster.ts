@@ -12,7 +12,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
-import type { ConfigMap, Event, KubeObject, ManagedFieldsEntry, Pod, PodStatus, Secret } from '../k8s-types.js';
+import type { ConfigMap, Event, KubeObject, ManagedFieldsEntry, ObjectReference, Pod, PodStatus, Secret } from '../k8s-types.js';
 import type { KubeletClusterClient, NodeRuntime, PodWatchEvent } from '../node-contract.js';
 import { StatusError, notFound } from '../status-error.js';
 import { invalidError } from './field-errors.js';
@@ -386,7 +386,7 @@ export class VirtualCluster {
     }
     const node = buildNode(this.nodeName, this.nodeAddress, this.capacity, prev, ts);
     if (prev) this.store.update('nodes', node);
-    else this.store.create('nodes', node);
+    else this.recordNodeStart(this.store.create('nodes', node));
   }
 
   /** The node's heartbeat Lease in kube-node-lease, derived from the node (read-only). */
@@ -411,15 +411,30 @@ export class VirtualCluster {
 
   recordPodEvent(pod: Pod, type: 'Normal' | 'Warning', reason: string, message: string, fieldPath?: string, component = 'kubelet'): void {
     const ns = pod.metadata.namespace ?? 'default';
-    if (!this.store.peek('namespaces', undefined, ns)) return;
+    this.recordEvent(
+      ns,
+      { kind: 'Pod', namespace: ns, name: pod.metadata.name, uid: pod.metadata.uid, apiVersion: 'v1', resourceVersion: pod.metadata.resourceVersion, ...(fieldPath ? { fieldPath } : {}) },
+      type,
+      reason,
+      message,
+      component,
+    );
+  }
+
+  /**
+   * Records a core/v1 Event in `namespace` about `involved`. A repeat of the same (object,
+   * reason, message, fieldPath, source) bumps count and lastTimestamp, as real recorders do.
+   */
+  private recordEvent(namespace: string, involved: ObjectReference, type: 'Normal' | 'Warning', reason: string, message: string, component: string): void {
+    if (!this.store.peek('namespaces', undefined, namespace)) return;
     const ts = now();
-    const match = this.store.find('events', ns, (o) => {
+    const match = this.store.find('events', namespace, (o) => {
       const e = o as Event;
       return (
-        e.involvedObject.uid === pod.metadata.uid &&
+        e.involvedObject.uid === involved.uid &&
         e.reason === reason &&
         e.message === message &&
-        (e.involvedObject.fieldPath ?? '') === (fieldPath ?? '') &&
+        (e.involvedObject.fieldPath ?? '') === (involved.fieldPath ?? '') &&
         e.source?.component === component
       );
     });
@@ -430,31 +445,37 @@ export class VirtualCluster {
       this.store.update('events', existing);
       return;
     }
+    const onNode = component === 'kubelet';
     const event: Event = {
       apiVersion: 'v1',
       kind: 'Event',
-      metadata: { name: `${pod.metadata.name}.${randomBytes(8).toString('hex')}`, namespace: ns, uid: randomUUID(), creationTimestamp: ts },
-      involvedObject: {
-        kind: 'Pod',
-        namespace: ns,
-        name: pod.metadata.name,
-        uid: pod.metadata.uid,
-        apiVersion: 'v1',
-        resourceVersion: pod.metadata.resourceVersion,
-        ...(fieldPath ? { fieldPath } : {}),
-      },
+      metadata: { name: `${involved.name}.${eventSuffix()}`, namespace, uid: randomUUID(), creationTimestamp: ts },
+      involvedObject: involved,
       reason,
       message,
-      source: component === 'kubelet' ? { component, host: this.nodeName } : { component },
+      source: onNode ? { component, host: this.nodeName } : { component },
       firstTimestamp: ts,
       lastTimestamp: ts,
       count: 1,
       type,
       eventTime: null,
       reportingComponent: component,
-      reportingInstance: component === 'kubelet' ? this.nodeName : '',
+      reportingInstance: onNode ? this.nodeName : '',
     };
     this.store.create('events', event);
+  }
+
+  /** The events a real node records when its kubelet starts and registers. */
+  private recordNodeStart(node: KubeObject): void {
+    const ref: ObjectReference = { kind: 'Node', name: this.nodeName, uid: node.metadata.uid };
+    const n = this.nodeName;
+    this.recordEvent('default', ref, 'Normal', 'Starting', 'Starting kubelet.', 'kubelet');
+    this.recordEvent('default', ref, 'Normal', 'NodeHasSufficientMemory', `Node ${n} status is now: NodeHasSufficientMemory`, 'kubelet');
+    this.recordEvent('default', ref, 'Normal', 'NodeHasNoDiskPressure', `Node ${n} status is now: NodeHasNoDiskPressure`, 'kubelet');
+    this.recordEvent('default', ref, 'Normal', 'NodeHasSufficientPID', `Node ${n} status is now: NodeHasSufficientPID`, 'kubelet');
+    this.recordEvent('default', ref, 'Normal', 'NodeAllocatableEnforced', 'Updated Node Allocatable limit across pods', 'kubelet');
+    this.recordEvent('default', ref, 'Normal', 'RegisteredNode', `Node ${n} event: Registered Node ${n} in Controller`, 'node-controller');
+    this.recordEvent('default', ref, 'Normal', 'NodeReady', `Node ${n} status is now: NodeReady`, 'kubelet');
   }
 
   /** The view the kubelet gets of this cluster. */
@@ -497,6 +518,15 @@ export class VirtualCluster {
       },
     };
   }
+}
+
+let lastEventNanos = 0n;
+/** As upstream, an event's name ends in its creation time in hex nanoseconds, so names sort in time order. */
+function eventSuffix(): string {
+  let nanos = BigInt(Date.now()) * 1_000_000n;
+  if (nanos <= lastEventNanos) nanos = lastEventNanos + 1n;
+  lastEventNanos = nanos;
+  return nanos.toString(16);
 }
 
 function sameJson(a: unknown, b: unknown): boolean {
