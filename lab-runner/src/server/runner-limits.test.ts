@@ -88,3 +88,25 @@ describe('graceful stop', () => {
     expect(await second.leftovers()).toEqual([]);
   });
 });
+
+describe('heartbeat', () => {
+  it('drops a terminal whose peer stops answering pings, and keeps a live one', async () => {
+    const fixture = await RunnerFixture.start({ parts: { heartbeatMs: 300 } });
+    fixtures.push(fixture);
+    const sandbox = await fixture.createSandbox('hank', DRAFT_EXERCISE);
+    const live = await TerminalClient.open(await fixture.shellUrl(sandbox.id, 'live'));
+    const dead = await TerminalClient.open(await fixture.shellUrl(sandbox.id, 'dead'));
+    await Promise.all([live.waitFor(/\$ /), dead.waitFor(/\$ /)]);
+    // A peer that reads nothing answers no ping.
+    (dead.ws as unknown as { _socket: { pause(): void } })._socket.pause();
+    const openShells = async () => Number(/^kubelab_open_shells (\d+)$/m.exec(await (await fetch(`${fixture.url}/metrics`)).text())?.[1]);
+    const deadline = Date.now() + 10_000;
+    while ((await openShells()) !== 1) {
+      if (Date.now() > deadline) throw new Error(`open shells stayed at ${await openShells()}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    live.type('echo still-here\r');
+    await live.waitFor(/\rstill-here\r\n/);
+    await live.close();
+  });
+});
