@@ -14,8 +14,12 @@ export interface RemoteCommandTarget {
   start: () => Promise<StreamSession>;
 }
 
-/** After the process ends, how long its output may still take to reach the client. */
-const OUTPUT_DRAIN_MS = 5_000;
+/**
+ * After the process ends its output keeps flowing to the client for as long as it makes
+ * progress; output that stays stalled this long (a background child holding the pipe open,
+ * or a client that stopped reading) is cut off so the Status can be sent.
+ */
+const OUTPUT_STALL_MS = 5_000;
 
 export interface ClientChannels {
   stdin: Readable | null;
@@ -50,6 +54,19 @@ function pipeOutput(source: Readable | null, sink: Writable | null): Promise<voi
   });
 }
 
+/** True once `outputs` settle; false if a whole OUTPUT_STALL_MS passes with no byte moved. */
+async function drainedWhileProgressing(outputs: Promise<unknown>, moved: () => number): Promise<boolean> {
+  const done = outputs.then(() => true);
+  for (;;) {
+    const before = moved();
+    let timer: NodeJS.Timeout | undefined;
+    const settled = await Promise.race([done, new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), OUTPUT_STALL_MS)))]);
+    clearTimeout(timer);
+    if (settled) return true;
+    if (moved() === before) return false;
+  }
+}
+
 /**
  * Runs the session to its end and returns the Status to report. The caller closes the
  * session if the client goes away first (which settles `session.result`).
@@ -64,17 +81,11 @@ export async function pumpSession(kind: StreamKind, session: StreamSession, chan
     }
   }
   const outputs = Promise.all([pipeOutput(session.stdout, channels.stdout), pipeOutput(session.stderr, channels.stderr)]);
+  // Counted only now that the pipes are attached, so no chunk is emitted before they are.
+  let moved = 0;
+  for (const source of [session.stdout, session.stderr]) source?.on('data', (chunk: Buffer) => (moved += chunk.length));
   const result = await session.result;
-  let timer: NodeJS.Timeout | undefined;
-  const drained = await Promise.race([
-    outputs.then(() => true),
-    new Promise<boolean>((resolve) => {
-      timer = setTimeout(() => resolve(false), OUTPUT_DRAIN_MS);
-    }),
-  ]);
-  clearTimeout(timer);
-  if (!drained) {
-    // Something outlived the process and holds its output open: stop waiting for it.
+  if (!(await drainedWhileProgressing(outputs, () => moved))) {
     for (const [source, sink] of [[session.stdout, channels.stdout], [session.stderr, channels.stderr]] as const) {
       if (source && sink) source.unpipe(sink);
       sink?.end();

@@ -293,6 +293,23 @@ describe('WebSocket', () => {
     await waitUntil(() => state.closed);
   });
 
+  test('output held open by a background child is cut off after it stalls, then the Status follows', async () => {
+    const options = { ...EXEC_OPTIONS, stderr: true };
+    targetFor = () => ({ kind: 'exec', options, start: async () => hostProcessSession(['sh', '-c', 'sleep 30 & echo $! >&2; echo bg; exit 0'], options, '/', () => {}) });
+    const started = Date.now();
+    const ws = await openWebSocket('/exec', 'v5.channel.k8s.io');
+    const messages: Buffer[] = [];
+    ws.on('message', (data: Buffer) => messages.push(data));
+    expect(await new Promise<number>((resolve) => ws.once('close', resolve))).toBe(1000);
+    const elapsed = Date.now() - started;
+    expect(elapsed).toBeGreaterThanOrEqual(4_500);
+    expect(elapsed).toBeLessThan(15_000);
+    expect(Buffer.concat(messages.filter((m) => m[0] === 1).map((m) => m.subarray(1))).toString()).toBe('bg\n');
+    expect(JSON.parse(messages.find((m) => m[0] === 3)!.subarray(1).toString())).toEqual({ metadata: {}, status: 'Success' });
+    const sleeper = Number(Buffer.concat(messages.filter((m) => m[0] === 2).map((m) => m.subarray(1))).toString());
+    process.kill(sleeper, 'SIGKILL');
+  });
+
   test('refuses a message above the size cap', async () => {
     const { session, state } = floodSession();
     targetFor = () => ({ kind: 'exec', options: { ...EXEC_OPTIONS, stdin: true }, start: async () => session });

@@ -20,7 +20,9 @@ export function hostProcessSession(
   let exited = false;
   const result = new Promise<{ exitCode: number } | { error: string }>((resolve) => {
     child.once('error', (error) => resolve({ error: error.message }));
-    child.once('close', (code, signal) => {
+    // 'exit', not 'close': as with a container runtime, the exec is over when its process
+    // exits, even if a background child still holds stdout open.
+    child.once('exit', (code, signal) => {
       exited = true;
       resolve({ exitCode: code ?? (signal ? 128 + 9 : 1) });
     });
