@@ -55,3 +55,21 @@ test('a wrong password and an unknown email get the same message', async ({ page
   await expect(page.getByLabel('Email')).toHaveValue(/^nobody-/);
   await expect(page.getByLabel('Password')).toHaveValue('');
 });
+
+test("next-auth's own credentials endpoint gives the same answer for a wrong password and an unknown email", async ({ page }) => {
+  const locationFor = async (email: string) => {
+    const { csrfToken } = (await (await page.request.get('/api/auth/csrf')).json()) as { csrfToken: string };
+    const response = await page.request.post('/api/auth/callback/credentials', {
+      form: { csrfToken, email, password: 'not-the-password', callbackUrl: '/' },
+      maxRedirects: 0,
+    });
+    expect(response.status()).toBe(302);
+    return new URL(response.headers().location ?? '', process.env.E2E_BASE_URL);
+  };
+  const wrongPassword = await locationFor(admin.email);
+  const unknownEmail = await locationFor(`nobody-${Date.now()}@e2e.kubelab.test`);
+  expect(wrongPassword.pathname).toBe('/sign-in');
+  expect(wrongPassword.search).toBe(unknownEmail.search);
+  await page.goto(`${wrongPassword.pathname}${wrongPassword.search}`);
+  await expect(page.getByTestId('auth-error')).toHaveText('The email or password is incorrect.');
+});

@@ -11,13 +11,20 @@ export async function generateMetadata(): Promise<Metadata> {
 }
 
 export default async function SignInPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
-  const next = safeNextPath((await searchParams).next);
+  const params = await searchParams;
+  const next = safeNextPath(params.next);
   const user = await getCurrentUser();
   if (user) redirect(next ?? homeFor(user.role));
   const { m } = await getI18n();
   return (
     <section className="auth-card" aria-labelledby="sign-in-title">
       <h1 id="sign-in-title">{m.auth.signInTitle}</h1>
+      {typeof params.error === 'string' ? (
+        // next-auth's own endpoints redirect here with ?error=<type> (e.g. a form posted without JS).
+        <p role="alert" className="form-error" data-testid="auth-error">
+          {params.error === 'CredentialsSignin' ? m.auth.errors.invalid : m.auth.errors.unavailable}
+        </p>
+      ) : null}
       <SignInForm
         next={next}
         labels={{ email: m.auth.email, password: m.auth.password, submit: m.auth.signInSubmit, pending: m.auth.pending }}
