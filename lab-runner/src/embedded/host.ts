@@ -87,8 +87,13 @@ class Host implements EmbeddedClusterHost {
     for (const id of readdirSync(join(this.options.stateDir, 'clusters'))) {
       const file = join(this.options.stateDir, 'clusters', id, 'cluster.json');
       if (!existsSync(file)) continue;
-      const saved = clusterFile.parse(JSON.parse(readFileSync(file, 'utf8')));
-      await this.open(saved.id, saved.token);
+      // One damaged cluster must not keep the others from being served.
+      try {
+        const saved = clusterFile.parse(JSON.parse(readFileSync(file, 'utf8')));
+        await this.open(saved.id, saved.token);
+      } catch (err) {
+        console.error(`[cluster-host] CLUSTER_LOAD_FAILED ${id}: ${err instanceof Error ? err.message : String(err)}`);
+      }
     }
   }
 
@@ -173,14 +178,22 @@ class Host implements EmbeddedClusterHost {
     });
     cluster.start();
     let kubelet: Kubelet | undefined;
-    if (this.kubeletFactory) {
-      kubelet = this.kubeletFactory({ cluster: cluster.kubeletClient(), nodeDir, podsDir, limits: this.limits });
-      cluster.attachRuntime(kubelet);
-      await kubelet.start();
-    }
-    server.register(cluster, token);
     const socketPath = this.socketPath(id);
-    await server.listenUnix(id, socketPath);
+    try {
+      if (this.kubeletFactory) {
+        kubelet = this.kubeletFactory({ cluster: cluster.kubeletClient(), nodeDir, podsDir, limits: this.limits });
+        cluster.attachRuntime(kubelet);
+        await kubelet.start();
+      }
+      server.register(cluster, token);
+      await server.listenUnix(id, socketPath);
+    } catch (err) {
+      // Leave nothing half-started behind: the caller sees the error, the state stays on disk.
+      await server.unregister(id);
+      await kubelet?.stop();
+      cluster.stop();
+      throw err;
+    }
     const host = this;
     const ca = (this.identity as TlsIdentity).caCertPem;
     const pub: EmbeddedCluster = {

@@ -4,7 +4,7 @@
 
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -144,6 +144,22 @@ describe('durability', () => {
     expect(Number(got.metadata.resourceVersion)).toBeGreaterThan(Number(created.metadata.resourceVersion));
     const events = await watch({ socketPath: again?.socketPath ?? '' }, `/api/v1/namespaces/default/pods?watch=true&resourceVersion=${listRv}`, 1);
     expect(events[0]).toMatchObject({ type: 'MODIFIED', object: { metadata: { name: 'durable', labels: { after: 'list' } } } });
+  });
+
+  it('serves the intact clusters when one cluster\'s state is damaged', async () => {
+    const dir = tmp();
+    const first = createEmbeddedClusterHost({ stateDir: dir, port: 0, kubeletFactory: null });
+    await first.start();
+    await first.createCluster('good');
+    await first.createCluster('bad');
+    await first.stop();
+    writeFileSync(path.join(dir, 'clusters', 'bad', 'cluster.json'), '{"id": "bad"');
+    const second = createEmbeddedClusterHost({ stateDir: dir, port: 0, kubeletFactory: null });
+    await second.start();
+    cleanups.push(() => second.stop());
+    expect(second.listClusters().map((c) => c.id)).toEqual(['good']);
+    const good = second.getCluster('good');
+    expect((await call({ socketPath: good?.socketPath ?? '' }, 'GET', '/api/v1/namespaces')).status).toBe(200);
   });
 
   it('answers a watch from a compacted resourceVersion with 410 Gone, and keeps working after compaction', async () => {
