@@ -44,13 +44,14 @@ function hostConfigLimits(ctx: PodContext, leaf?: string): Dockerode.HostConfig 
   };
 }
 
-export function infraCreateOptions(ctx: PodContext, image: string): Dockerode.ContainerCreateOptions {
+/** `attempt` counts sandbox re-creations (the infra container died and was replaced). */
+export function infraCreateOptions(ctx: PodContext, image: string, attempt: number): Dockerode.ContainerCreateOptions {
   const pod = ctx.pod;
   return {
-    name: engineContainerName(ctx.cluster.clusterId, pod.metadata.name ?? '', pod.metadata.uid ?? '', INFRA_NAME, 0),
+    name: engineContainerName(ctx.cluster.clusterId, pod.metadata.name ?? '', pod.metadata.uid ?? '', INFRA_NAME, attempt),
     Image: image,
     Hostname: pod.spec.hostname ?? pod.metadata.name ?? 'pod',
-    Labels: { ...podLabels(ctx, INFRA_NAME, 'infra', 0), [LABEL.podIP]: ctx.addresses.podIP },
+    Labels: { ...podLabels(ctx, INFRA_NAME, 'infra', attempt), [LABEL.podIP]: ctx.addresses.podIP },
     HostConfig: {
       NetworkMode: 'none',
       IpcMode: 'shareable',

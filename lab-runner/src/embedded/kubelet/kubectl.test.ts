@@ -131,6 +131,38 @@ describe('the counter Pod through kubectl', () => {
   });
 });
 
+describe('streams through kubectl', () => {
+  it('port-forwards to a Pod and pipes stdin through exec -i', async () => {
+    const pod = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'web' },
+      spec: { containers: [{ name: 'httpd', image: 'busybox', command: ['sh', '-c', 'mkdir -p /www && echo served-by-pod > /www/index.html && exec httpd -f -p 8080 -h /www'], ports: [{ containerPort: 8080 }], readinessProbe: { tcpSocket: { port: 8080 }, periodSeconds: 1 } }] },
+    };
+    await writeFile(join(dir, 'web.json'), JSON.stringify(pod));
+    expect((await kubectl('apply', '-f', join(dir, 'web.json'))).code).toBe(0);
+    expect((await kubectl('wait', '--for=condition=Ready', 'pod/web', '--timeout=60s')).code).toBe(0);
+    const forward = spawn('kubectl', ['--kubeconfig', kubeconfig, '--cache-dir', join(dir, 'cache'), 'port-forward', 'pod/web', ':8080']);
+    try {
+      let printed = '';
+      forward.stdout.on('data', (chunk: Buffer) => (printed += chunk.toString('utf8')));
+      const port = await waitFor('forwarding', () => /Forwarding from 127\.0\.0\.1:(\d+) -> 8080/.exec(printed)?.[1], 15_000);
+      const response = await fetch(`http://127.0.0.1:${port}/`);
+      expect(await response.text()).toBe('served-by-pod\n');
+    } finally {
+      forward.kill();
+    }
+    const piped = spawn('kubectl', ['--kubeconfig', kubeconfig, '--cache-dir', join(dir, 'cache'), 'exec', '-i', 'web', '--', 'sh', '-c', 'tr a-z A-Z']);
+    let upper = '';
+    piped.stdout.on('data', (chunk: Buffer) => (upper += chunk.toString('utf8')));
+    piped.stdin.end('through stdin\n');
+    const code = await new Promise<number | null>((resolve) => piped.on('close', resolve));
+    expect(code).toBe(0);
+    expect(upper).toBe('THROUGH STDIN\n');
+    await kubectl('delete', 'pod', 'web', '--grace-period=0', '--force');
+  });
+});
+
 describe('failures as kubectl shows them', () => {
   it('shows ErrImagePull or ImagePullBackOff for an image the sandbox does not have', async () => {
     expect((await kubectl('run', 'web', '--image=nginx')).stdout).toBe('pod/web created\n');

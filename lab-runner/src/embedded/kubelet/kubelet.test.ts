@@ -260,4 +260,35 @@ describe('a restarted runner', () => {
     expect(restarted.containerID).not.toBe(before.containerID);
     expect(restarted.lastState?.terminated).toMatchObject({ exitCode: 137, reason: 'Error' });
   });
+
+  it('re-creates the Pod sandbox when its infra container dies, restarting the containers', async () => {
+    const infra = (await engineContainers(node.clusterId, 'steady')).find((c) => c.Labels[LABEL.role] === 'infra')!;
+    await docker.getContainer(infra.Id).kill();
+    const after = await waitFor('sandbox re-created', async () => {
+      const now = (await engineContainers(node.clusterId, 'steady')).find((c) => c.Labels[LABEL.role] === 'infra' && c.State === 'running');
+      const cs = containerStatus(node, 'steady', 'main');
+      return now && now.Id !== infra.Id && cs?.state?.running && cs.restartCount === 2 ? now : undefined;
+    });
+    expect(after.Id).not.toBe(infra.Id);
+    expect(node.cluster.eventsFor('steady').map((e) => e.reason)).toContain('SandboxChanged');
+    expect((await execIn(node, 'steady', 'main', ['hostname'])).stdout).toBe('steady\n');
+  });
+
+  it('reads logs since a time and of init containers', async () => {
+    node.cluster.createPod({
+      metadata: { name: 'chatty' },
+      spec: {
+        initContainers: [{ name: 'prepare', image: 'busybox', command: ['sh', '-c', 'echo prepared'] }],
+        containers: [{ name: 'talk', image: 'busybox', command: ['sh', '-c', 'echo early; sleep 2; echo late; sleep 3600'] }],
+      },
+    });
+    await waitReady(node, 'chatty');
+    expect(await logsOf('chatty', 'prepare')).toBe('prepared\n');
+    await waitFor('late line', async () => (await logsOf('chatty', 'talk')).includes('late'));
+    const p = node.cluster.getPod('default', 'chatty')!;
+    const recent = await read(await node.kubelet.logs(p, { container: 'talk', follow: false, previous: false, timestamps: false, sinceSeconds: 1 }, new AbortController().signal));
+    expect(recent).not.toContain('early');
+    const limited = await read(await node.kubelet.logs(p, { container: 'talk', follow: false, previous: false, timestamps: false, limitBytes: 3 }, new AbortController().signal));
+    expect(limited).toBe('ear');
+  });
 });

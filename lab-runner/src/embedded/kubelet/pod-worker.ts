@@ -133,7 +133,8 @@ export class PodWorker {
     const infra = containers.filter((c) => c.labels[LABEL.role] === 'infra').sort((a, b) => Number(b.running) - Number(a.running));
     this.infra = infra[0];
     this.podIP = this.infra?.labels[LABEL.podIP];
-    this.extraContainers.push(...infra.slice(1).map((c) => c.id));
+    this.sandboxAttempt = Number(this.infra?.labels[LABEL.restartCount] ?? 0);
+    this.staleInfra.push(...infra.slice(1).map((c) => c.id));
     for (const record of this.records) {
       const mine = containers
         .filter((c) => c.labels[LABEL.container] === record.name && c.labels[LABEL.role] !== 'infra')
@@ -150,6 +151,9 @@ export class PodWorker {
 
   /** Containers found at adoption that no run needs any more; removed on the first sync. */
   private readonly extraContainers: string[] = [];
+  /** Infra containers of earlier sandboxes of this Pod, removed once nothing joins them. */
+  private readonly staleInfra: string[] = [];
+  private sandboxAttempt = 0;
 
   private get context(): PodContext {
     return {
@@ -253,6 +257,10 @@ export class PodWorker {
       return;
     }
     for (const id of this.extraContainers.splice(0)) await this.removeContainer(id);
+    for (const id of this.staleInfra.splice(0)) {
+      const gone = await this.env.docker.getContainer(id).remove({ force: true }).then(() => true, (error) => isNotFound(error));
+      if (!gone) this.staleInfra.push(id);
+    }
     // The API server refuses these at admission; a Pod that got past it anyway never runs here.
     const rejected = admissionErrors(this.pod);
     if (rejected.length) {
@@ -320,12 +328,14 @@ export class PodWorker {
         record.probes?.stop();
         if (record.current?.running) await this.env.docker.getContainer(record.current.id).kill().catch(() => undefined);
       }
-      await this.removeContainer(this.infra.id);
+      // Removed once no container joined to it is left (the engine refuses before).
+      this.staleInfra.push(this.infra.id);
+      this.sandboxAttempt += 1;
       this.infra = undefined;
       await this.refresh();
     }
     this.podIP ??= this.env.allocatePodIP();
-    const options = infraCreateOptions(this.context, IMAGES.pause);
+    const options = infraCreateOptions(this.context, IMAGES.pause, this.sandboxAttempt);
     await this.removeByName(options.name ?? '');
     const container = await this.env.docker.createContainer(options);
     await container.start();
@@ -694,8 +704,9 @@ export class PodWorker {
       await this.removeContainer(record.current?.id);
       await this.removeContainer(record.previousId);
     }
-    await this.removeContainer(this.infra?.id);
     for (const id of this.extraContainers.splice(0)) await this.removeContainer(id);
+    await this.removeContainer(this.infra?.id);
+    for (const id of this.staleInfra.splice(0)) await this.removeContainer(id);
     await removePodDir(this.env.podsDir, this.uid);
   }
 
