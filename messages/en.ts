@@ -1,5 +1,5 @@
 // The English catalogue. Its shape is the Messages type: every other locale must provide
-// exactly these keys (a missing or extra key fails the typecheck). Placeholders: {name}.
+// exactly these keys (a missing or extra key fails the typecheck). Variables in braces: {name}.
 // Plural forms are objects keyed by Intl.PluralRules categories (`one` and `other` at least).
 export const en = {
   meta: {

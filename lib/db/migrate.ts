@@ -144,8 +144,8 @@ async function applyPostgres(adapter: SqlAdapter, migrations: Migration[]): Prom
     await tx.executeRaw(q('BEGIN'));
     await tx.executeRaw(q(`SELECT pg_advisory_xact_lock(${PG_LOCK_KEY})`));
     const done = await history(tx, 'postgresql');
-    const todo = pending(migrations, done);
-    for (const m of todo) {
+    const toApply = pending(migrations, done);
+    for (const m of toApply) {
       const statements = splitStatements(m.sql);
       for (const s of statements) {
         try {
@@ -163,7 +163,7 @@ async function applyPostgres(adapter: SqlAdapter, migrations: Migration[]): Prom
     }
     await tx.executeRaw(q('COMMIT'));
     await tx.commit();
-    return { applied: todo.map((m) => m.name), alreadyApplied: done.length };
+    return { applied: toApply.map((m) => m.name), alreadyApplied: done.length };
   } catch (e) {
     await tx.executeRaw(q('ROLLBACK')).catch(() => undefined);
     await tx.rollback();
@@ -173,8 +173,8 @@ async function applyPostgres(adapter: SqlAdapter, migrations: Migration[]): Prom
 
 async function applySqlite(adapter: SqlAdapter, migrations: Migration[]): Promise<MigrateResult> {
   const done = await history(adapter, 'sqlite');
-  const todo = pending(migrations, done);
-  for (const m of todo) {
+  const toApply = pending(migrations, done);
+  for (const m of toApply) {
     const id = randomUUID();
     await adapter.executeRaw(
       q('INSERT INTO "_prisma_migrations" (id, checksum, migration_name) VALUES (?, ?, ?)', [id, m.checksum, m.name]),
@@ -193,5 +193,5 @@ async function applySqlite(adapter: SqlAdapter, migrations: Migration[]): Promis
       ),
     );
   }
-  return { applied: todo.map((m) => m.name), alreadyApplied: done.length };
+  return { applied: toApply.map((m) => m.name), alreadyApplied: done.length };
 }

@@ -1,4 +1,4 @@
-// Filling message templates: "{name}" placeholders and plural forms chosen by Intl.PluralRules.
+// Filling message templates: "{name}" variables and plural forms chosen by Intl.PluralRules.
 import type { Locale } from './locale';
 
 export type Vars = Record<string, string | number>;

@@ -34,7 +34,7 @@ describe('negotiateLocale', () => {
 });
 
 describe('messages', () => {
-  it('fills placeholders and leaves unknown ones visible', () => {
+  it('fills {variables} and leaves unknown ones visible', () => {
     expect(format('Signed in as {name}', { name: 'Lin' })).toBe('Signed in as Lin');
     expect(format('{a} {b}', { a: 1 })).toBe('1 {b}');
   });
@@ -46,13 +46,13 @@ describe('messages', () => {
     expect(plural('en', catalogues.en.admin.usersCount, 1200)).toBe('1,200 users');
   });
 
-  it('both catalogues have the same placeholders in every message', () => {
+  it('both catalogues use the same {variables} in every message', () => {
     const leaves = (o: object, prefix = ''): [string, string][] =>
       Object.entries(o).flatMap(([k, v]) => (typeof v === 'string' ? [[prefix + k, v]] : leaves(v as object, `${prefix}${k}.`)));
-    const placeholders = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+    const variablesOf = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
     const zh = new Map(leaves(catalogues['zh-CN']));
     for (const [key, text] of leaves(catalogues.en)) {
-      expect(placeholders(zh.get(key) ?? ''), key).toEqual(placeholders(text));
+      expect(variablesOf(zh.get(key) ?? ''), key).toEqual(variablesOf(text));
     }
   });
 });
