@@ -26,7 +26,11 @@ if (config.provider === 'kind') {
 const { createEmbeddedProvider } = await import('./providers/embedded/index.js');
 const { startRunner } = await import('./server/runner-app.js');
 const provider = createEmbeddedProvider({ ...config, idPrefix: config.sandboxPrefix }, logger);
-const runner = await startRunner(config, logger, { provider, idPrefix: config.sandboxPrefix });
+const runner = await startRunner(config, logger, { provider, idPrefix: config.sandboxPrefix }).catch((error: unknown) => {
+  // e.g. the container engine is not reachable at DOCKER_HOST, or the port is taken.
+  logger.error('runner_start_failed', { error });
+  process.exit(1);
+});
 logger.info('runner_started', { url: runner.url, provider: config.provider });
 
 let signalled = false;
