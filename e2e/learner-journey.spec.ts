@@ -53,6 +53,9 @@ const opens = (p: Page, target: string) =>
     target,
   );
 
+// A tablet: the terminal is usable from this width up (instructions beside it from 768 px).
+test.use({ viewport: { width: 820, height: 1180 } });
+
 test('a learner solves the counter exercise in a real sandbox and another learner cannot reach it', async ({ browser, page }) => {
   test.setTimeout(420_000);
   await signUp(page, 'Journey Learner', uniqueEmail('journey'), 'journey password 1');
@@ -122,6 +125,10 @@ test('a learner solves the counter exercise in a real sandbox and another learne
   await expect(page.locator('[data-exercise="counter-hostpath"]')).toContainText('Passed');
   await expect(page.locator('[data-exercise="counter-hostpath"]')).toContainText('8 / 8 points');
   await expectNoSeriousA11yViolations(page, 'progress page');
+
+  // The catalogue offers to pick up with the next exercise.
+  await page.goto('/courses');
+  await expect(page.getByTestId('resume').getByRole('link')).toHaveText('Next up: “counter with emptyDir: how long does the data live?”');
 
   // A hint, revealed one at a time.
   await page.goto(EXERCISE);

@@ -60,6 +60,8 @@ test.describe('learner pages', () => {
     await second.scrollIntoViewIfNeeded();
     await page.evaluate(() => document.getElementById('section-2')!.scrollIntoView({ block: 'start' }));
     await expect(page).toHaveURL(/\?at=section-2$/);
+    // The header's switch picks the place up from the URL on its next render.
+    await expect(page.locator('input[name="returnTo"]')).toHaveValue(/\?at=section-2$/);
     await page.getByRole('button', { name: '简体中文' }).click();
     await expect(page.locator('html')).toHaveAttribute('lang', 'zh-CN');
     await expect(page).toHaveURL(new RegExp(`${LESSON}\\?at=section-2$`));
@@ -75,6 +77,14 @@ test.describe('learner pages', () => {
       await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
       await expectNoHorizontalScroll(page);
     }
+    // The exercise page too: tasks and checks read on a phone; the terminal waits for a wider screen.
+    await page.goto('/exercises/first-pod');
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('Your first Pod');
+    await expect(page.getByText('The terminal needs a wider screen')).toBeVisible({ timeout: 180_000 });
+    await expectNoHorizontalScroll(page);
+    await expectNoSeriousA11yViolations(page, 'exercise page at 390 px');
+    const sandbox = await page.locator('[data-sandbox]').getAttribute('data-sandbox');
+    expect((await page.request.delete(`/api/sandboxes/${sandbox}`)).status()).toBe(200);
   });
 
   test('the learner API refuses visitors and unknown sandboxes', async ({ page, browser }) => {

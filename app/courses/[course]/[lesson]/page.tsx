@@ -63,7 +63,8 @@ export default async function LessonPage({ params }: Params) {
           headingOffset={0}
           copyLabels={{ copy: lm.lesson.copy, copied: lm.lesson.copied, label: lm.lesson.copyLabel }}
         />
-        <SectionTracker containerId="lesson-text" />
+        {/* Keyed by language: the switch re-renders this page in place, and the new tracker restores the place. */}
+        <SectionTracker key={locale} containerId="lesson-text" />
         <section aria-labelledby="lesson-exercises">
           <h2 id="lesson-exercises">{lm.lesson.exercisesTitle}</h2>
           {exercises.length === 0 ? <p>{lm.lesson.noExercises}</p> : null}
