@@ -81,7 +81,11 @@ describe('content sync on SQLite', () => {
     expect((exercise.currentVersion?.spec as { checks: { params: { pod: string } }[] }).checks[0]?.params.pod).toBe('web');
 
     const again = await syncContentFromDir(db, contentDir);
-    expect(again).toMatchObject({ changed: false, courses: 0, newVersions: [] });
+    expect(again).toMatchObject({ changed: false, hash: first.hash, courses: 0, newVersions: [] });
+    // Touching a file without changing what it means re-reads the files but writes nothing new.
+    fs.appendFileSync(path.join(contentDir, 'demo', 'course.yaml'), '# a comment\n');
+    const reread = await syncContentFromDir(db, contentDir);
+    expect(reread.newVersions).toEqual([]);
     expect(await db.exerciseVersion.count()).toBe(2);
   });
 
