@@ -10,7 +10,7 @@ import type { KubeletClusterClient } from '../node-contract.js';
 import { ConfigError, fieldRefValue, resourceFieldValue, type PodAddresses } from './field-ref.js';
 import { INFRA_NAME, LABEL, engineContainerName, type ContainerRole } from './labels.js';
 import { memoryBytes, nanoCpus } from './quantity.js';
-import type { PreparedVolume } from './volumes.js';
+import { assertInside, type PreparedVolume } from './volumes.js';
 
 export interface PodContext {
   cluster: KubeletClusterClient;
@@ -142,8 +142,14 @@ async function binds(container: Container, volumes: Map<string, PreparedVolume>)
       const normalised = posix.normalize(mount.subPath);
       if (posix.isAbsolute(normalised) || normalised.startsWith('..')) throw new ConfigError(`subPath "${mount.subPath}" must be a relative path that does not contain '..'`);
       source = join(volume.source, normalised);
+      // A subPath the container turned into a symlink must not lead out of the volume.
+      const inside = () => assertInside(volume.source, source, `subPath "${mount.subPath}"`).catch((error: Error) => {
+        throw new ConfigError(error.message);
+      });
+      await inside();
       // A missing subPath is created as a directory, as the kubelet does (not in read-only volumes).
       if (!volume.forceReadOnly) await mkdir(source, { recursive: true });
+      await inside();
     }
     const readOnly = mount.readOnly || volume.forceReadOnly;
     out.push(`${source}:${mount.mountPath}${readOnly ? ':ro' : ''}`);

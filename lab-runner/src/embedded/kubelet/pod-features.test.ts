@@ -116,6 +116,35 @@ describe('configuration and the downward API', () => {
   });
 });
 
+describe('hostPath and subPath confinement', () => {
+  it('refuses a hostPath or subPath that a container turned into a symlink out of the node', async () => {
+    node.cluster.createPod({
+      metadata: { name: 'linker' },
+      spec: {
+        restartPolicy: 'Never',
+        volumes: [{ name: 'node', hostPath: { path: '/shared' } }],
+        containers: [{ name: 'c', image: 'busybox', command: sh('ln -s / /shared/escape && ln -s / /shared/sub && echo linked'), volumeMounts: [{ name: 'node', mountPath: '/shared' }] }],
+      },
+    });
+    await waitFor('linked', () => podStatus(node, 'linker')?.phase === 'Succeeded');
+    node.cluster.createPod({
+      metadata: { name: 'escaper' },
+      spec: { volumes: [{ name: 'host', hostPath: { path: '/shared/escape/etc' } }], containers: [{ name: 'c', image: 'busybox', command: sh('sleep 3600'), volumeMounts: [{ name: 'host', mountPath: '/host' }] }] },
+    });
+    node.cluster.createPod({
+      metadata: { name: 'subpather' },
+      spec: { volumes: [{ name: 'node', hostPath: { path: '/shared' } }], containers: [{ name: 'c', image: 'busybox', command: sh('sleep 3600'), volumeMounts: [{ name: 'node', mountPath: '/host', subPath: 'sub/etc' }] }] },
+    });
+    await waitFor('FailedMount', () => node.cluster.eventsFor('escaper').find((e) => e.reason === 'FailedMount'));
+    expect(node.cluster.eventsFor('escaper').find((e) => e.reason === 'FailedMount')?.message).toBe(
+      'MountVolume.SetUp failed for volume "host" : hostPath /shared/escape/etc resolves outside the sandbox\'s node',
+    );
+    expect(podStatus(node, 'escaper')?.containerStatuses?.[0]?.state?.waiting?.reason).toBe('ContainerCreating');
+    const waiting = await waitFor('subPath refused', () => containerStatus(node, 'subpather', 'c')?.state?.waiting?.reason === 'CreateContainerConfigError' ? containerStatus(node, 'subpather', 'c') : undefined);
+    expect(waiting.state?.waiting?.message).toBe('subPath "sub/etc" resolves outside the sandbox\'s node');
+  });
+});
+
 describe('security context', () => {
   it('runs as the given user and group with a read-only root filesystem', async () => {
     node.cluster.createPod({

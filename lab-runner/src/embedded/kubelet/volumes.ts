@@ -3,7 +3,7 @@
 // configMap, secret and downwardAPI volumes written out as files.
 
 import { execFile } from 'node:child_process';
-import { chmod, lstat, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, lstat, mkdir, readFile, realpath, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, posix } from 'node:path';
 import { promisify } from 'node:util';
 import type { Pod, Volume } from '../k8s-types.js';
@@ -44,6 +44,26 @@ export function podDir(podsDir: string, uid: string): string {
 /** Maps a hostPath into the node directory; `..` cannot climb out of it. */
 export function nodePath(nodeDir: string, path: string): string {
   return join(nodeDir, posix.normalize(`/${path}`));
+}
+
+/**
+ * Fails unless `path` (or, when it does not exist yet, its deepest existing ancestor) resolves
+ * inside `root`. Containers can write symlinks into hostPath and emptyDir volumes; following
+ * one must never reach the real host's filesystem.
+ */
+export async function assertInside(root: string, path: string, what: string): Promise<void> {
+  const realRoot = await realpath(root);
+  let probe = path;
+  for (;;) {
+    const real = await realpath(probe).catch(() => undefined);
+    if (real !== undefined) {
+      if (real !== realRoot && !real.startsWith(`${realRoot}/`)) throw new Error(`${what} resolves outside the sandbox's node`);
+      return;
+    }
+    const parent = dirname(probe);
+    if (parent === probe) throw new Error(`${what} resolves outside the sandbox's node`);
+    probe = parent;
+  }
 }
 
 async function isMountPoint(path: string): Promise<boolean> {
@@ -100,6 +120,11 @@ async function prepareOne(pod: Pod, volume: Volume, ctx: VolumeContext): Promise
   if (volume.hostPath) {
     const target = nodePath(ctx.nodeDir, volume.hostPath.path);
     const type = volume.hostPath.type ?? '';
+    await mkdir(ctx.nodeDir, { recursive: true });
+    const inside = () => assertInside(ctx.nodeDir, target, `hostPath ${volume.hostPath?.path}`).catch((error: Error) => {
+      throw new MountError(volume.name, error.message);
+    });
+    await inside();
     const info = await exists(target);
     switch (type) {
       case '':
@@ -132,6 +157,7 @@ async function prepareOne(pod: Pod, volume: Volume, ctx: VolumeContext): Promise
       default:
         throw new MountError(volume.name, `unknown hostPath type "${String(type)}"`);
     }
+    await inside();
     return { source: target, forceReadOnly: false };
   }
   if (volume.configMap) {
