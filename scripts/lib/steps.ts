@@ -33,7 +33,8 @@ async function stamped(name: string, inputs: string[], action: () => Promise<voi
 }
 
 export async function generatePrismaClient(): Promise<void> {
-  const inputs = ['prisma/schema.prisma', 'prisma.config.ts', 'prisma/generate.ts', 'lib/db/postgres-schema.ts', 'package-lock.json'];
+  const inputs = ['prisma/schema.prisma', 'prisma.config.ts', 'prisma/postgresql/prisma.config.ts', 'prisma/generate.ts',
+    'lib/db/postgres-schema.ts', 'package-lock.json'];
   await stamped('prisma-generate', inputs, async () => {
     log('generating the Prisma clients');
     await run('tsx', ['prisma/generate.ts']);
