@@ -8,7 +8,10 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+
+// Real containers on a machine shared with other suites: allow for a loaded engine.
+vi.setConfig({ testTimeout: 120_000 });
 import type { EmbeddedCluster, EmbeddedClusterHost } from '../host-contract.js';
 import { createEmbeddedClusterHost } from '../host.js';
 import { engineContainers, waitFor } from './testing/helpers.js';

@@ -1,5 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+
+// Real containers on a machine shared with other suites: allow for a loaded engine.
+vi.setConfig({ testTimeout: 120_000 });
 import type { Pod } from '../k8s-types.js';
 import { admissionErrors } from './admission.js';
 import { pidsCurrentPath } from './sandbox-cgroup.js';

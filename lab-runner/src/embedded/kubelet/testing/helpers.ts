@@ -14,7 +14,7 @@ import { MemoryCluster } from './memory-cluster.js';
 
 export const docker = new Dockerode();
 
-export async function waitFor<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> {
+export async function waitFor<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
@@ -79,7 +79,7 @@ export function containerStatus(node: TestNode, pod: string, container: string) 
   return [...(status?.initContainerStatuses ?? []), ...(status?.containerStatuses ?? [])].find((c) => c.name === container);
 }
 
-export async function waitReady(node: TestNode, name: string, timeoutMs = 20_000): Promise<Pod> {
+export async function waitReady(node: TestNode, name: string, timeoutMs = 30_000): Promise<Pod> {
   return waitFor(`pod ${name} Ready`, () => {
     const pod = node.cluster.getPod('default', name);
     return pod?.status?.conditions?.find((c) => c.type === 'Ready')?.status === 'True' ? pod : undefined;
