@@ -174,6 +174,13 @@ describe('restartPolicy and termination reasons', () => {
     expect(bad.containerStatuses?.[0]).toMatchObject({ restartCount: 0, state: { terminated: { exitCode: 2, reason: 'Error' } } });
   });
 
+  it('fails a Pod that outlives its activeDeadlineSeconds', async () => {
+    node.cluster.createPod({ metadata: { name: 'deadline' }, spec: { activeDeadlineSeconds: 2, terminationGracePeriodSeconds: 0, containers: [{ name: 'c', image: 'busybox', command: sh('sleep 3600') }] } });
+    const status = await waitFor('DeadlineExceeded', () => (podStatus(node, 'deadline')?.phase === 'Failed' ? podStatus(node, 'deadline') : undefined));
+    expect(status).toMatchObject({ reason: 'DeadlineExceeded', message: 'Pod was active on the node longer than the specified deadline' });
+    expect(status.containerStatuses?.[0]?.state?.terminated?.exitCode).toBe(137);
+  });
+
   it('OnFailure: restarts a failing container, not a succeeding one; OOMKilled is reported', async () => {
     node.cluster.createPod({
       metadata: { name: 'hungry' },

@@ -75,6 +75,7 @@ export class PodWorker {
   private startTime: string | undefined;
   private phase: 'Succeeded' | 'Failed' = 'Succeeded';
   private terminal = false;
+  private terminalReason: { reason: string; message: string } | undefined;
   private initialized = false;
   private lastReported = '';
   private running: Promise<void> | undefined;
@@ -271,6 +272,18 @@ export class PodWorker {
     if (this.terminal) {
       await this.report();
       return;
+    }
+    const deadline = this.pod.spec.activeDeadlineSeconds;
+    if (deadline !== undefined && this.startTime) {
+      const left = Date.parse(this.startTime) + deadline * 1000 - Date.now();
+      if (left <= 0) {
+        this.event('Normal', 'DeadlineExceeded', 'Pod was active on the node longer than the specified deadline');
+        this.terminalReason = { reason: 'DeadlineExceeded', message: 'Pod was active on the node longer than the specified deadline' };
+        await this.finish('Failed');
+        await this.report();
+        return;
+      }
+      this.schedule(left);
     }
     if (!(await this.ensureVolumes()) || !(await this.ensureInfra())) {
       await this.report();
@@ -721,6 +734,7 @@ export class PodWorker {
       startTime: this.startTime,
       conditionTimes: this.conditionTimes,
     });
+    if (this.terminalReason) Object.assign(status, this.terminalReason);
     const json = JSON.stringify(status);
     if (json === this.lastReported) return;
     const stored = await this.env.cluster.updatePodStatus(this.pod.metadata.namespace ?? 'default', this.pod.metadata.name ?? '', this.uid, status);
