@@ -89,8 +89,7 @@ class EmbeddedKubelet implements Kubelet {
   }
 
   private workerFor(pod: Pod): PodWorker | undefined {
-    const worker = this.workers.get(pod.metadata.uid ?? '');
-    return worker;
+    return this.workers.get(pod.metadata.uid ?? '');
   }
 
   async start(): Promise<void> {
@@ -196,11 +195,6 @@ class EmbeddedKubelet implements Kubelet {
   exec: Kubelet['exec'] = (pod, command, options) => execInPod(this.docker, (p) => this.workerFor(p), pod, command, options);
   attach: Kubelet['attach'] = (pod, options) => attachToPod(this.docker, (p) => this.workerFor(p), pod, options);
   portForward: Kubelet['portForward'] = (pod, port) => portForwardToPod(this.docker, (p) => this.workerFor(p), pod, port);
-
-  /** Waits until no Pod sync is running (tests use it to observe a settled node). */
-  async idle(): Promise<void> {
-    await Promise.all([...this.workers.values()].map((w) => w.idle()));
-  }
 }
 
 export function createKubeletWith(deps: KubeletDeps): KubeletFactory {

@@ -13,7 +13,7 @@ import { Backoff, formatDuration } from './backoff.js';
 import { containerCreateOptions, infraCreateOptions, type PodContext } from './container-config.js';
 import { isNotFound, observe, type ObservedContainer } from './engine.js';
 import { ConfigError } from './field-ref.js';
-import { INFRA_NAME, LABEL, type ContainerRole } from './labels.js';
+import { LABEL, type ContainerRole } from './labels.js';
 import { NetnsShell } from './netns-shell.js';
 import { ContainerProbes, runHandler, type HandlerTarget, type ProbeKind } from './probes.js';
 import { diedOfOom, removeContainerCgroup } from './sandbox-cgroup.js';
@@ -247,11 +247,6 @@ export class PodWorker {
     await this.running?.catch(() => undefined);
   }
 
-  /** Waits for the sync that is running, if any (tests and shutdown). */
-  async idle(): Promise<void> {
-    while (this.running) await this.running.catch(() => undefined);
-  }
-
   private async sync(): Promise<void> {
     if (this.pod.metadata.deletionTimestamp) {
       await this.terminate();
@@ -433,7 +428,7 @@ export class PodWorker {
     this.initialized = false;
     for (const record of inits) {
       if (record.role === 'sidecar') {
-        await this.keepRunning(record, true);
+        await this.keepRunning(record);
         if (!record.started) return;
         continue;
       }
@@ -479,7 +474,7 @@ export class PodWorker {
   }
 
   /** A sidecar (or any Always container): start it, restart it with back-off when it exits. */
-  private async keepRunning(record: ContainerRecord, _sidecar: boolean): Promise<void> {
+  private async keepRunning(record: ContainerRecord): Promise<void> {
     if (!record.current && !record.startError) {
       await this.startContainer(record);
       return;
@@ -756,4 +751,3 @@ export class PodWorker {
   }
 }
 
-export { INFRA_NAME };
