@@ -187,11 +187,25 @@ export function ExerciseWorkspace(props: ExerciseWorkspaceProps) {
   const ticketFor = useCallback(
     (terminal: string) => async () => {
       if (!sandbox) throw new Error('no sandbox');
-      const url = await learnerApi.ticket(sandbox.id, terminal);
-      setStage('ready');
-      return url;
+      try {
+        const url = await learnerApi.ticket(sandbox.id, terminal);
+        setStage('ready');
+        return url;
+      } catch (e) {
+        // The sandbox may have ended (idle timeout, maximum lifetime): show that instead of
+        // reconnecting forever; the learner can start a fresh one.
+        if (e instanceof ApiError && (e.status === 404 || e.status === 409)) {
+          const now = await learnerApi.sandbox(sandbox.id).catch(() => null);
+          if (now && now.state !== 'ready') {
+            setSandbox(now);
+            setStage('failed');
+            setError(m.expired);
+          }
+        }
+        throw e;
+      }
     },
-    [sandbox],
+    [sandbox, m],
   );
 
   async function check() {
