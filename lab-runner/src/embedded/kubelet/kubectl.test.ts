@@ -198,3 +198,36 @@ describe('failures as kubectl shows them', () => {
     expect(await engineContainers(cluster.id, 'hostnet')).toEqual([]);
   });
 });
+
+describe('a restarted cluster host', () => {
+  it('keeps running Pods: the new kubelet adopts their containers without restarting them', async () => {
+    const stateDir = join(dir, 'durable');
+    const first = createEmbeddedClusterHost({ stateDir, port: 0 });
+    await first.start();
+    const durable = await first.createCluster(`kt-${randomUUID().slice(0, 8)}`);
+    const config = join(dir, 'durable.kubeconfig');
+    const kc = async (...args: string[]) => (await execFileAsync('kubectl', ['--kubeconfig', config, '--cache-dir', join(dir, 'cache-durable'), ...args], { timeout: 90_000 })).stdout;
+    try {
+      await writeFile(config, durable.kubeconfig());
+      await kc('apply', '-f', join(dir, 'counter.yaml'));
+      await kc('wait', '--for=condition=Ready', 'pod/counter', '--timeout=60s');
+      const before = await kc('get', 'pod', 'counter', '-o', 'jsonpath={.status.containerStatuses[*].containerID}');
+      await first.stop();
+      const second = createEmbeddedClusterHost({ stateDir, port: 0 });
+      await second.start();
+      try {
+        await writeFile(config, second.getCluster(durable.id)!.kubeconfig());
+        await kc('wait', '--for=condition=Ready', 'pod/counter', '--timeout=60s');
+        expect(await kc('get', 'pod', 'counter', '-o', 'jsonpath={.status.containerStatuses[*].containerID}')).toBe(before);
+        expect(await kc('get', 'pod', 'counter', '-o', 'jsonpath={.status.containerStatuses[*].restartCount}')).toBe('0 0');
+        expect(await kc('exec', 'counter', '-c', 'count', '--', 'hostname')).toBe('counter\n');
+      } finally {
+        await second.deleteCluster(durable.id);
+        await second.stop();
+      }
+    } finally {
+      await first.stop();
+    }
+    expect(await engineContainers(durable.id)).toEqual([]);
+  });
+});
