@@ -118,6 +118,18 @@ test('a learner solves the counter exercise in a real sandbox and another learne
   await expect(page.getByRole('tab', { name: 'Terminal 2' })).toHaveAttribute('aria-selected', 'true');
   await waitForShell(page, 'second-tab');
   expect(await terminalText(page)).not.toContain('kubelab-ready-42');
+
+  // Paste with Ctrl+Shift+V, and a larger font.
+  await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+  await page.evaluate(() => navigator.clipboard.writeText('echo pasted-$((2+3))'));
+  await page.locator('[role="tabpanel"]:not([hidden]) [data-testid="terminal"]').click();
+  await page.keyboard.press('Control+Shift+V');
+  await page.keyboard.press('Enter');
+  await expect.poll(() => terminalText(page), { timeout: 15_000 }).toContain('pasted-5');
+  const fontSize = () => page.locator('[role="tabpanel"]:not([hidden]) .xterm-rows').evaluate((el) => getComputedStyle(el).fontSize);
+  const before = await fontSize();
+  await page.getByRole('button', { name: 'Larger text' }).click();
+  await expect.poll(fontSize).not.toBe(before);
   await page.getByRole('tab', { name: 'Terminal 1' }).click();
   await expect.poll(() => terminalText(page)).toContain('kubelab-ready-42');
 
