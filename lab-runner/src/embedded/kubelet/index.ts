@@ -23,6 +23,8 @@ export const NODE_HOST_IP = '172.18.0.2';
 
 export interface KubeletDeps {
   docker?: Dockerode;
+  /** How often each Pod is re-synced without an event (volumes refreshed, drift repaired). */
+  resyncMs?: number;
   log?: (message: string, error?: unknown) => void;
 }
 
@@ -36,12 +38,14 @@ class EmbeddedKubelet implements Kubelet {
   private nextIP = 2;
   private readonly imageIds = new Map<string, string>();
   private readonly log: (message: string, error?: unknown) => void;
+  private readonly resyncMs: number | undefined;
 
   constructor(
     private readonly options: KubeletOptions,
     deps: KubeletDeps,
   ) {
     this.docker = deps.docker ?? new Dockerode();
+    this.resyncMs = deps.resyncMs;
     this.log =
       deps.log ??
       ((message, error) => {
@@ -156,6 +160,7 @@ class EmbeddedKubelet implements Kubelet {
         allocatePodIP: () => this.allocatePodIP(),
         localImageId: (reference) => this.localImageId(reference),
         log: this.log,
+        ...(this.resyncMs ? { resyncMs: this.resyncMs } : {}),
       },
       pod,
       adoptable.get(uid) ?? [],

@@ -106,6 +106,10 @@ describe('configuration and the downward API', () => {
     const info = await docker.getContainer(id).inspect();
     expect(info.HostConfig.Memory).toBe(64 * 2 ** 20);
     expect(info.HostConfig.NanoCpus).toBe(250_000_000);
+    expect((await execIn(node, 'configured', 'show', ['readlink', '/etc/app/color'])).stdout).toBe('..data/color\n');
+    // An edited ConfigMap reaches the mounted files on the next sync (not the subPath mount, as in Kubernetes).
+    node.cluster.configMaps.set('default/settings', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings', namespace: 'default' }, data: { color: 'green', 'app.conf': 'mode=lab\n' } });
+    await waitFor('updated file', async () => (await execIn(node, 'configured', 'show', ['cat', '/etc/app/color'])).stdout === 'green', 15_000);
   });
 
   it('holds a container back with CreateContainerConfigError while a ConfigMap is missing', async () => {

@@ -18,7 +18,7 @@ import { NetnsShell } from './netns-shell.js';
 import { ContainerProbes, runHandler, type HandlerTarget, type ProbeKind } from './probes.js';
 import { diedOfOom, removeContainerCgroup } from './sandbox-cgroup.js';
 import { buildPodStatus } from './status.js';
-import { MountError, prepareVolumes, removePodDir, type PreparedVolume } from './volumes.js';
+import { MountError, prepareVolumes, refreshProjectedVolumes, removePodDir, type PreparedVolume, type VolumeContext } from './volumes.js';
 
 export interface WorkerEnv {
   docker: Dockerode;
@@ -32,6 +32,8 @@ export interface WorkerEnv {
   /** Image id for a normalised reference, or undefined when the engine does not have it. */
   localImageId(reference: string): Promise<string | undefined>;
   log(message: string, error?: unknown): void;
+  /** How often a Pod is re-synced without any event (default 20 s). */
+  resyncMs?: number;
 }
 
 export interface ContainerRecord {
@@ -287,7 +289,7 @@ export class PodWorker {
     await this.refresh();
     await this.syncContainers();
     await this.report();
-    this.schedule(RESYNC_MS);
+    this.schedule(this.env.resyncMs ?? RESYNC_MS);
   }
 
   private async reject(errors: string[]): Promise<void> {
@@ -302,16 +304,24 @@ export class PodWorker {
     if (stored) this.pod = stored;
   }
 
+  private volumeContext(): VolumeContext {
+    return {
+      cluster: this.env.cluster,
+      nodeDir: this.env.nodeDir,
+      podsDir: this.env.podsDir,
+      addresses: { podIP: this.podIP ?? '', hostIP: this.env.hostIP },
+      limits: this.env.limits,
+    };
+  }
+
   private async ensureVolumes(): Promise<boolean> {
-    if (this.volumes) return true;
+    this.podIP ??= this.env.allocatePodIP();
+    if (this.volumes) {
+      await refreshProjectedVolumes(this.pod, this.volumeContext());
+      return true;
+    }
     try {
-      this.volumes = await prepareVolumes(this.pod, {
-        cluster: this.env.cluster,
-        nodeDir: this.env.nodeDir,
-        podsDir: this.env.podsDir,
-        addresses: { podIP: this.podIP ?? '', hostIP: this.env.hostIP },
-        limits: this.env.limits,
-      });
+      this.volumes = await prepareVolumes(this.pod, this.volumeContext());
       this.mountWarned = '';
       return true;
     } catch (error) {

@@ -3,7 +3,8 @@
 // configMap, secret and downwardAPI volumes written out as files.
 
 import { execFile } from 'node:child_process';
-import { chmod, lstat, mkdir, readFile, realpath, rm, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { chmod, lstat, mkdir, readdir, readFile, readlink, realpath, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import { dirname, join, posix } from 'node:path';
 import { promisify } from 'node:util';
 import type { Pod, Volume } from '../k8s-types.js';
@@ -75,15 +76,45 @@ async function exists(path: string) {
   return lstat(path).then((s) => s, () => undefined);
 }
 
+/**
+ * Writes a configMap, secret or downwardAPI volume the way the kubelet does: the files live in
+ * a `..<digest>` directory, `..data` points at it and every top-level name is a symlink
+ * through `..data`. An update swaps `..data` in one rename, so a reader in the container sees
+ * either the old or the new set, and the bind mount of the volume directory stays valid.
+ */
 async function writeItems(dir: string, files: { path: string; content: Buffer; mode: number }[]): Promise<void> {
-  await rm(dir, { recursive: true, force: true });
   await mkdir(dir, { recursive: true, mode: 0o755 });
   await chmod(dir, 0o755);
+  const digest = createHash('sha256');
+  for (const file of [...files].sort((a, b) => (a.path < b.path ? -1 : 1))) digest.update(`${file.path}\0${file.mode}\0`).update(file.content).update('\0');
+  const dataDir = `..${digest.digest('hex').slice(0, 16)}`;
+  if ((await readlink(join(dir, '..data')).catch(() => undefined)) === dataDir) return;
+  const staging = join(dir, dataDir);
+  await rm(staging, { recursive: true, force: true });
+  await mkdir(staging, { mode: 0o755 });
+  await chmod(staging, 0o755);
+  const tops = new Set<string>();
   for (const file of files) {
-    const target = join(dir, posix.normalize(`/${file.path}`));
+    const relative = posix.normalize(`/${file.path}`).slice(1);
+    tops.add(relative.split('/')[0] ?? relative);
+    const target = join(staging, relative);
     await mkdir(dirname(target), { recursive: true });
     await writeFile(target, file.content, { mode: file.mode });
     await chmod(target, file.mode);
+  }
+  await rm(join(dir, '..data_tmp'), { force: true });
+  await symlink(dataDir, join(dir, '..data_tmp'));
+  await rename(join(dir, '..data_tmp'), join(dir, '..data'));
+  for (const top of tops) {
+    const link = join(dir, top);
+    const info = await exists(link);
+    if (info?.isSymbolicLink()) continue;
+    if (info) await rm(link, { recursive: true, force: true });
+    await symlink(posix.join('..data', top), link);
+  }
+  for (const entry of await readdir(dir)) {
+    const stale = entry.startsWith('..') ? entry !== '..data' && entry !== dataDir : !tops.has(entry);
+    if (stale) await rm(join(dir, entry), { recursive: true, force: true });
   }
 }
 
@@ -216,6 +247,19 @@ export async function prepareVolumes(pod: Pod, ctx: VolumeContext): Promise<Map<
   const prepared = new Map<string, PreparedVolume>();
   for (const volume of pod.spec.volumes ?? []) prepared.set(volume.name, await prepareOne(pod, volume, ctx));
   return prepared;
+}
+
+/**
+ * Rewrites the configMap, secret and downwardAPI volumes from the cluster's current objects
+ * (the kubelet's periodic sync). A source that disappeared keeps the last content.
+ */
+export async function refreshProjectedVolumes(pod: Pod, ctx: VolumeContext): Promise<void> {
+  for (const volume of pod.spec.volumes ?? []) {
+    if (!volume.configMap && !volume.secret && !volume.downwardAPI) continue;
+    await prepareOne(pod, volume, ctx).catch((error: unknown) => {
+      if (!(error instanceof MountError)) throw error;
+    });
+  }
 }
 
 /** Removes the Pod's directory (emptyDirs and written volumes), unmounting tmpfs first. Safe to repeat. */

@@ -47,7 +47,8 @@ export async function startTestNode(limits = { pids: 512, memoryBytes: 512 * 2 *
   const cluster = new MemoryCluster(clusterId);
   const logs: string[] = [];
   const options = { cluster, nodeDir: join(root, 'node'), podsDir: join(root, 'pods'), limits };
-  const factory = createKubeletWith({ docker, log: (m, e) => logs.push(`${m}${e ? `: ${(e as Error).message}` : ''}`) });
+  // A short resync so tests see periodic work (volume refresh, drift repair) within seconds.
+  const factory = createKubeletWith({ docker, resyncMs: 2_000, log: (m, e) => logs.push(`${m}${e ? `: ${(e as Error).message}` : ''}`) });
   const node: TestNode = {
     cluster,
     kubelet: factory(options),
