@@ -3,4 +3,6 @@
 # (web app + lab-runner on the embedded provider). See scripts/start.ts for the second half.
 set -euo pipefail
 source "$(dirname "$0")/bootstrap.sh"
-exec tsx scripts/start.ts "$@"
+# node itself (not the tsx CLI wrapper), so this process is npm's direct child and notices
+# when npm goes away (npm does not pass SIGTERM on to its script).
+exec node --import tsx scripts/start.ts "$@"

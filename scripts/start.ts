@@ -15,6 +15,15 @@ const stop = (signal: string) => {
 };
 process.once('SIGINT', () => stop('SIGINT'));
 process.once('SIGTERM', () => stop('SIGTERM'));
+// `kill <npm's pid>` ends npm without passing the signal on: when our parent goes away we are
+// re-parented, and stop as if told to.
+const parent = process.ppid;
+const watchParent = setInterval(() => {
+  if (process.ppid === parent) return;
+  clearInterval(watchParent);
+  stop('parent process exited');
+}, 1000);
+watchParent.unref();
 
 process.stdout.write(
   [
