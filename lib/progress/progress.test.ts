@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDb, type Db } from '../db/client';
 import { applyMigrations } from '../db/migrate';
 import { markStarted, recordAttempt, recordReveal } from './record';
+import { hintIndex, revealedHints } from './reveals';
 import { attemptHistory, coursesWithProgress, resumeTarget } from './summary';
 
 const root = path.resolve(__dirname, '..', '..');
@@ -82,5 +83,19 @@ describe('progress on SQLite', () => {
     await recordReveal(db, userId, ids['two-1']!.id, 'hint', 0);
     await recordReveal(db, userId, ids['two-1']!.id, 'solution', 0);
     expect(await db.reveal.count({ where: { userId } })).toBe(2);
+  });
+
+  it('counts hints one at a time per check, in order, across one index', async () => {
+    const hint = (n: string) => ({ en: n, 'zh-CN': n });
+    const spec = { checks: [{ id: 'a', hints: [hint('a1'), hint('a2')] }, { id: 'b', hints: [hint('b1'), hint('b2'), hint('b3')] }] } as never;
+    expect(hintIndex(spec, 'a', 1)).toBe(1);
+    expect(hintIndex(spec, 'b', 0)).toBe(2);
+    expect(() => hintIndex(spec, 'c', 0)).toThrow('no check "c"');
+    const exerciseId = ids['two-2']!.id;
+    for (const index of [2, 4, 0]) await recordReveal(db, userId, exerciseId, 'hint', index);
+    const shown = await revealedHints(db, userId, { id: exerciseId, spec });
+    // b's third hint (index 4) without its second does not count: only a run from the first.
+    expect(shown.get('a')?.map((h) => h.en)).toEqual(['a1']);
+    expect(shown.get('b')?.map((h) => h.en)).toEqual(['b1']);
   });
 });

@@ -4,13 +4,14 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
+import { cache } from 'react';
 import { ExerciseWorkspace, type AttemptForBrowser } from '@/components/learn/ExerciseWorkspace';
 import { Markdown } from '@/components/learn/Markdown';
 import { StatusBadge } from '@/components/learn/StatusBadge';
 import styles from '@/components/learn/learn.module.css';
 import type { CheckRunForBrowser, SandboxForBrowser, SolutionForBrowser } from '@/components/learn/types';
 import { requireUser } from '@/lib/authz';
-import { findExercise } from '@/lib/content/queries';
+import { findExercise as find } from '@/lib/content/queries';
 import { pick } from '@/lib/content/text';
 import { db } from '@/lib/db';
 import { revealedHints, solutionRevealed } from '@/lib/progress/reveals';
@@ -21,6 +22,9 @@ import { currentSandbox } from '@/lib/runner/learner-sandboxes';
 import { sandboxForBrowser } from '@/lib/runner/responses';
 import { stringify } from 'yaml';
 import { getLearnI18n } from '@/messages/learn/server';
+
+// One read per request, shared by generateMetadata and the page.
+const findExercise = cache(find);
 
 type Params = { params: Promise<{ ref: string }> };
 

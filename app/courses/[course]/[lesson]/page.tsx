@@ -4,16 +4,20 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
+import { cache } from 'react';
 import { Markdown } from '@/components/learn/Markdown';
 import { SectionTracker } from '@/components/learn/SectionTracker';
 import { StatusBadge } from '@/components/learn/StatusBadge';
 import styles from '@/components/learn/learn.module.css';
 import { requireUser } from '@/lib/authz';
-import { findLesson } from '@/lib/content/queries';
+import { findLesson as find } from '@/lib/content/queries';
 import { pick } from '@/lib/content/text';
 import { db } from '@/lib/db';
 import { coursesWithProgress } from '@/lib/progress/summary';
 import { getLearnI18n } from '@/messages/learn/server';
+
+// One read per request, shared by generateMetadata and the page.
+const findLesson = cache(find);
 
 type Params = { params: Promise<{ course: string; lesson: string }> };
 
