@@ -146,7 +146,7 @@ export async function runKubeletBench(input: Partial<KubeletBenchOptions> = {}, 
   const dir = join(tmpdir(), `kubelab-bench-${randomUUID().slice(0, 8)}`);
   mkdirSync(dir, { recursive: true });
   const runId = randomUUID().slice(0, 6);
-  const host = createEmbeddedClusterHost({ stateDir: join(dir, 'state'), port: 0, storage: 'memory' } as Parameters<typeof createEmbeddedClusterHost>[0]);
+  const host = createEmbeddedClusterHost({ stateDir: join(dir, 'state'), port: 0, storage: 'memory' });
   await host.start();
   const kubectl = (cluster: EmbeddedCluster, ...args: string[]) =>
     run('kubectl', ['--kubeconfig', join(dir, `${cluster.id}.kubeconfig`), '--cache-dir', join(dir, 'cache', cluster.id), ...args], { timeout: 300_000 });

@@ -70,7 +70,7 @@ async function kubectl(...args: string[]): Promise<{ code: number; stdout: strin
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'kubelab-kubectl-'));
-  host = createEmbeddedClusterHost({ stateDir: join(dir, 'state'), port: 0, storage: 'memory' } as Parameters<typeof createEmbeddedClusterHost>[0]);
+  host = createEmbeddedClusterHost({ stateDir: join(dir, 'state'), port: 0, storage: 'memory' });
   await host.start();
   cluster = await host.createCluster(`kt-${randomUUID().slice(0, 8)}`);
   kubeconfig = join(dir, 'kubeconfig');
