@@ -130,6 +130,12 @@ test('a learner solves the counter exercise in a real sandbox and another learne
   const before = await fontSize();
   await page.getByRole('button', { name: 'Larger text' }).click();
   await expect.poll(fontSize).not.toBe(before);
+
+  // Escape then Tab leaves the terminal for the next control.
+  await page.locator('[role="tabpanel"]:not([hidden]) [data-testid="terminal"]').click();
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('Tab');
+  expect(await page.evaluate(() => Boolean(document.activeElement?.closest('[data-testid="terminal"]')))).toBe(false);
   await page.getByRole('tab', { name: 'Terminal 1' }).click();
   await expect.poll(() => terminalText(page)).toContain('kubelab-ready-42');
 

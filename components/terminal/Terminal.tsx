@@ -147,7 +147,11 @@ export function Terminal({ ticketUrl, active, fontSize, labels, onControl, id }:
       } catch {
         // Not laid out yet (hidden tab): the resize observer fits it when it shows.
       }
+      // Keyboard users leave the terminal with Escape then Tab (a bare Tab belongs to the shell).
+      let escapedAt = 0;
       term.attachCustomKeyEventHandler((event) => {
+        if (event.type === 'keydown' && event.key === 'Escape') escapedAt = Date.now();
+        if (event.key === 'Tab' && Date.now() - escapedAt < 1500) return false;
         if (event.type !== 'keydown' || !event.ctrlKey || !event.shiftKey) return true;
         if (event.code === 'KeyC' && term.hasSelection()) {
           void navigator.clipboard?.writeText(term.getSelection());
