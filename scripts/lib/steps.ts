@@ -53,7 +53,8 @@ export async function buildImages(env: NodeJS.ProcessEnv): Promise<void> {
 
 export async function buildWebApp(env: NodeJS.ProcessEnv): Promise<void> {
   const inputs = ['app', 'components', 'lib', 'messages', 'public', 'packages', 'prisma/schema.prisma',
-    'next.config.js', 'next.config.mjs', 'next.config.ts', 'proxy.ts', 'middleware.ts', 'tsconfig.json', 'package-lock.json'];
+    'next.config.js', 'next.config.mjs', 'next.config.ts', 'proxy.ts', 'middleware.ts', 'instrumentation.ts', 'tsconfig.json',
+    'package-lock.json'];
   await stamped('next-build', inputs, async () => {
     log('building the web app (next build)');
     await run('next', ['build'], { ...env, NEXT_TELEMETRY_DISABLED: '1' });
