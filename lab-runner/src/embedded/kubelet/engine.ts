@@ -16,6 +16,8 @@ export function demux(docker: Dockerode, stream: NodeJS.ReadableStream): { stdou
   const stdout = new PassThrough();
   const stderr = new PassThrough();
   docker.modem.demuxStream(stream, stdout, stderr);
+  // A stream handed over paused (an upgraded connection) does not start flowing by itself.
+  stream.resume();
   const finish = () => {
     stdout.end();
     stderr.end();

@@ -164,6 +164,19 @@ describe('streams through kubectl', () => {
     expect(upper).toBe('THROUGH STDIN\n');
     await kubectl('delete', 'pod', 'web', '--grace-period=0', '--force');
   });
+
+  it('runs an interactive Pod with kubectl run -i (attach with stdin)', async () => {
+    const child = spawn('kubectl', ['--kubeconfig', kubeconfig, '--cache-dir', join(dir, 'cache'), 'run', 'asker', '-i', '--rm', '--restart=Never', '--image=busybox', '--', 'sh', '-c', 'read answer; echo "got $answer"']);
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
+    child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
+    await waitFor('attached', () => out.includes("If you don't see a command prompt") || out.includes('got'), 30_000).catch(() => undefined);
+    child.stdin.write('forty-two\n');
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(out).toContain('got forty-two');
+    expect(code).toBe(0);
+    await waitFor('asker removed', async () => (await kubectl('get', 'pod', 'asker')).stderr.includes('not found'));
+  });
 });
 
 describe('failures as kubectl shows them', () => {
