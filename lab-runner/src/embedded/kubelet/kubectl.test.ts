@@ -185,6 +185,9 @@ describe('failures as kubectl shows them', () => {
     await waitFor('pull failure', async () => /web\s+0\/1\s+(ErrImagePull|ImagePullBackOff)\s+0/.test((await kubectl('get', 'pod', 'web')).stdout));
     const describe = (await kubectl('describe', 'pod', 'web')).stdout;
     expect(describe).toContain('this sandbox has no registry');
+    // A Pod that never started goes away at once on delete.
+    expect((await kubectl('delete', 'pod', 'web')).stdout).toBe('pod "web" deleted\n');
+    expect(await engineContainers(cluster.id, 'web')).toEqual([]);
   });
 
   it('shows CrashLoopBackOff and the previous logs of a crashing container', async () => {
