@@ -54,6 +54,7 @@ export const en = {
       passwordTooShort: 'The password must be at least {min} characters.',
       passwordTooLong: 'The password must be at most {max} characters.',
       unavailable: 'Signing in is not possible right now. Please try again.',
+      throttled: 'Too many failed sign-in attempts. Please wait {minutes} min and try again.',
     },
   },
   admin: {

@@ -53,6 +53,7 @@ export const zhCN: Messages = {
       passwordTooShort: '密码至少需要 {min} 个字符。',
       passwordTooLong: '密码最多 {max} 个字符。',
       unavailable: '暂时无法登录，请稍后再试。',
+      throttled: '登录失败次数过多，请 {minutes} 分钟后再试。',
     },
   },
   admin: {

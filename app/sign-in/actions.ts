@@ -1,16 +1,17 @@
 'use server';
 import { AuthError, CredentialsSignin } from 'next-auth';
-import { cookies } from 'next/headers';
+import { cookies, headers } from 'next/headers';
 import { redirect } from 'next/navigation';
 import type { FormState } from '@/components/form-state';
 import { signIn } from '@/lib/auth';
 import { homeFor, safeNextPath } from '@/lib/authz-policy';
 import { db } from '@/lib/db';
 import { getI18n } from '@/lib/i18n/server';
+import { clientAddressFrom, signInThrottle } from '@/lib/sign-in/throttle';
 import { LOCALE_COOKIE, LOCALE_COOKIE_MAX_AGE, isLocale } from '@/lib/i18n/locale';
 
 export async function signInAction(_previous: FormState, formData: FormData): Promise<FormState> {
-  const { m } = await getI18n();
+  const { m, t } = await getI18n();
   const email = String(formData.get('email') ?? '').trim().toLowerCase();
   const password = String(formData.get('password') ?? '');
   const values = { email };
@@ -20,6 +21,12 @@ export async function signInAction(_previous: FormState, formData: FormData): Pr
     await signIn('credentials', { email, password, redirect: false });
   } catch (e) {
     if (e instanceof CredentialsSignin) {
+      if (e.code === 'throttled') {
+        // authorize() refused before looking at the password; say how long to wait.
+        const decision = signInThrottle().check({ email, address: clientAddressFrom(await headers()) });
+        const minutes = decision.allowed ? 1 : Math.max(1, Math.ceil(decision.retryAfterMs / 60_000));
+        return { error: t(m.auth.errors.throttled, { minutes }), values };
+      }
       return { error: e.code === 'disabled' ? m.auth.errors.disabled : m.auth.errors.invalid, values };
     }
     if (e instanceof AuthError) return { error: m.auth.errors.unavailable, values };

@@ -5,6 +5,7 @@ import { SignInForm } from '@/components/SignInForm';
 import { getCurrentUser } from '@/lib/authz';
 import { homeFor, safeNextPath } from '@/lib/authz-policy';
 import { getI18n } from '@/lib/i18n/server';
+import { DEFAULT_THROTTLE } from '@/lib/sign-in/throttle';
 
 export async function generateMetadata(): Promise<Metadata> {
   return { title: (await getI18n()).m.common.signIn };
@@ -15,14 +16,18 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
   const next = safeNextPath(params.next);
   const user = await getCurrentUser();
   if (user) redirect(next ?? homeFor(user.role));
-  const { m } = await getI18n();
+  const { m, t } = await getI18n();
   return (
     <section className="auth-card" aria-labelledby="sign-in-title">
       <h1 id="sign-in-title">{m.auth.signInTitle}</h1>
       {typeof params.error === 'string' ? (
         // next-auth's own endpoints redirect here with ?error=<type> (e.g. a form posted without JS).
         <p role="alert" className="form-error" data-testid="auth-error">
-          {params.error === 'CredentialsSignin' ? m.auth.errors.invalid : m.auth.errors.unavailable}
+          {params.error !== 'CredentialsSignin'
+            ? m.auth.errors.unavailable
+            : params.code === 'throttled'
+              ? t(m.auth.errors.throttled, { minutes: DEFAULT_THROTTLE.windowMs / 60_000 })
+              : m.auth.errors.invalid}
         </p>
       ) : null}
       <SignInForm
