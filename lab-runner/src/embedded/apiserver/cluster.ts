@@ -204,6 +204,13 @@ export class VirtualCluster {
     s.prepareCreate(obj, { nodeName: this.nodeName, now: ts });
     const errors = s.validateCreate(obj);
     if (errors.length > 0) throw invalidError(info.kind, meta.name ?? meta.generateName ?? '', errors);
+    const denied = s.admit?.(obj) ?? [];
+    if (denied.length > 0)
+      throw new StatusError(403, 'Forbidden', `${resource} "${meta.name ?? ''}" is forbidden: ${denied.join('; ')}`, {
+        name: meta.name ?? '',
+        kind: resource,
+        causes: denied.map((message) => ({ reason: 'FieldValueForbidden', message, field: message.split(':')[0] })),
+      });
     this.checkNamespace(info, meta.namespace, meta.name ?? '');
     if (this.store.peek(resource, meta.namespace, meta.name ?? '')) throw alreadyExists(resource, meta.name ?? '');
     meta.managedFields = opts.managedFields ?? recordUpdate(undefined, obj, info.definition, opts.fieldManager, ts);

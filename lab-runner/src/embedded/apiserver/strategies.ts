@@ -4,6 +4,7 @@
 import type { ConfigMap, Event, KubeObject, Pod, Secret } from '../k8s-types.js';
 import { badRequest } from '../status-error.js';
 import { checkDnsLabel, forbidden, invalid, required, type FieldError } from './field-errors.js';
+import { admissionErrors } from '../kubelet/admission.js';
 import { applyPodDefaults, podFields, validateObjectMeta, validatePodSpec, validatePodUpdate } from './pods.js';
 import { CONFIGMAPS, EVENTS, NAMESPACES, NODES, PODS, SECRETS, SERVICEACCOUNTS, SERVICES, type ResourceInfo } from './resources.js';
 
@@ -16,6 +17,8 @@ export interface Strategy {
   info: ResourceInfo;
   prepareCreate(obj: KubeObject, ctx: CreateContext): void;
   validateCreate(obj: KubeObject): FieldError[];
+  /** Admission after validation: reasons the object may not be created here (answered 403 Forbidden). */
+  admit?(obj: KubeObject): string[];
   /** Makes `next` keep what a main-resource update may not change (e.g. status). */
   prepareUpdate(next: KubeObject, prev: KubeObject): void;
   validateUpdate(next: KubeObject, prev: KubeObject): FieldError[];
@@ -40,6 +43,9 @@ const podStrategy: Strategy = {
   validateCreate(obj) {
     return [...validateObjectMeta(obj.metadata, true), ...validatePodSpec((obj as Pod).spec)];
   },
+  // The node's policy (host namespaces, privileged, hostPort, unsupported volumes) is enforced
+  // at admission, so kubectl shows the reason at once instead of a Pod that never starts.
+  admit: (obj) => admissionErrors(obj as Pod),
   prepareUpdate: keepStatus,
   validateUpdate(next, prev) {
     return [...validateObjectMeta(next.metadata, true), ...validatePodUpdate(next as Pod, prev as Pod)];

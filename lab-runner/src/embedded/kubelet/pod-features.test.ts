@@ -321,4 +321,11 @@ describe('admission', () => {
     expect(errors.join('\n')).toContain('spec.containers[0].ports[0].hostPort: Forbidden');
     expect(errors.join('\n')).toContain('spec.volumes[0].persistentVolumeClaim: Unsupported value');
   });
+
+  it('a Pod that reached the node without admission (created behind the API server) is Failed, never run', async () => {
+    node.cluster.createPod({ ...base({ hostNetwork: true }), metadata: { name: 'sneaky' } });
+    const status = await waitFor('rejected', () => (podStatus(node, 'sneaky')?.phase === 'Failed' ? podStatus(node, 'sneaky') : undefined));
+    expect(status.message).toMatch(/^Pod was rejected: spec\.hostNetwork: Forbidden/);
+    expect(await engineContainers(node.clusterId, 'sneaky')).toEqual([]);
+  });
 });
