@@ -48,6 +48,9 @@ default_ulimits = ["nofile=20000:20000", "nproc=4096:4096"]
 log_driver = "k8s-file"
 
 [engine]
+# Podman keeps a monitor process per exec for 5 minutes by default, inside the sandbox cgroup,
+# where it counts against the sandbox pids and memory limits.
+exit_command_delay = 10
 runtime = "runc"
 cgroup_manager = "cgroupfs"
 events_logger = "file"
@@ -57,9 +60,14 @@ if [ "$(cat "$conf" 2>/dev/null)" != "$(printf '%s' "$want_conf")" ]; then
   say "configuring Podman ($conf)"
   mkdir -p /etc/containers
   printf '%s' "$want_conf" > "$conf"
+  conf_changed=1
 fi
 
 mkdir -p "$KUBELAB_RUN_DIR"
+if [ "${conf_changed:-0}" = 1 ] && pkill -f "podman system service --time=0 unix://$PODMAN_SOCK" 2>/dev/null; then
+  say "restarting Podman's API service for the new configuration"
+  sleep 1
+fi
 if ! curl -s --max-time 3 --unix-socket "$PODMAN_SOCK" http://d/_ping 2>/dev/null | grep -q OK; then
   say "starting Podman's Docker-compatible API on $PODMAN_SOCK"
   rm -f "$PODMAN_SOCK"
