@@ -40,6 +40,23 @@ const REAL_CASES: Case[] = [
     },
   },
   {
+    id: 'attach -i',
+    run: async ({ k }) => {
+      // The container's main process is `cat`: what kubectl sends to stdin comes back on stdout,
+      // and closing stdin ends it, so the Pod completes.
+      ok(await k.run(['run', 'att', '--image=busybox:1.36', '--stdin', '--attach=false', '--restart=Never', '--', 'cat']), 'pod/att created');
+      ok(await k.run(['wait', '--for=condition=Ready', 'pod/att', '--timeout=60s']));
+      ok(await k.run(['attach', '-i', 'att'], { stdin: 'to the main process\n', timeoutMs: 30_000 }), 'to the main process');
+    },
+  },
+  {
+    id: 'run -i --rm',
+    run: async ({ k }) => {
+      ok(await k.run(['run', 'once', '-i', '--rm', '--image=busybox:1.36', '--restart=Never', '--', 'cat'], { stdin: 'round trip\n', timeoutMs: 60_000 }), 'round trip', 'pod "once" deleted');
+      fails(await k.run(['get', 'pod', 'once']), 'Error from server (NotFound): pods "once" not found');
+    },
+  },
+  {
     id: 'cp',
     run: async ({ k, dir }) => {
       const local = path.join(dir, 'up.txt');
