@@ -9,6 +9,7 @@ import path from 'node:path';
 import { log, platformEnv, preparePlatform, startPlatform } from './lib/platform.js';
 import { buildImages, generatePrismaClient } from './lib/steps.js';
 import { repoRoot } from './lib/paths.js';
+import { removeSandboxContainers } from './lib/engine-cleanup.js';
 
 interface SuiteResult { name: string; passed: number; failed: number; seconds: number }
 const results: SuiteResult[] = [];
@@ -76,6 +77,7 @@ await suite('exercises:verify', async () => {
 
 await suite('end to end (Playwright, Chromium)', async () => {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'kubelab-e2e-'));
+  const sandboxPrefix = `e2e${randomBytes(3).toString('hex')}-`;
   const secret = () => randomBytes(12).toString('base64url');
   const accounts = {
     KUBELAB_ADMIN_EMAIL: 'admin@e2e.kubelab.test',
@@ -90,6 +92,7 @@ await suite('end to end (Playwright, Chromium)', async () => {
     PORT: process.env.E2E_PORT ?? '3100',
     RUNNER_PORT: process.env.E2E_RUNNER_PORT ?? '4100',
     DATABASE_URL: `file:${path.join(dataDir, 'kubelab.db')}`,
+    RUNNER_SANDBOX_PREFIX: sandboxPrefix,
   });
   await preparePlatform(platform);
   const running = await startPlatform(platform);
@@ -107,6 +110,7 @@ await suite('end to end (Playwright, Chromium)', async () => {
     return { passed: stats.expected, failed };
   } finally {
     await running.stop();
+    await removeSandboxContainers(sandboxPrefix);
     rmSync(dataDir, { recursive: true, force: true });
   }
 });
