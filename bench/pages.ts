@@ -3,9 +3,6 @@
 // Starts the whole built platform on its own ports and data directory (scripts/lib/platform),
 // or measures one already running: BENCH_BASE_URL plus that platform's DATABASE_URL.
 // Reports; never passes or fails on a threshold.
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { registerLearner } from '../lib/accounts';
 import { createDb } from '../lib/db/client';
 import { parseDatabaseUrl } from '../lib/db/database-url';
@@ -28,25 +25,13 @@ async function platform(): Promise<Running> {
     if (!process.env.DATABASE_URL) throw new Error('BENCH_BASE_URL needs the DATABASE_URL of that platform (to create the bench learners)');
     return { baseUrl: process.env.BENCH_BASE_URL, databaseUrl: process.env.DATABASE_URL, stop: async () => undefined };
   }
-  const { platformEnv, preparePlatform, startPlatform } = await import('../scripts/lib/platform.js');
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'kubelab-bench-pages-'));
-  const env = platformEnv({
-    ...process.env,
-    KUBELAB_DATA_DIR: dataDir,
-    PORT: process.env.BENCH_PORT ?? '3150',
-    RUNNER_PORT: process.env.BENCH_RUNNER_PORT ?? '4150',
-    DATABASE_URL: `file:${path.join(dataDir, 'kubelab.db')}`,
+  const { startThrowawayPlatform } = await import('../scripts/lib/platform.js');
+  const { platform, stop } = await startThrowawayPlatform({
+    name: 'bench-pages',
+    port: process.env.BENCH_PORT ?? '3150',
+    runnerPort: process.env.BENCH_RUNNER_PORT ?? '4150',
   });
-  await preparePlatform(env);
-  const running = await startPlatform(env);
-  return {
-    baseUrl: env.webUrl,
-    databaseUrl: env.env.DATABASE_URL!,
-    stop: async () => {
-      await running.stop();
-      rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
+  return { baseUrl: platform.webUrl, databaseUrl: platform.env.DATABASE_URL!, stop };
 }
 
 /** Signs in through next-auth's credentials flow and returns the session cookie header. */

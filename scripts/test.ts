@@ -3,13 +3,11 @@
 // with one line `N passed, M failed` over all of them.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { log, platformEnv, preparePlatform, startPlatform } from './lib/platform.js';
+import { log, startThrowawayPlatform } from './lib/platform.js';
 import { buildImages, generatePrismaClient } from './lib/steps.js';
 import { repoRoot } from './lib/paths.js';
-import { removeSandboxContainers } from './lib/engine-cleanup.js';
 
 interface SuiteResult { name: string; passed: number; failed: number; seconds: number }
 const results: SuiteResult[] = [];
@@ -76,8 +74,6 @@ await suite('exercises:verify', async () => {
 });
 
 await suite('end to end (Playwright, Chromium)', async () => {
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'kubelab-e2e-'));
-  const sandboxPrefix = `e2e${randomBytes(3).toString('hex')}-`;
   const secret = () => randomBytes(12).toString('base64url');
   const accounts = {
     KUBELAB_ADMIN_EMAIL: 'admin@e2e.kubelab.test',
@@ -85,17 +81,12 @@ await suite('end to end (Playwright, Chromium)', async () => {
     KUBELAB_INSTRUCTOR_EMAIL: 'instructor@e2e.kubelab.test',
     KUBELAB_INSTRUCTOR_PASSWORD: secret(),
   };
-  const platform = platformEnv({
-    ...process.env,
-    ...accounts,
-    KUBELAB_DATA_DIR: dataDir,
-    PORT: process.env.E2E_PORT ?? '3100',
-    RUNNER_PORT: process.env.E2E_RUNNER_PORT ?? '4100',
-    DATABASE_URL: `file:${path.join(dataDir, 'kubelab.db')}`,
-    RUNNER_SANDBOX_PREFIX: sandboxPrefix,
+  const { platform, stop } = await startThrowawayPlatform({
+    name: 'e2e',
+    port: process.env.E2E_PORT ?? '3100',
+    runnerPort: process.env.E2E_RUNNER_PORT ?? '4100',
+    env: accounts,
   });
-  await preparePlatform(platform);
-  const running = await startPlatform(platform);
   const out = path.join(resultsDir, 'playwright.json');
   try {
     const { code } = await runCapturing('playwright', ['test', '--reporter=list,json'], {
@@ -109,9 +100,7 @@ await suite('end to end (Playwright, Chromium)', async () => {
     const failed = stats.unexpected + stats.flaky + (code !== 0 && stats.unexpected === 0 ? 1 : 0);
     return { passed: stats.expected, failed };
   } finally {
-    await running.stop();
-    await removeSandboxContainers(sandboxPrefix);
-    rmSync(dataDir, { recursive: true, force: true });
+    await stop();
   }
 });
 

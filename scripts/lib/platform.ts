@@ -1,13 +1,15 @@
 // The whole platform as one unit: its environment (ports, database, secrets), its
 // preparation, and its two processes (web app and lab-runner). `npm start` runs it on the
 // default ports; the e2e tests and benchmarks run it on their own ports and data directory.
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { platformPaths } from './paths.js';
 import { randomBytes } from 'node:crypto';
 import { resolveAuthSecret, writeSecretOnce } from '../../lib/secret-file';
 import { buildImages, buildWebApp, generatePrismaClient, log, migrateAndSeed } from './steps.js';
 import { Supervisor, waitForHttp } from './supervisor.js';
+import { removeSandboxContainers } from './engine-cleanup.js';
 
 export interface PlatformEnv {
   env: NodeJS.ProcessEnv;
@@ -86,3 +88,45 @@ export function loadDotEnv(file = '.env'): void {
 }
 
 export { log };
+
+export interface ThrowawayPlatform {
+  platform: PlatformEnv;
+  stop(): Promise<void>;
+}
+
+/**
+ * A whole platform for tests and benchmarks: its own data directory, database, ports and
+ * sandbox prefix, prepared and started; stop() also removes everything it left on the
+ * container engine and its data directory.
+ */
+export async function startThrowawayPlatform(options: { name: string; port: string; runnerPort: string; env?: NodeJS.ProcessEnv }): Promise<ThrowawayPlatform> {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), `kubelab-${options.name}-`));
+  const sandboxPrefix = `${options.name.replace(/[^a-z0-9]/g, '').slice(0, 8) || 'tmp'}${randomBytes(3).toString('hex')}-`;
+  const platform = platformEnv({
+    ...process.env,
+    ...options.env,
+    KUBELAB_DATA_DIR: dataDir,
+    PORT: options.port,
+    RUNNER_PORT: options.runnerPort,
+    DATABASE_URL: `file:${path.join(dataDir, 'kubelab.db')}`,
+    RUNNER_SANDBOX_PREFIX: sandboxPrefix,
+  });
+  const cleanup = async () => {
+    await removeSandboxContainers(sandboxPrefix);
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  try {
+    await preparePlatform(platform);
+    const running = await startPlatform(platform);
+    return {
+      platform,
+      stop: async () => {
+        await running.stop();
+        await cleanup();
+      },
+    };
+  } catch (error) {
+    await cleanup();
+    throw error;
+  }
+}
