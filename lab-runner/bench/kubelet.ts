@@ -18,42 +18,9 @@ import { createEmbeddedClusterHost } from '../src/embedded/host.js';
 import type { EmbeddedCluster } from '../src/embedded/host-contract.js';
 import { sandboxCgroupParent } from '../src/embedded/kubelet/sandbox-cgroup.js';
 import { ensureImages } from '../src/images/index.js';
+import { COUNTER_YAML } from '../src/embedded/kubelet/testing/counter-pod.js';
 
 const run = promisify(execFile);
-
-export const COUNTER_YAML = `apiVersion: v1
-kind: Pod
-metadata:
-  name: counter
-spec:
-  volumes:
-    - name: varlog
-      hostPath:
-        path: /var/log/counter
-  containers:
-    - name: count
-      image: busybox
-      args:
-        - /bin/sh
-        - -c
-        - >
-          i=0;
-          while true;
-          do
-            echo "$i: $(date)" >> /var/log/1.log;
-            i=$((i+1));
-            sleep 1;
-          done
-      volumeMounts:
-        - name: varlog
-          mountPath: /var/log
-    - name: count-log
-      image: busybox
-      args: [/bin/sh, -c, 'tail -n+1 -f /opt/log/1.log']
-      volumeMounts:
-        - name: varlog
-          mountPath: /opt/log
-`;
 
 const Options = z.object({
   sandboxes: z.coerce.number().int().min(1).max(500).default(100),

@@ -15,43 +15,9 @@ vi.setConfig({ testTimeout: 120_000 });
 import type { EmbeddedCluster, EmbeddedClusterHost } from '../host-contract.js';
 import { createEmbeddedClusterHost } from '../host.js';
 import { engineContainers, waitFor } from './testing/helpers.js';
+import { COUNTER_YAML } from './testing/counter-pod.js';
 
 const execFileAsync = promisify(execFile);
-
-const COUNTER_YAML = `# Pod-counter.yaml
-apiVersion: v1
-kind: Pod
-metadata:
-  name: counter
-spec:
-  volumes:
-    - name: varlog
-      hostPath:
-        path: /var/log/counter
-  containers:
-    - name: count
-      image: busybox
-      args:
-        - /bin/sh
-        - -c
-        - >
-          i=0;
-          while true;
-          do
-            echo "$i: $(date)" >> /var/log/1.log;
-            i=$((i+1));
-            sleep 1;
-          done
-      volumeMounts:
-        - name: varlog
-          mountPath: /var/log
-    - name: count-log
-      image: busybox
-      args: [/bin/sh, -c, 'tail -n+1 -f /opt/log/1.log']
-      volumeMounts:
-        - name: varlog
-          mountPath: /opt/log
-`;
 
 let dir: string;
 let host: EmbeddedClusterHost;

@@ -8,42 +8,7 @@ vi.setConfig({ testTimeout: 120_000 });
 import type { Pod } from '../k8s-types.js';
 import { LABEL } from './labels.js';
 import { containerStatus, docker, engineContainers, execIn, podStatus, read, startTestNode, waitFor, waitReady, type TestNode } from './testing/helpers.js';
-
-// The course's own example, verbatim.
-const COUNTER_YAML = `# Pod-counter.yaml
-apiVersion: v1
-kind: Pod
-metadata:
-  name: counter
-spec:
-  volumes:
-    - name: varlog
-      hostPath:
-        path: /var/log/counter
-  containers:
-    - name: count
-      image: busybox
-      args:
-        - /bin/sh
-        - -c
-        - >
-          i=0;
-          while true;
-          do
-            echo "$i: $(date)" >> /var/log/1.log;
-            i=$((i+1));
-            sleep 1;
-          done
-      volumeMounts:
-        - name: varlog
-          mountPath: /var/log
-    - name: count-log
-      image: busybox
-      args: [/bin/sh, -c, 'tail -n+1 -f /opt/log/1.log']
-      volumeMounts:
-        - name: varlog
-          mountPath: /opt/log
-`;
+import { COUNTER_YAML } from './testing/counter-pod.js';
 
 let node: TestNode;
 
