@@ -28,3 +28,13 @@ export async function expectNoHorizontalScroll(page: Page): Promise<void> {
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   expect(overflow).toBeLessThanOrEqual(0);
 }
+
+/** Waits until the visible terminal's shell is connected and answers a command. */
+export async function waitForShell(page: Page, marker: string): Promise<void> {
+  await expect(page.getByTestId('terminal-status').first()).toHaveAttribute('data-state', 'connected', { timeout: 180_000 });
+  // The prompt's look is the toolbox's business: prove the shell answers instead.
+  await expect(async () => {
+    await typeInTerminal(page, `echo ${marker}-$((6*7))\n`);
+    await expect.poll(() => terminalText(page), { timeout: 5_000 }).toContain(`${marker}-42`);
+  }).toPass({ timeout: 60_000, intervals: [1_000, 3_000] });
+}

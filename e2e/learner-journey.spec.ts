@@ -5,7 +5,7 @@
 // and shell; a second learner cannot reach that sandbox by any URL or ticket.
 import { expect, test, type Page } from '@playwright/test';
 import { signUp, uniqueEmail } from './accounts';
-import { expectNoSeriousA11yViolations, terminalText, typeInTerminal } from './learner-helpers';
+import { expectNoSeriousA11yViolations, terminalText, typeInTerminal, waitForShell } from './learner-helpers';
 
 const EXERCISE = '/exercises/counter-hostpath';
 const CHECKS = ['two-containers', 'hostpath-volume', 'volume-shared', 'sidecar-tails', 'file-on-node'];
@@ -29,15 +29,6 @@ spec:
     volumeMounts: [{name: varlog, mountPath: /opt/log}]
 YAML
 `;
-
-async function waitForShell(page: Page, marker: string): Promise<void> {
-  await expect(page.getByTestId('terminal-status').first()).toHaveAttribute('data-state', 'connected', { timeout: 180_000 });
-  // The prompt's look is the toolbox's business: prove the shell answers instead.
-  await expect(async () => {
-    await typeInTerminal(page, `echo ${marker}-$((6*7))\n`);
-    await expect.poll(() => terminalText(page), { timeout: 5_000 }).toContain(`${marker}-42`);
-  }).toPass({ timeout: 60_000, intervals: [1_000, 3_000] });
-}
 
 const opens = (p: Page, target: string) =>
   p.evaluate(

@@ -1,5 +1,5 @@
 // The browser's calls to the web app's learner API. Errors arrive as {error: {code, message}}.
-import type { ApiErrorBody, CheckRunForBrowser, PodForBrowser, SandboxForBrowser, SolutionForBrowser } from './types';
+import type { ApiErrorBody, CheckRunForBrowser, PodForBrowser, QuizResultForBrowser, SandboxForBrowser, SolutionForBrowser } from './types';
 
 export class ApiError extends Error {
   constructor(
@@ -27,6 +27,8 @@ async function call<T>(method: string, url: string, body?: unknown): Promise<T> 
 }
 
 export const learnerApi = {
+  submitQuiz: (exercise: string, answers: Record<string, string[]>) =>
+    call<QuizResultForBrowser>('POST', `/api/exercises/${encodeURIComponent(exercise)}/quiz`, { answers }),
   openSandbox: (exercise: string) => call<SandboxForBrowser>('POST', '/api/sandboxes', { exercise }),
   /** The runner's progress on the learner's newest sandbox for the exercise (while creating it). */
   progress: (exercise: string) =>

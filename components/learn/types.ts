@@ -47,3 +47,20 @@ export interface SolutionForBrowser {
 export interface ApiErrorBody {
   error: { code: string; message: string };
 }
+
+/** A quiz question as the browser gets it before grading: no correct answers, no explanation. */
+export interface QuizQuestionForBrowser {
+  id: string;
+  prompt: string;
+  /** Checkboxes when true (more than one correct choice), radio buttons otherwise. */
+  multiple: boolean;
+  choices: { id: string; text: string }[];
+}
+
+/** A graded quiz: per question whether it was right, what was chosen, and the explanation. */
+export interface QuizResultForBrowser {
+  passed: boolean;
+  percent: number;
+  passPercent: number;
+  results: { questionId: string; chosen: string[]; correct: boolean; explanation: string }[];
+}

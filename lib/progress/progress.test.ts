@@ -6,7 +6,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDb, type Db } from '../db/client';
 import { applyMigrations } from '../db/migrate';
-import { markStarted, recordAttempt, recordReveal } from './record';
+import { markStarted, recordAttempt, recordQuizAnswer, recordReveal } from './record';
 import { hintIndex, revealedHints } from './reveals';
 import { attemptHistory, coursesWithProgress, resumeTarget } from './summary';
 
@@ -43,9 +43,10 @@ describe('progress on SQLite', () => {
     fs.rmSync(tmp, { recursive: true, force: true });
   });
 
-  const attempt = (ref: string, passed: boolean[]) =>
+  const attempt = (ref: string, passed: boolean[], who = userId, hasQuiz = false) =>
     recordAttempt(db, {
-      userId,
+      userId: who,
+      hasQuiz,
       exerciseId: ids[ref]!.id,
       exerciseVersionId: ids[ref]!.versionId,
       sandboxId: null,
@@ -97,5 +98,33 @@ describe('progress on SQLite', () => {
     // b's third hint (index 4) without its second does not count: only a run from the first.
     expect(shown.get('a')?.map((h) => h.en)).toEqual(['a1']);
     expect(shown.get('b')?.map((h) => h.en)).toEqual(['b1']);
+  });
+
+  it('an exercise with a quiz passes once both its checks and its quiz have passed, in either order; the quiz adds no points', async () => {
+    const grade = (passed: boolean) => ({ passed, percent: passed ? 100 : 50, results: [{ questionId: 'q', chosen: ['a'], correct: passed }] });
+    const quiz = (who: string, ref: string, passed: boolean) =>
+      recordQuizAnswer(db, { userId: who, exerciseId: ids[ref]!.id, exerciseVersionId: ids[ref]!.versionId, grade: grade(passed) });
+    const status = async (who: string, ref: string) =>
+      (await db.progress.findUnique({ where: { userId_exerciseId: { userId: who, exerciseId: ids[ref]!.id } } }))?.status;
+    const checksFirst = (await db.user.create({ data: { email: 'quiz1@example.test', name: 'Q1', passwordHash: 'x' } })).id;
+    await attempt('two-2', [true, true], checksFirst, true);
+    expect(await status(checksFirst, 'two-2')).toBe('in_progress');
+    await quiz(checksFirst, 'two-2', false);
+    expect(await status(checksFirst, 'two-2')).toBe('in_progress');
+    await quiz(checksFirst, 'two-2', true);
+    expect(await status(checksFirst, 'two-2')).toBe('passed');
+    expect((await db.progress.findUnique({ where: { userId_exerciseId: { userId: checksFirst, exerciseId: ids['two-2']!.id } } }))?.points).toBe(3);
+    // A failed quiz later does not take the pass back.
+    await quiz(checksFirst, 'two-2', false);
+    expect(await status(checksFirst, 'two-2')).toBe('passed');
+
+    const quizFirst = (await db.user.create({ data: { email: 'quiz2@example.test', name: 'Q2', passwordHash: 'x' } })).id;
+    await quiz(quizFirst, 'two-2', true);
+    expect(await status(quizFirst, 'two-2')).toBe('in_progress');
+    await attempt('two-2', [true, false], quizFirst, true);
+    expect(await status(quizFirst, 'two-2')).toBe('in_progress');
+    await attempt('two-2', [true, true], quizFirst, true);
+    expect(await status(quizFirst, 'two-2')).toBe('passed');
+    expect(await db.quizAnswer.count({ where: { userId: quizFirst } })).toBe(1);
   });
 });

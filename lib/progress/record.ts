@@ -1,7 +1,11 @@
 // Recording what a learner did: every Check press as an Attempt with its CheckResults, hints
-// and solutions revealed, and the per-exercise Progress they add up to. Progress only moves
-// forward: a passed exercise stays passed, and its points are the best attempt's.
+// and solutions revealed, quiz answers, and the per-exercise Progress they add up to. Progress
+// only moves forward: a passed exercise stays passed, and its points are the best attempt's.
+// An exercise with a quiz is passed once both a Check attempt and a quiz answer of this learner
+// have passed (in either order, on any version); the quiz carries no points of its own (the
+// exercise format gives it none), so points stay the checks'.
 import type { Db } from '../db';
+import type { QuizGrade } from '../quiz/grade';
 
 export interface CheckOutcome {
   checkId: string;
@@ -20,6 +24,8 @@ export interface RecordAttemptInput {
   sandboxId: string | null;
   passed: boolean;
   outcomes: CheckOutcome[];
+  /** Whether the exercise's current spec has a quiz (then passing also needs a passed quiz). */
+  hasQuiz: boolean;
 }
 
 export async function recordAttempt(db: Db, input: RecordAttemptInput) {
@@ -43,15 +49,49 @@ export async function recordAttempt(db: Db, input: RecordAttemptInput) {
     },
     include: { results: true },
   });
-  const existing = await db.progress.findUnique({ where: { userId_exerciseId: { userId: input.userId, exerciseId: input.exerciseId } } });
-  const status = existing?.status === 'passed' || input.passed ? 'passed' : 'in_progress';
+  const quizDone = !input.hasQuiz || (await hasPassedQuiz(db, input.userId, input.exerciseId));
+  await advanceProgress(db, input.userId, input.exerciseId, input.passed && quizDone, points);
+  return attempt;
+}
+
+export interface RecordQuizAnswerInput {
+  userId: string;
+  exerciseId: string;
+  exerciseVersionId: string;
+  grade: QuizGrade;
+}
+
+export async function recordQuizAnswer(db: Db, input: RecordQuizAnswerInput) {
+  const answer = await db.quizAnswer.create({
+    data: {
+      userId: input.userId,
+      exerciseVersionId: input.exerciseVersionId,
+      passed: input.grade.passed,
+      percent: input.grade.percent,
+      results: input.grade.results.map((r) => ({ questionId: r.questionId, chosen: r.chosen, correct: r.correct })),
+    },
+  });
+  const checksDone =
+    input.grade.passed &&
+    (await db.attempt.count({ where: { userId: input.userId, passed: true, exerciseVersion: { exerciseId: input.exerciseId } } })) > 0;
+  await advanceProgress(db, input.userId, input.exerciseId, checksDone, 0);
+  return answer;
+}
+
+async function hasPassedQuiz(db: Db, userId: string, exerciseId: string): Promise<boolean> {
+  return (await db.quizAnswer.count({ where: { userId, passed: true, exerciseVersion: { exerciseId } } })) > 0;
+}
+
+/** Moves one learner's Progress on an exercise forward: passed stays passed, points keep the best. */
+async function advanceProgress(db: Db, userId: string, exerciseId: string, passedNow: boolean, points: number): Promise<void> {
+  const existing = await db.progress.findUnique({ where: { userId_exerciseId: { userId, exerciseId } } });
+  const status = existing?.status === 'passed' || passedNow ? 'passed' : 'in_progress';
   const best = Math.max(existing?.points ?? 0, points);
   await db.progress.upsert({
-    where: { userId_exerciseId: { userId: input.userId, exerciseId: input.exerciseId } },
-    create: { userId: input.userId, exerciseId: input.exerciseId, status, points: best },
+    where: { userId_exerciseId: { userId, exerciseId } },
+    create: { userId, exerciseId, status, points: best },
     update: { status, points: best },
   });
-  return attempt;
 }
 
 /** Opening a sandbox for an exercise starts it (a passed one stays passed). */

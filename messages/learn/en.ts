@@ -116,4 +116,18 @@ export const learnEn = {
     version: 'Version {version}',
     empty: 'No attempts yet.',
   },
+  quiz: {
+    title: 'Quiz',
+    lead: 'Answer these to finish the exercise: it counts as passed once its checks have passed and this quiz has passed ({passPercent}% or more right). The quiz adds no points.',
+    chooseOne: 'Choose one.',
+    chooseMany: 'Choose every answer that applies.',
+    submit: 'Submit answers',
+    submitting: 'Grading…',
+    correct: 'Correct.',
+    incorrect: 'Not quite.',
+    passed: 'Quiz passed: {percent}% right.',
+    failed: 'Not passed yet: {percent}% right, {passPercent}% needed. Read the explanations and try again.',
+    previous: 'Your last answers:',
+    error: 'The answers could not be graded ({message}). Please try again.',
+  },
 };

@@ -117,4 +117,18 @@ export const learnZhCN: LearnMessages = {
     version: '版本 {version}',
     empty: '还没有提交记录。',
   },
+  quiz: {
+    title: '测验',
+    lead: '回答这些问题来完成本练习：检查全部通过且测验通过（答对 {passPercent}% 或以上）后，练习才算通过。测验本身不计分。',
+    chooseOne: '选择一项。',
+    chooseMany: '选择所有正确的选项。',
+    submit: '提交答案',
+    submitting: '正在评分…',
+    correct: '正确。',
+    incorrect: '不太对。',
+    passed: '测验通过：答对 {percent}%。',
+    failed: '尚未通过：答对 {percent}%，需要 {passPercent}%。请阅读解释后再试一次。',
+    previous: '你上次的答案：',
+    error: '答案未能评分（{message}），请再试一次。',
+  },
 };

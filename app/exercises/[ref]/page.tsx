@@ -6,6 +6,7 @@ import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { cache } from 'react';
 import { ExerciseWorkspace, type AttemptForBrowser } from '@/components/learn/ExerciseWorkspace';
+import { QuizForm } from '@/components/learn/QuizForm';
 import { Markdown } from '@/components/learn/Markdown';
 import { StatusBadge } from '@/components/learn/StatusBadge';
 import styles from '@/components/learn/learn.module.css';
@@ -15,6 +16,7 @@ import { findExercise as find } from '@/lib/content/queries';
 import { pick } from '@/lib/content/text';
 import { db } from '@/lib/db';
 import { revealedHints, solutionRevealed } from '@/lib/progress/reveals';
+import { quizQuestionsForBrowser, quizResultForBrowser } from '@/lib/quiz/for-browser';
 import { attemptHistory, maxPointsOf } from '@/lib/progress/summary';
 import { runner } from '@/lib/runner';
 import { RunnerClientError } from '@/lib/runner/client';
@@ -51,11 +53,14 @@ export default async function ExercisePage({ params }: Params) {
     if (!(error instanceof RunnerClientError)) throw error;
   }
 
-  const [attempts, hints, solutionShown, progress] = await Promise.all([
+  const [attempts, hints, solutionShown, progress, lastQuizAnswer] = await Promise.all([
     attemptHistory(db(), user.id, exercise.id, 20),
     revealedHints(db(), user.id, exercise),
     solutionRevealed(db(), user.id, exercise.id),
     db().progress.findUnique({ where: { userId_exerciseId: { userId: user.id, exerciseId: exercise.id } } }),
+    spec.quiz
+      ? db().quizAnswer.findFirst({ where: { userId: user.id, exerciseVersionId: exercise.versionId }, orderBy: { createdAt: 'desc' } })
+      : null,
   ]);
   const history: AttemptForBrowser[] = attempts.map((a) => ({
     id: a.id,
@@ -131,6 +136,15 @@ export default async function ExercisePage({ params }: Params) {
         tasks={<Markdown source={spec.tasks[locale]} copyLabels={copyLabels} headingOffset={2} idPrefix="task" />}
         m={lm.exercise}
       />
+      {spec.quiz ? (
+        <QuizForm
+          exerciseRef={exercise.ref}
+          questions={quizQuestionsForBrowser(spec.quiz, locale)}
+          passPercent={spec.quiz.passPercent}
+          lastResult={lastQuizAnswer ? quizResultForBrowser(spec.quiz, locale, lastQuizAnswer) : null}
+          m={lm.quiz}
+        />
+      ) : null}
     </div>
   );
 }

@@ -41,6 +41,7 @@ export async function POST(_request: Request, { params }: { params: Promise<{ id
     sandboxId: guard.row.id,
     passed,
     outcomes,
+    hasQuiz: exercise.spec.quiz !== undefined,
   });
   const body: CheckRunForBrowser = {
     passed,
