@@ -1,15 +1,21 @@
-// Home: the course catalogue, with the visitor's progress when signed in.
+// Home: the course catalogue, with the visitor's progress when signed in and, for a learner who
+// has started, where to pick up.
 import Link from 'next/link';
 import { getCurrentUser } from '@/lib/authz';
 import { decide } from '@/lib/authz-policy';
 import { listCatalogue } from '@/lib/catalogue';
 import { db } from '@/lib/db';
 import { getI18n } from '@/lib/i18n/server';
+import { coursesWithProgress, resumeTarget } from '@/lib/progress/summary';
+import { ResumeSection } from '@/components/learn/ResumeSection';
+import { getLearnI18n } from '@/messages/learn/server';
 
 export default async function HomePage() {
   const { m, t, n, locale } = await getI18n();
   const user = await getCurrentUser();
   const courses = await listCatalogue(db(), locale, user?.id);
+  const resume = user ? resumeTarget(await coursesWithProgress(db(), user.id)) : null;
+  const { lm } = await getLearnI18n();
   const canAuthor = user !== null && decide({ id: user.id, role: user.role, disabled: false }, 'authoring') === 'allow';
   return (
     <>
@@ -25,6 +31,7 @@ export default async function HomePage() {
           </p>
         )}
       </section>
+      {resume ? <ResumeSection resume={resume} lm={lm} locale={locale} /> : null}
       <section aria-labelledby="catalogue-title" className="catalogue">
         <h2 id="catalogue-title">{m.home.catalogueTitle}</h2>
         {courses.length === 0 ? (

@@ -96,4 +96,8 @@ test('a learner answers the quiz wrong, then right, and the exercise passes once
 
   await page.goto('/progress');
   await expect(page.locator('[data-exercise="wordpress-mysql-split"]')).toContainText('Passed');
+
+  // The home page offers to pick up with the next exercise not yet passed.
+  await page.goto('/');
+  await expect(page.getByTestId('resume').getByRole('link')).toHaveText(/^Next up: “.+”$/);
 });

@@ -6,6 +6,7 @@ import { pick } from '@/lib/content/text';
 import { db } from '@/lib/db';
 import { coursesWithProgress, resumeTarget } from '@/lib/progress/summary';
 import { getLearnI18n } from '@/messages/learn/server';
+import { ResumeSection } from '@/components/learn/ResumeSection';
 import styles from '@/components/learn/learn.module.css';
 
 export async function generateMetadata(): Promise<Metadata> {
@@ -22,14 +23,7 @@ export default async function CataloguePage() {
     <div className={styles.stack}>
       <h1>{lm.catalogue.title}</h1>
       <p className={styles.lead}>{lm.catalogue.lead}</p>
-      {resume ? (
-        <section className={styles.resume} aria-labelledby="resume-title" data-testid="resume">
-          <h2 id="resume-title">{lm.catalogue.resumeTitle}</h2>
-          <Link className={styles.button} href={`/exercises/${resume.exerciseRef}`}>
-            {t(resume.reason === 'in_progress' ? lm.catalogue.resumeContinue : lm.catalogue.resumeNext, { title: pick(resume.title, locale) })}
-          </Link>
-        </section>
-      ) : null}
+      {resume ? <ResumeSection resume={resume} lm={lm} locale={locale} /> : null}
       {courses.length === 0 ? <p>{lm.catalogue.empty}</p> : null}
       <ul className={styles.cards}>
         {courses.map((course) => (
