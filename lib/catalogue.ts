@@ -1,6 +1,7 @@
 // The course catalogue as the home page shows it: published (not archived) courses in order,
 // their lesson and exercise counts, and, for a signed-in learner, how many exercises they passed.
 import type { Db } from './db';
+import { pick } from './content/text';
 import type { Locale } from './i18n/locale';
 
 export interface CatalogueCourse {
@@ -11,17 +12,6 @@ export interface CatalogueCourse {
   exercises: number;
   /** Exercises this user passed in the course; null when nobody is signed in. */
   passed: number | null;
-}
-
-/** Picks the text for `locale` from a stored {"en": ..., "zh-CN": ...} value, else English. */
-export function localized(value: unknown, locale: Locale): string {
-  if (typeof value === 'string') return value;
-  if (!value || typeof value !== 'object') return '';
-  const texts = value as Record<string, unknown>;
-  for (const candidate of [texts[locale], texts.en, ...Object.values(texts)]) {
-    if (typeof candidate === 'string' && candidate !== '') return candidate;
-  }
-  return '';
 }
 
 export async function listCatalogue(db: Db, locale: Locale, userId?: string): Promise<CatalogueCourse[]> {
@@ -52,8 +42,8 @@ export async function listCatalogue(db: Db, locale: Locale, userId?: string): Pr
   }
   return courses.map((c) => ({
     slug: c.slug,
-    title: localized(c.title, locale),
-    summary: localized(c.summary, locale),
+    title: pick(c.title, locale),
+    summary: pick(c.summary, locale),
     lessons: c.lessons.length,
     exercises: c.lessons.reduce((sum, l) => sum + l._count.exercises, 0),
     passed: userId ? (passedByCourse.get(c.id) ?? 0) : null,
@@ -81,7 +71,7 @@ export async function listAuthoringOverview(db: Db, locale: Locale) {
     const exercises = c.lessons.flatMap((l) => l.exercises);
     return {
       slug: c.slug,
-      title: localized(c.title, locale),
+      title: pick(c.title, locale),
       archived: c.archived,
       lessons: c.lessons.length,
       exercises: exercises.length,

@@ -8,6 +8,7 @@ import { env } from '@/lib/env';
 import { getI18n } from '@/lib/i18n/server';
 import { isSignupOpen } from '@/lib/settings';
 import { setSignupOpenAction } from './actions';
+import { StackTable } from '@/components/StackTable';
 
 export async function generateMetadata(): Promise<Metadata> {
   return { title: (await getI18n()).m.admin.title };
@@ -36,39 +37,26 @@ export default async function AdminPage() {
         <h2 id="users-title">
           {m.admin.usersTitle} <span className="muted">({n(m.admin.usersCount, users.length)})</span>
         </h2>
-        <div className="table-wrap">
-          <table className="stack-table">
-            <thead>
-              <tr>
-                <th scope="col">{m.admin.colName}</th>
-                <th scope="col">{m.admin.colEmail}</th>
-                <th scope="col">{m.admin.colRole}</th>
-                <th scope="col">{m.admin.colStatus}</th>
-                <th scope="col">{m.admin.colActions}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {users.map((u) => (
-                <UserRow
-                  key={`${u.id}-${u.role}-${u.disabled}`}
-                  user={u}
-                  isSelf={u.id === admin.id}
-                  labels={{
-                    columns: { email: m.admin.colEmail, role: m.admin.colRole, status: m.admin.colStatus, actions: m.admin.colActions },
-                    roles: m.common.roles,
-                    roleFor: t(m.admin.roleFor, { email: u.email }),
-                    saveRole: m.admin.saveRole,
-                    disable: m.admin.disable,
-                    enable: m.admin.enable,
-                    active: m.admin.active,
-                    disabled: m.admin.disabled,
-                    you: m.admin.you,
-                  }}
-                />
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <StackTable columns={[m.admin.colName, m.admin.colEmail, m.admin.colRole, m.admin.colStatus, m.admin.colActions]}>
+          {users.map((u) => (
+            <UserRow
+              key={`${u.id}-${u.role}-${u.disabled}`}
+              user={u}
+              isSelf={u.id === admin.id}
+              labels={{
+                columns: { email: m.admin.colEmail, role: m.admin.colRole, status: m.admin.colStatus, actions: m.admin.colActions },
+                roles: m.common.roles,
+                roleFor: t(m.admin.roleFor, { email: u.email }),
+                saveRole: m.admin.saveRole,
+                disable: m.admin.disable,
+                enable: m.admin.enable,
+                active: m.admin.active,
+                disabled: m.admin.disabled,
+                you: m.admin.you,
+              }}
+            />
+          ))}
+        </StackTable>
       </section>
     </>
   );

@@ -4,6 +4,7 @@ import { requireInstructor } from '@/lib/authz';
 import { listAuthoringOverview } from '@/lib/catalogue';
 import { db } from '@/lib/db';
 import { getI18n } from '@/lib/i18n/server';
+import { StackTable } from '@/components/StackTable';
 
 export async function generateMetadata(): Promise<Metadata> {
   return { title: (await getI18n()).m.instructor.title };
@@ -22,32 +23,19 @@ export default async function InstructorPage() {
           <p>{m.instructor.empty}</p>
         </div>
       ) : (
-        <div className="table-wrap">
-          <table className="stack-table">
-            <thead>
-              <tr>
-                <th scope="col">{m.instructor.colCourse}</th>
-                <th scope="col">{m.instructor.colLessons}</th>
-                <th scope="col">{m.instructor.colExercises}</th>
-                <th scope="col">{m.instructor.colVersions}</th>
-                <th scope="col">{m.instructor.colAttempts}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {courses.map((c) => (
-                <tr key={c.slug} className={c.archived ? 'archived' : undefined}>
-                  <th scope="row">
-                    {c.title} <code>{c.slug}</code>
-                  </th>
-                  <td data-label={m.instructor.colLessons}>{c.lessons}</td>
-                  <td data-label={m.instructor.colExercises}>{c.exercises}</td>
-                  <td data-label={m.instructor.colVersions}>{c.versions}</td>
-                  <td data-label={m.instructor.colAttempts}>{c.attempts}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <StackTable columns={[m.instructor.colCourse, m.instructor.colLessons, m.instructor.colExercises, m.instructor.colVersions, m.instructor.colAttempts]}>
+          {courses.map((c) => (
+            <tr key={c.slug} className={c.archived ? 'archived' : undefined}>
+              <th scope="row">
+                {c.title} <code>{c.slug}</code>
+              </th>
+              <td data-label={m.instructor.colLessons}>{c.lessons}</td>
+              <td data-label={m.instructor.colExercises}>{c.exercises}</td>
+              <td data-label={m.instructor.colVersions}>{c.versions}</td>
+              <td data-label={m.instructor.colAttempts}>{c.attempts}</td>
+            </tr>
+          ))}
+        </StackTable>
       )}
     </section>
   );

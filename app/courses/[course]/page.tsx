@@ -3,6 +3,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { StatusBadge } from '@/components/learn/StatusBadge';
+import { Breadcrumb } from '@/components/learn/Breadcrumb';
 import styles from '@/components/learn/learn.module.css';
 import { requireUser } from '@/lib/authz';
 import { pick } from '@/lib/content/text';
@@ -26,14 +27,7 @@ export default async function CoursePage({ params }: Params) {
   if (!course) notFound();
   return (
     <div className={styles.stack}>
-      <nav aria-label={lm.lesson.breadcrumb} className={styles.breadcrumb}>
-        <ol>
-          <li>
-            <Link href="/courses">{lm.catalogue.title}</Link>
-          </li>
-          <li aria-current="page">{pick(course.title, locale)}</li>
-        </ol>
-      </nav>
+      <Breadcrumb label={lm.lesson.breadcrumb} trail={[{ href: '/courses', text: lm.catalogue.title }]} current={pick(course.title, locale)} />
       <h1>{pick(course.title, locale)}</h1>
       <p className={styles.lead}>{pick(course.summary, locale)}</p>
       <p>{t(lm.catalogue.coursePassed, { passed: course.passed, total: course.exercises, points: course.points, max: course.maxPoints })}</p>

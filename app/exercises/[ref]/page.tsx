@@ -2,13 +2,13 @@
 // the learner's sandbox, terminal, live checks, hints, solution and attempts. A reload finds
 // the same sandbox (and the runner replays the shell's scrollback).
 import type { Metadata } from 'next';
-import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { cache } from 'react';
 import { ExerciseWorkspace, type AttemptForBrowser } from '@/components/learn/ExerciseWorkspace';
 import { QuizForm } from '@/components/learn/QuizForm';
 import { Markdown } from '@/components/learn/Markdown';
 import { StatusBadge } from '@/components/learn/StatusBadge';
+import { Breadcrumb } from '@/components/learn/Breadcrumb';
 import styles from '@/components/learn/learn.module.css';
 import type { CheckRunForBrowser, SandboxForBrowser, SolutionForBrowser } from '@/components/learn/types';
 import { requireUser } from '@/lib/authz';
@@ -94,20 +94,15 @@ export default async function ExercisePage({ params }: Params) {
 
   return (
     <div className={styles.stack}>
-      <nav aria-label={lm.lesson.breadcrumb} className={styles.breadcrumb}>
-        <ol>
-          <li>
-            <Link href="/courses">{lm.catalogue.title}</Link>
-          </li>
-          <li>
-            <Link href={`/courses/${exercise.course.slug}`}>{pick(exercise.course.title, locale)}</Link>
-          </li>
-          <li>
-            <Link href={`/courses/${exercise.course.slug}/${exercise.lesson.slug}`}>{pick(exercise.lesson.title, locale)}</Link>
-          </li>
-          <li aria-current="page">{pick(exercise.title, locale)}</li>
-        </ol>
-      </nav>
+      <Breadcrumb
+        label={lm.lesson.breadcrumb}
+        trail={[
+          { href: '/courses', text: lm.catalogue.title },
+          { href: `/courses/${exercise.course.slug}`, text: pick(exercise.course.title, locale) },
+          { href: `/courses/${exercise.course.slug}/${exercise.lesson.slug}`, text: pick(exercise.lesson.title, locale) },
+        ]}
+        current={pick(exercise.title, locale)}
+      />
       <h1>{pick(exercise.title, locale)}</h1>
       <p className={styles.toolbar}>
         <span>{lm.lesson.difficulty[spec.difficulty]}</span>

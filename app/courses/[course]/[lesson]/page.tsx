@@ -8,6 +8,7 @@ import { cache } from 'react';
 import { Markdown } from '@/components/learn/Markdown';
 import { SectionTracker } from '@/components/learn/SectionTracker';
 import { StatusBadge } from '@/components/learn/StatusBadge';
+import { Breadcrumb } from '@/components/learn/Breadcrumb';
 import styles from '@/components/learn/learn.module.css';
 import { requireUser } from '@/lib/authz';
 import { findLesson as find } from '@/lib/content/queries';
@@ -49,17 +50,11 @@ export default async function LessonPage({ params }: Params) {
   return (
     <div className={styles.readerLayout}>
       <article id="lesson-text" lang={locale}>
-        <nav aria-label={lm.lesson.breadcrumb} className={styles.breadcrumb}>
-          <ol>
-            <li>
-              <Link href="/courses">{lm.catalogue.title}</Link>
-            </li>
-            <li>
-              <Link href={`/courses/${course.slug}`}>{pick(course.title, locale)}</Link>
-            </li>
-            <li aria-current="page">{pick(lesson.title, locale)}</li>
-          </ol>
-        </nav>
+        <Breadcrumb
+          label={lm.lesson.breadcrumb}
+          trail={[{ href: '/courses', text: lm.catalogue.title }, { href: `/courses/${course.slug}`, text: pick(course.title, locale) }]}
+          current={pick(lesson.title, locale)}
+        />
         <h1>{pick(lesson.title, locale)}</h1>
         <Markdown
           source={withoutLeadingTitle(pick(lesson.body, locale))}
