@@ -155,11 +155,14 @@ test('a learner solves the counter exercise in a real sandbox and another learne
   await expect(page.locator('[data-check="two-containers"]').getByTestId('hint')).toContainText('两个容器都写在同一个 Pod 的');
   await expect(page.locator('[data-sandbox]')).toHaveAttribute('data-sandbox', sandboxId!);
 
-  // A reload finds the same sandbox, and the same shell's output.
+  // A reload finds the same sandbox, and the same shell's output. The runner replays the last
+  // screenful, so the proof is a line written just before the reload (earlier lines may have
+  // scrolled out of it through resizes and redraws, as on any terminal).
+  await waitForShell(page, 'before-reload');
   await page.reload();
   await expect(page.locator('[data-sandbox]')).toHaveAttribute('data-sandbox', sandboxId!);
   await expect(page.getByTestId('terminal-status').first()).toHaveAttribute('data-state', 'connected', { timeout: 60_000 });
-  await expect.poll(() => terminalText(page), { timeout: 30_000 }).toContain('kubelab-ready-42');
+  await expect.poll(() => terminalText(page), { timeout: 30_000 }).toContain('before-reload-42');
   await expect(page.getByTestId('exercise-progress')).toContainText('已通过');
 
   // A dropped connection: the terminal says so, reconnects by itself, and the shell is back.
