@@ -42,19 +42,25 @@ fi
 # Podman on this kernel: crun fails on hybrid cgroups, systemd is not PID 1, and raising
 # rlimits is not permitted, so the defaults must be lowered to what we may set.
 conf=/etc/containers/containers.conf
-want_conf='# Written by Kubelab scripts/setup-system.sh
+# RLIMIT_NPROC counts every process of the user (root) on the machine, so it is no sandbox
+# limit (each sandbox's cgroup pids.max is). Podman's API service keeps exited conmon processes
+# as zombies for about five minutes, and a busy hour of Pods can hold thousands of them: the
+# containers' nproc must sit well above that, and may not exceed our own hard limit.
+nproc_hard=$(ulimit -Hu)
+if [ "$nproc_hard" = unlimited ] || [ "$nproc_hard" -gt 16384 ]; then nproc=16384; else nproc=$nproc_hard; fi
+want_conf="# Written by Kubelab scripts/setup-system.sh
 [containers]
-default_ulimits = ["nofile=20000:20000", "nproc=4096:4096"]
-log_driver = "k8s-file"
+default_ulimits = [\"nofile=20000:20000\", \"nproc=$nproc:$nproc\"]
+log_driver = \"k8s-file\"
 
 [engine]
 # Podman keeps a monitor process per exec for 5 minutes by default, inside the sandbox cgroup,
 # where it counts against the sandbox pids and memory limits.
 exit_command_delay = 10
-runtime = "runc"
-cgroup_manager = "cgroupfs"
-events_logger = "file"
-'
+runtime = \"runc\"
+cgroup_manager = \"cgroupfs\"
+events_logger = \"file\"
+"
 if [ "$(cat "$conf" 2>/dev/null)" != "$(printf '%s' "$want_conf")" ]; then
   [ "$(id -u)" = 0 ] || die "$conf must set runtime=runc and cgroup_manager=cgroupfs; run this once as root"
   say "configuring Podman ($conf)"
