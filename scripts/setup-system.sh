@@ -77,7 +77,9 @@ fi
 if ! curl -s --max-time 3 --unix-socket "$PODMAN_SOCK" http://d/_ping 2>/dev/null | grep -q OK; then
   say "starting Podman's Docker-compatible API on $PODMAN_SOCK"
   rm -f "$PODMAN_SOCK"
-  nohup podman system service --time=0 "unix://$PODMAN_SOCK" >"$KUBELAB_RUN_DIR/podman-service.log" 2>&1 &
+  # Run from our own directory: conmon drops an `oom` file into the service's working directory
+  # when a container is OOM-killed, which would otherwise land in whatever folder started us.
+  (cd "$KUBELAB_RUN_DIR" && exec nohup podman system service --time=0 "unix://$PODMAN_SOCK" >"$KUBELAB_RUN_DIR/podman-service.log" 2>&1) &
   for _ in $(seq 1 100); do
     curl -s --max-time 1 --unix-socket "$PODMAN_SOCK" http://d/_ping 2>/dev/null | grep -q OK && break
     sleep 0.1
