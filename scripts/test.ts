@@ -8,8 +8,10 @@ import path from 'node:path';
 import { log, startThrowawayPlatform } from './lib/platform.js';
 import { buildImages, generatePrismaClient } from './lib/steps.js';
 import { repoRoot } from './lib/paths.js';
+import { playwrightFailures, verifyFailures, vitestFailures } from './lib/test-report.js';
 
-interface SuiteResult { name: string; passed: number; failed: number; seconds: number }
+interface Counts { passed: number; failed: number; failures?: string[] }
+interface SuiteResult extends Counts { name: string; seconds: number }
 const results: SuiteResult[] = [];
 const resultsDir = path.join(repoRoot, 'test-results');
 
@@ -29,10 +31,10 @@ function runCapturing(command: string, args: string[], env: NodeJS.ProcessEnv): 
   });
 }
 
-async function suite(name: string, body: () => Promise<{ passed: number; failed: number }>): Promise<void> {
+async function suite(name: string, body: () => Promise<Counts>): Promise<void> {
   log(`── ${name}`);
   const started = Date.now();
-  let counts: { passed: number; failed: number };
+  let counts: Counts;
   try {
     counts = await body();
   } catch (error) {
@@ -58,8 +60,9 @@ await suite('unit and integration (vitest)', async () => {
   const { code } = await runCapturing('vitest', ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${out}`], process.env);
   try {
     const report = readJson(out);
-    const failed = report.numFailedTests + (code !== 0 && report.numFailedTests === 0 ? 1 : 0);
-    return { passed: report.numPassedTests, failed };
+    const failures = vitestFailures(report, repoRoot);
+    const failed = Math.max(report.numFailedTests, failures.length) + (code !== 0 && failures.length === 0 ? 1 : 0);
+    return { passed: report.numPassedTests, failed, failures };
   } catch {
     return { passed: 0, failed: 1 };
   }
@@ -68,9 +71,10 @@ await suite('unit and integration (vitest)', async () => {
 await suite('exercises:verify', async () => {
   const { code, output } = await runCapturing('npm', ['run', '--silent', 'exercises:verify'], process.env);
   const summary = [...output.matchAll(/^(\d+) passed, (\d+) failed/gm)].at(-1);
-  if (!summary) return { passed: 0, failed: 1 };
+  const failures = verifyFailures(output);
+  if (!summary) return { passed: 0, failed: 1, failures };
   const failed = Number(summary[2]) + (code !== 0 && summary[2] === '0' ? 1 : 0);
-  return { passed: Number(summary[1]), failed };
+  return { passed: Number(summary[1]), failed, failures };
 });
 
 await suite('end to end (Playwright, Chromium)', async () => {
@@ -96,15 +100,19 @@ await suite('end to end (Playwright, Chromium)', async () => {
       E2E_RUNNER_URL: platform.runnerUrl,
       PLAYWRIGHT_JSON_OUTPUT_NAME: out,
     });
-    const stats = readJson(out).stats;
+    const report = readJson(out);
+    const stats = report.stats;
     const failed = stats.unexpected + stats.flaky + (code !== 0 && stats.unexpected === 0 ? 1 : 0);
-    return { passed: stats.expected, failed };
+    return { passed: stats.expected, failed, failures: playwrightFailures(report) };
   } finally {
     await stop();
   }
 });
 
 const total = results.reduce((t, r) => ({ passed: t.passed + r.passed, failed: t.failed + r.failed }), { passed: 0, failed: 0 });
+// The failures come last, just above the totals, so the tail of a CI log names them.
+const failures = results.flatMap((r) => (r.failures ?? []).map((f) => `  ✗ [${r.name}] ${f}`));
+if (failures.length) process.stdout.write(`\nFailed:\n${failures.join('\n')}\n`);
 process.stdout.write('\n' + results.map((r) => `  ${r.failed ? 'FAIL' : 'ok  '} ${r.name}: ${r.passed} passed, ${r.failed} failed (${r.seconds.toFixed(0)} s)`).join('\n') + '\n\n');
 process.stdout.write(`${total.passed} passed, ${total.failed} failed\n`);
 process.exitCode = total.failed > 0 || total.passed === 0 ? 1 : 0;
