@@ -38,11 +38,9 @@ describe('limits, warm pool and expiry', () => {
     fixtures.push(fixture);
     const health = async () => (await (await fetch(`${fixture.url}/healthz`)).json()) as { sandboxes: Record<string, number> };
     await eventually(health, (h) => h.sandboxes.warm === 1);
-    const started = Date.now();
     const sandbox = await fixture.createSandbox('dave', DRAFT_EXERCISE);
-    const ms = Date.now() - started;
     expect(sandbox.state).toBe('ready');
-    expect(ms).toBeLessThan(3000);
+    // Served from the pool, not built on demand (how fast that is, bench/runner.ts measures).
     const metrics = await (await fetch(`${fixture.url}/metrics`)).text();
     expect(metrics).toMatch(/kubelab_sandbox_create_seconds_count\{source="warm"\} 1/);
     // The claimed sandbox got the exercise's setup.

@@ -130,7 +130,8 @@ describe('RunnerServer', () => {
     await new Promise((resolve) => setTimeout(resolve, 50));
     const started = Date.now();
     await server.stop();
-    expect(Date.now() - started).toBeLessThan(2000);
+    // Well short of forever: the handler never answers, so only the forced close ends stop().
+    expect(Date.now() - started).toBeLessThan(10_000);
     expect(await hung).toBeInstanceOf(Error);
   });
 });
