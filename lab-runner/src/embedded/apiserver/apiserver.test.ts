@@ -238,7 +238,9 @@ describe('pods and the kubelet client', () => {
     const t = await ready;
     const dry = await call(t, 'POST', '/api/v1/namespaces/default/pods?dryRun=All', pod('dry'));
     expect(dry.status).toBe(201);
-    expect(dry.json().spec.nodeName).toBe('kubelab-node');
+    // Defaulted as on create, but never scheduled: binding happens to stored Pods only.
+    expect(dry.json().spec).toMatchObject({ restartPolicy: 'Always', schedulerName: 'default-scheduler' });
+    expect(dry.json().spec.nodeName).toBeUndefined();
     expect((await call(t, 'GET', '/api/v1/namespaces/default/pods/dry')).status).toBe(404);
 
     const withUnknown = { ...pod('warned'), spec: { ...pod('warned').spec, containerz: [] } };

@@ -17,6 +17,7 @@ import type { KubeletClusterClient, NodeRuntime, PodWatchEvent } from '../node-c
 import { StatusError, notFound } from '../status-error.js';
 import { invalidError } from './field-errors.js';
 import { recordUpdate } from './managed-fields.js';
+import { fitPod, type Fit } from './scheduler.js';
 import { STORED, type ResourceInfo } from './resources.js';
 import { matchesFields, matchesLabels, type FieldSelector, type LabelSelector } from './selectors.js';
 import type { StorageBackend, StoredChange } from './storage.js';
@@ -104,6 +105,13 @@ export class VirtualCluster {
         },
       }),
       this.store.watch({
+        resource: 'pods',
+        onChange: (c) => {
+          const phase = (c.object as Pod).status?.phase;
+          if (c.type === 'DELETED' || phase === 'Succeeded' || phase === 'Failed') queueMicrotask(() => this.retryUnschedulable());
+        },
+      }),
+      this.store.watch({
         resource: 'serviceaccounts',
         onChange: (c) => {
           if (c.type === 'DELETED' && c.object.metadata.name === 'default') queueMicrotask(() => this.ensureDefaultServiceAccount(c.object.metadata.namespace ?? ''));
@@ -112,6 +120,7 @@ export class VirtualCluster {
     );
     // Namespaces left Terminating by a restart finish here; events expire after an hour.
     for (const ns of this.store.list('namespaces')) if (ns.metadata.deletionTimestamp) this.finalizeNamespace(ns.metadata.name ?? '');
+    this.retryUnschedulable();
     this.timers.push(setInterval(() => this.sweep(), 30_000).unref());
   }
 
@@ -201,7 +210,7 @@ export class VirtualCluster {
     delete meta.managedFields;
     delete (meta as Record<string, unknown>)['selfLink'];
     if (meta.generation !== undefined) meta.generation = 1;
-    s.prepareCreate(obj, { nodeName: this.nodeName, now: ts });
+    s.prepareCreate(obj);
     const errors = s.validateCreate(obj);
     if (errors.length > 0) throw invalidError(info.kind, meta.name ?? meta.generateName ?? '', errors);
     const denied = s.admit?.(obj) ?? [];
@@ -216,8 +225,9 @@ export class VirtualCluster {
     meta.managedFields = opts.managedFields ?? recordUpdate(undefined, obj, info.definition, opts.fieldManager, ts);
     if (!meta.managedFields?.length) delete meta.managedFields;
     if (opts.dryRun) return obj;
+    const fit = resource === 'pods' ? this.schedule(obj as Pod, ts) : undefined;
     const stored = this.store.create(resource, obj);
-    if (resource === 'pods') this.recordPodEvent(stored as Pod, 'Normal', 'Scheduled', `Successfully assigned ${meta.namespace}/${meta.name} to ${this.nodeName}`, undefined, 'default-scheduler');
+    if (fit) this.recordScheduling(stored as Pod, fit);
     return stored;
   }
 
@@ -380,6 +390,7 @@ export class VirtualCluster {
       if (last < cutoff) this.store.delete('events', e);
     }
     for (const ns of this.store.list('namespaces')) if (ns.metadata.deletionTimestamp) this.finalizeNamespace(ns.metadata.name ?? '');
+    this.retryUnschedulable();
     this.refreshNode();
   }
 
@@ -414,6 +425,53 @@ export class VirtualCluster {
       },
       spec: { holderIdentity: this.nodeName, leaseDurationSeconds: 40, renewTime: heartbeat.replace('Z', '.000000Z') },
     } as KubeObject;
+  }
+
+  /**
+   * Binds an unbound Pod to the node when it fits (spec.nodeName and PodScheduled=True), or
+   * marks it Unschedulable with kube-scheduler's reason. A Pod created with a nodeName skips
+   * the scheduler, as it does on a real cluster. Returns undefined when the scheduler is not involved.
+   */
+  private schedule(pod: Pod, ts: string): Fit | undefined {
+    if (pod.spec.nodeName) return undefined;
+    const bound = (this.store.list('pods') as Pod[]).filter(
+      (p) => p.metadata.uid !== pod.metadata.uid && p.spec.nodeName === this.nodeName && p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed',
+    );
+    const fit = fitPod(pod, { name: this.nodeName, labels: nodeLabels(this.nodeName), allocatable: { cpu: this.capacity.cpus, memoryBytes: allocatableMemory(this.capacity.memoryBytes), pods: this.capacity.pods } }, bound);
+    const status = (pod.status ??= { phase: 'Pending' });
+    const others = (status.conditions ?? []).filter((c) => c.type !== 'PodScheduled');
+    if (fit.fits) {
+      pod.spec.nodeName = this.nodeName;
+      status.conditions = [{ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: ts }, ...others];
+    } else {
+      const previous = status.conditions?.find((c) => c.type === 'PodScheduled' && c.status === 'False');
+      status.conditions = [
+        { type: 'PodScheduled', status: 'False', lastProbeTime: null, lastTransitionTime: previous?.lastTransitionTime ?? ts, reason: 'Unschedulable', message: fit.message },
+        ...others,
+      ];
+    }
+    return fit;
+  }
+
+  private recordScheduling(pod: Pod, fit: Fit): void {
+    if (fit.fits) this.recordPodEvent(pod, 'Normal', 'Scheduled', `Successfully assigned ${pod.metadata.namespace}/${pod.metadata.name} to ${this.nodeName}`, undefined, 'default-scheduler');
+    else this.recordPodEvent(pod, 'Warning', 'FailedScheduling', fit.message, undefined, 'default-scheduler');
+  }
+
+  /**
+   * Tries the Unschedulable Pods again, oldest first, when something freed room on the node (a
+   * Pod deleted or finished) or after a restart, as kube-scheduler requeues them on such events.
+   */
+  private retryUnschedulable(): void {
+    const waiting = (this.store.list('pods') as Pod[])
+      .filter((p) => !p.spec.nodeName && !p.metadata.deletionTimestamp && p.status?.conditions?.some((c) => c.type === 'PodScheduled' && c.reason === 'Unschedulable'))
+      .sort((a, b) => (a.metadata.creationTimestamp ?? '').localeCompare(b.metadata.creationTimestamp ?? ''));
+    for (const prev of waiting) {
+      const next = structuredClone(prev);
+      const fit = this.schedule(next, now());
+      if (!fit?.fits) continue;
+      this.recordScheduling(this.store.update('pods', next) as Pod, fit);
+    }
   }
 
   recordPodEvent(pod: Pod, type: 'Normal' | 'Warning', reason: string, message: string, fieldPath?: string, component = 'kubelet'): void {
@@ -590,9 +648,19 @@ function osImage(): string {
   }
 }
 
+const nodeArch = () => (process.arch === 'x64' ? 'amd64' : process.arch);
+
+/** The node's labels: what nodeSelector and node affinity match against. */
+function nodeLabels(name: string): Record<string, string> {
+  const arch = nodeArch();
+  return { 'beta.kubernetes.io/arch': arch, 'beta.kubernetes.io/os': 'linux', 'kubernetes.io/arch': arch, 'kubernetes.io/hostname': name, 'kubernetes.io/os': 'linux' };
+}
+
+/** Memory as the node reports it (whole KiB), so the scheduler and `kubectl describe node` agree. */
+const allocatableMemory = (bytes: number) => Math.floor(bytes / 1024) * 1024;
+
 function buildNode(name: string, address: string, cap: { cpus: number; memoryBytes: number; pods: number }, prev: KubeObject | undefined, ts: string): KubeObject {
-  const arch = process.arch === 'x64' ? 'amd64' : process.arch;
-  const memKi = `${Math.floor(cap.memoryBytes / 1024)}Ki`;
+  const memKi = `${allocatableMemory(cap.memoryBytes) / 1024}Ki`;
   const prevStatus = (prev as unknown as { status?: { conditions?: { type: string; lastTransitionTime?: string }[]; nodeInfo?: Record<string, string> } } | undefined)?.status;
   const since = (type: string) => prevStatus?.conditions?.find((c) => c.type === type)?.lastTransitionTime ?? ts;
   const condition = (type: string, status: string, reason: string, message: string) => ({ type, status, lastHeartbeatTime: ts, lastTransitionTime: since(type), reason, message });
@@ -605,13 +673,7 @@ function buildNode(name: string, address: string, cap: { cpus: number; memoryByt
       name,
       uid: prev?.metadata.uid ?? randomUUID(),
       creationTimestamp: prev?.metadata.creationTimestamp ?? ts,
-      labels: {
-        'beta.kubernetes.io/arch': arch,
-        'beta.kubernetes.io/os': 'linux',
-        'kubernetes.io/arch': arch,
-        'kubernetes.io/hostname': name,
-        'kubernetes.io/os': 'linux',
-      },
+      labels: nodeLabels(name),
       annotations: { 'node.alpha.kubernetes.io/ttl': '0', 'volumes.kubernetes.io/controller-managed-attach-detach': 'true' },
     },
     spec: { podCIDR: '10.244.0.0/24', podCIDRs: ['10.244.0.0/24'] },
@@ -639,7 +701,7 @@ function buildNode(name: string, address: string, cap: { cpus: number; memoryByt
         kubeletVersion: KUBE_VERSION,
         kubeProxyVersion: '',
         operatingSystem: 'linux',
-        architecture: arch,
+        architecture: nodeArch(),
       },
     },
   } as KubeObject;

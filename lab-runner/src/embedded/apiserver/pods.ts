@@ -87,7 +87,7 @@ export function qosClass(spec: PodSpec): 'Guaranteed' | 'Burstable' | 'BestEffor
  * Fills in what the real API server (defaulting plus its admission plugins: ServiceAccount,
  * DefaultTolerationSeconds, Priority) and the scheduler add, on a Pod being created.
  */
-export function applyPodDefaults(pod: Pod, nodeName: string, now: string): void {
+export function applyPodDefaults(pod: Pod): void {
   const spec = pod.spec;
   spec.restartPolicy ??= 'Always';
   spec.dnsPolicy ??= 'ClusterFirst';
@@ -108,13 +108,8 @@ export function applyPodDefaults(pod: Pod, nodeName: string, now: string): void 
     if (!has) tolerations.push({ key, operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 });
   }
   spec.tolerations = tolerations;
-  // Our one-node "scheduler": every Pod is bound to the sandbox's node at once.
-  spec.nodeName ||= nodeName;
-  pod.status = {
-    phase: 'Pending',
-    conditions: [{ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: now }],
-    qosClass: qosClass(spec),
-  };
+  // Unbound: the cluster's scheduler (scheduler.ts) binds it to the node, or says why not.
+  pod.status = { phase: 'Pending', qosClass: qosClass(spec) };
 }
 
 const RESTART_POLICIES = ['Always', 'OnFailure', 'Never'];

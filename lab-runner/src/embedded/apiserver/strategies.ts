@@ -8,14 +8,9 @@ import { admissionErrors } from '../kubelet/admission.js';
 import { applyPodDefaults, podFields, validateObjectMeta, validatePodSpec, validatePodUpdate } from './pods.js';
 import { CONFIGMAPS, EVENTS, NAMESPACES, NODES, PODS, SECRETS, SERVICEACCOUNTS, SERVICES, type ResourceInfo } from './resources.js';
 
-export interface CreateContext {
-  nodeName: string;
-  now: string;
-}
-
 export interface Strategy {
   info: ResourceInfo;
-  prepareCreate(obj: KubeObject, ctx: CreateContext): void;
+  prepareCreate(obj: KubeObject): void;
   validateCreate(obj: KubeObject): FieldError[];
   /** Admission after validation: reasons the object may not be created here (answered 403 Forbidden). */
   admit?(obj: KubeObject): string[];
@@ -37,8 +32,8 @@ const keepStatus = (next: KubeObject, prev: KubeObject) => {
 
 const podStrategy: Strategy = {
   info: PODS,
-  prepareCreate(obj, ctx) {
-    applyPodDefaults(obj as Pod, ctx.nodeName, ctx.now);
+  prepareCreate(obj) {
+    applyPodDefaults(obj as Pod);
   },
   validateCreate(obj) {
     return [...validateObjectMeta(obj.metadata, true), ...validatePodSpec((obj as Pod).spec)];

@@ -132,7 +132,8 @@ class EmbeddedKubelet implements Kubelet {
     if (this.state !== 'running') return;
     const pod = event.pod;
     const uid = pod.metadata.uid ?? '';
-    if (pod.spec.nodeName && pod.spec.nodeName !== this.options.cluster.nodeName) return;
+    // Not bound here (still unschedulable, or bound to another node): not ours to run.
+    if (pod.spec.nodeName !== this.options.cluster.nodeName) return;
     const worker = this.workers.get(uid);
     if (event.type === 'DELETED') {
       if (!worker) return;

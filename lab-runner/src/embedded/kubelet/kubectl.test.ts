@@ -88,7 +88,7 @@ describe('the counter Pod through kubectl', () => {
     const child = spawn('kubectl', ['--kubeconfig', kubeconfig, '--cache-dir', join(dir, 'cache'), 'logs', '-f', '--tail=1', 'counter', '-c', 'count-log']);
     let followed = '';
     child.stdout.on('data', (chunk: Buffer) => (followed += chunk.toString('utf8')));
-    await waitFor('followed two lines', () => followed.split('\n').filter(Boolean).length >= 3, 10_000);
+    await waitFor('followed two lines', () => followed.split('\n').filter(Boolean).length >= 3);
     child.kill();
   });
 
@@ -115,7 +115,7 @@ describe('streams through kubectl', () => {
     try {
       let printed = '';
       forward.stdout.on('data', (chunk: Buffer) => (printed += chunk.toString('utf8')));
-      const port = await waitFor('forwarding', () => /Forwarding from 127\.0\.0\.1:(\d+) -> 8080/.exec(printed)?.[1], 15_000);
+      const port = await waitFor('forwarding', () => /Forwarding from 127\.0\.0\.1:(\d+) -> 8080/.exec(printed)?.[1]);
       const response = await fetch(`http://127.0.0.1:${port}/`);
       expect(await response.text()).toBe('served-by-pod\n');
     } finally {
@@ -158,8 +158,39 @@ describe('failures as kubectl shows them', () => {
 
   it('shows CrashLoopBackOff and the previous logs of a crashing container', async () => {
     expect((await kubectl('run', 'crash', '--image=busybox', '--', 'sh', '-c', 'echo about to fail; exit 1')).code).toBe(0);
-    await waitFor('CrashLoopBackOff', async () => /crash\s+0\/1\s+CrashLoopBackOff\s+1 \(/.test((await kubectl('get', 'pod', 'crash')).stdout), 20_000);
+    await waitFor('CrashLoopBackOff', async () => /crash\s+0\/1\s+CrashLoopBackOff\s+1 \(/.test((await kubectl('get', 'pod', 'crash')).stdout), 60_000);
     expect((await kubectl('logs', 'crash', '--previous')).stdout).toBe('about to fail\n');
+  });
+
+  it('leaves a Pod whose nodeSelector matches no node Pending, and describe says why', async () => {
+    const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'picky' }, spec: { nodeSelector: { disktype: 'ssd' }, containers: [{ name: 'c', image: 'busybox', command: ['sleep', '3600'] }] } };
+    await writeFile(join(dir, 'picky.json'), JSON.stringify(pod));
+    expect((await kubectl('apply', '-f', join(dir, 'picky.json'))).stdout).toBe('pod/picky created\n');
+    expect((await kubectl('get', 'pod', 'picky', '-o', 'wide')).stdout).toMatch(/picky\s+0\/1\s+Pending\s+0\s+\S+\s+<none>\s+<none>/);
+    const describe = (await kubectl('describe', 'pod', 'picky')).stdout;
+    expect(describe).toMatch(/PodScheduled\s+False/);
+    expect(describe).toMatch(
+      /Warning\s+FailedScheduling\s+.*default-scheduler\s+0\/1 nodes are available: 1 node\(s\) didn't match Pod's node affinity\/selector\. preemption: 0\/1 nodes are available: 1 Preemption is not helpful for scheduling\./,
+    );
+    expect(await engineContainers(cluster.id, 'picky')).toEqual([]);
+    // Labels the node really has do match.
+    expect((await kubectl('run', 'plain', '--image=busybox', '--overrides={"spec":{"nodeSelector":{"kubernetes.io/os":"linux"}}}', '--', 'sleep', '3600')).code).toBe(0);
+    await waitFor('plain running', async () => /plain\s+1\/1\s+Running/.test((await kubectl('get', 'pod', 'plain')).stdout));
+    expect((await kubectl('delete', 'pod', 'picky', 'plain', '--grace-period=1')).code).toBe(0);
+  });
+
+  it('keeps a Pod that asks for more memory than is left Pending until room frees up', async () => {
+    const hog = (name: string, memory: string) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name }, spec: { terminationGracePeriodSeconds: 1, containers: [{ name: 'c', image: 'busybox', command: ['sleep', '3600'], resources: { requests: { memory } } }] } });
+    await writeFile(join(dir, 'first.json'), JSON.stringify(hog('first', '1500Mi')));
+    await writeFile(join(dir, 'second.json'), JSON.stringify(hog('second', '1Gi')));
+    expect((await kubectl('apply', '-f', join(dir, 'first.json'))).code).toBe(0);
+    expect((await kubectl('apply', '-f', join(dir, 'second.json'))).code).toBe(0);
+    expect((await kubectl('describe', 'pod', 'second')).stdout).toMatch(/FailedScheduling\s+.*0\/1 nodes are available: 1 Insufficient memory\. preemption: 0\/1 nodes are available: 1 No preemption victims found for incoming pod\./);
+    expect((await kubectl('get', 'pod', 'second')).stdout).toMatch(/second\s+0\/1\s+Pending/);
+    expect((await kubectl('delete', 'pod', 'first')).code).toBe(0);
+    await waitFor('second running', async () => /second\s+1\/1\s+Running/.test((await kubectl('get', 'pod', 'second')).stdout));
+    expect((await kubectl('describe', 'pod', 'second')).stdout).toMatch(/Normal\s+Scheduled\s+.*default-scheduler\s+Successfully assigned default\/second to /);
+    expect((await kubectl('delete', 'pod', 'second')).code).toBe(0);
   });
 
   it('refuses a Pod that wants the host network at admission, with the reason', async () => {

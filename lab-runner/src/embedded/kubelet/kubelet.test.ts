@@ -196,11 +196,12 @@ describe('graceful deletion', () => {
     expect(existsSync(emptyDir)).toBe(true);
     const started = Date.now();
     node.cluster.deletePod('default', 'stubborn');
-    await waitFor('polite said bye', () => existsSync(join(emptyDir, 'bye')), 5_000);
-    await waitFor('pod removed', () => !node.cluster.getPod('default', 'stubborn'), 15_000);
+    await waitFor('polite said bye', () => existsSync(join(emptyDir, 'bye')));
+    await waitFor('pod removed', () => !node.cluster.getPod('default', 'stubborn'));
     const took = Date.now() - started;
     expect(took).toBeGreaterThanOrEqual(1_900);
-    expect(took).toBeLessThan(15_000);
+    // Well under the default 30 s: the Pod's own 2 s grace period was used.
+    expect(took).toBeLessThan(25_000);
     expect(await engineContainers(node.clusterId, 'stubborn')).toEqual([]);
     expect(existsSync(join(node.podsDir, created.metadata.uid!))).toBe(false);
     const killing = node.cluster.eventsFor('stubborn').filter((e) => e.reason === 'Killing').map((e) => e.message).sort();

@@ -109,7 +109,7 @@ describe('configuration and the downward API', () => {
     expect((await execIn(node, 'configured', 'show', ['readlink', '/etc/app/color'])).stdout).toBe('..data/color\n');
     // An edited ConfigMap reaches the mounted files on the next sync (not the subPath mount, as in Kubernetes).
     node.cluster.configMaps.set('default/settings', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings', namespace: 'default' }, data: { color: 'green', 'app.conf': 'mode=lab\n' } });
-    await waitFor('updated file', async () => (await execIn(node, 'configured', 'show', ['cat', '/etc/app/color'])).stdout === 'green', 15_000);
+    await waitFor('updated file', async () => (await execIn(node, 'configured', 'show', ['cat', '/etc/app/color'])).stdout === 'green');
   });
 
   it('holds a container back with CreateContainerConfigError while a ConfigMap is missing', async () => {
@@ -210,7 +210,7 @@ describe('restartPolicy and termination reasons', () => {
         containers: [{ name: 'c', image: 'busybox', command: sh('touch /tmp/healthy; sleep 1; rm /tmp/healthy; sleep 3600'), livenessProbe: { exec: { command: ['cat', '/tmp/healthy'] }, periodSeconds: 1, failureThreshold: 2 } }],
       },
     });
-    await waitFor('restart after liveness failure', () => (containerStatus(node, 'sick', 'c')?.restartCount ?? 0) >= 1, 20_000);
+    await waitFor('restart after liveness failure', () => (containerStatus(node, 'sick', 'c')?.restartCount ?? 0) >= 1);
     const events = node.cluster.eventsFor('sick').map((e) => `${e.reason}: ${e.message}`);
     expect(events).toContain('Unhealthy: Liveness probe failed: cat: can\'t open \'/tmp/healthy\': No such file or directory');
     expect(events).toContain('Killing: Container c failed liveness probe, will be restarted');
@@ -294,7 +294,7 @@ describe('sandbox limits', () => {
     await waitFor('b out of pids', async () => (await logs('b')).includes("can't fork"), 30_000);
     expect(Number(readFileSync(pidsCurrentPath(node.clusterId), 'utf8'))).toBeLessThanOrEqual(120);
     node.cluster.deletePod('default', 'forky', 0);
-    await waitFor('forky removed', () => !node.cluster.getPod('default', 'forky'), 15_000);
+    await waitFor('forky removed', () => !node.cluster.getPod('default', 'forky'));
     } finally {
       await node.cleanup();
     }
