@@ -180,6 +180,7 @@ export async function containerCreateOptions(
   infraId: string,
   image: string,
   volumes: Map<string, PreparedVolume>,
+  terminationLog: string,
 ): Promise<Dockerode.ContainerCreateOptions> {
   const pod = ctx.pod;
   const env = resolveEnv(ctx, container);
@@ -209,7 +210,7 @@ export async function containerCreateOptions(
       IpcMode: joined,
       UTSMode: joined,
       ...(pod.spec.shareProcessNamespace ? { PidMode: joined } : {}),
-      Binds: await binds(container, volumes),
+      Binds: [...(await binds(container, volumes)), `${terminationLog}:${container.terminationMessagePath || '/dev/termination-log'}`],
       ...hostConfigLimits(ctx, `${(pod.metadata.uid ?? '').slice(0, 8)}_${container.name}_${restartCount}`),
       ...(memory !== undefined ? { Memory: memory, MemorySwap: memory } : {}),
       ...(cpus !== undefined ? { NanoCpus: cpus } : {}),

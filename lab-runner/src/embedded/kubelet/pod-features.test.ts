@@ -178,6 +178,32 @@ describe('restartPolicy and termination reasons', () => {
     expect(bad.containerStatuses?.[0]).toMatchObject({ restartCount: 0, state: { terminated: { exitCode: 2, reason: 'Error' } } });
   });
 
+  it('reports what a container wrote to its termination log, or its last logs with FallbackToLogsOnError', async () => {
+    node.cluster.createPod({
+      metadata: { name: 'last-words' },
+      spec: {
+        restartPolicy: 'Never',
+        securityContext: { runAsUser: 1000 },
+        containers: [
+          { name: 'file', image: 'busybox', command: sh('echo "config is missing" > /dev/termination-log; exit 3') },
+          { name: 'custom', image: 'busybox', terminationMessagePath: '/tmp/why', command: sh('printf done > /tmp/why') },
+          { name: 'logs', image: 'busybox', terminationMessagePolicy: 'FallbackToLogsOnError', command: sh('seq 1 100; echo boom; exit 1') },
+          { name: 'quiet', image: 'busybox', terminationMessagePolicy: 'FallbackToLogsOnError', command: sh('echo fine') },
+        ],
+      },
+    });
+    const done = await waitFor('last-words Failed', () => (podStatus(node, 'last-words')?.phase === 'Failed' ? podStatus(node, 'last-words') : undefined));
+    const terminated = (name: string) => done.containerStatuses?.find((c) => c.name === name)?.state?.terminated;
+    expect(terminated('file')).toMatchObject({ exitCode: 3, reason: 'Error', message: 'config is missing\n' });
+    expect(terminated('custom')).toMatchObject({ exitCode: 0, reason: 'Completed', message: 'done' });
+    // The last 80 lines of the failed run's logs: 21..100 and boom.
+    const tail = terminated('logs')?.message ?? '';
+    expect(tail.split('\n').filter(Boolean)).toEqual([...Array.from({ length: 79 }, (_, i) => String(i + 22)), 'boom']);
+    // Only a failure falls back to the logs.
+    expect(terminated('quiet')).toMatchObject({ exitCode: 0, reason: 'Completed' });
+    expect(terminated('quiet')?.message).toBeUndefined();
+  });
+
   it('fails a Pod that outlives its activeDeadlineSeconds', async () => {
     node.cluster.createPod({ metadata: { name: 'deadline' }, spec: { activeDeadlineSeconds: 2, terminationGracePeriodSeconds: 0, containers: [{ name: 'c', image: 'busybox', command: sh('sleep 3600') }] } });
     const status = await waitFor('DeadlineExceeded', () => (podStatus(node, 'deadline')?.phase === 'Failed' ? podStatus(node, 'deadline') : undefined));

@@ -18,6 +18,7 @@ import { NetnsShell } from './netns-shell.js';
 import { ContainerProbes, runHandler, type HandlerTarget, type ProbeKind } from './probes.js';
 import { diedOfOom, removeContainerCgroup } from './sandbox-cgroup.js';
 import { buildPodStatus } from './status.js';
+import { logTail, prepareTerminationLog, readTerminationLog, removeTerminationLog, terminationLogPath } from './termination-message.js';
 import { MountError, prepareVolumes, refreshProjectedVolumes, removePodDir, type PreparedVolume, type VolumeContext } from './volumes.js';
 
 export interface WorkerEnv {
@@ -59,6 +60,8 @@ export interface ContainerRecord {
 }
 
 const SYNC_RETRY_MS = 2_000;
+/** How long after an exit an empty log tail may still be the engine catching up. */
+const LOG_SETTLE_MS = 2_000;
 const RESYNC_MS = 20_000;
 
 function fieldPath(record: { role: string; name: string; index: number }): string {
@@ -375,6 +378,10 @@ export class PodWorker {
       if (!isNotFound(error)) this.env.log(`removing container ${id} failed`, error);
     });
     if (info?.cgroupParent && info.labels[LABEL.role] !== 'infra') await removeContainerCgroup(info.cgroupParent);
+    if (info && info.labels[LABEL.role] !== 'infra') {
+      this.logTails.delete(id);
+      await removeTerminationLog(this.terminationLog(info.labels[LABEL.container] ?? '', Number(info.labels[LABEL.restartCount] ?? 0)));
+    }
   }
 
   /** Re-reads the engine's view of every current container. */
@@ -409,16 +416,48 @@ export class PodWorker {
         record.ready = false;
       }
       record.current = now;
+      await this.captureLogTail(record, now);
       if (now.running && !record.probes && this.infra) this.startProbes(record);
     }
   }
 
+  private terminationLog(container: string, restartCount: number): string {
+    return terminationLogPath(this.env.podsDir, this.uid, container, restartCount);
+  }
+
+  /** The run's termination message: its termination log, else (FallbackToLogsOnError) its log tail, else the engine's error. */
+  private terminationMessage(container: ObservedContainer): string {
+    const name = container.labels[LABEL.container] ?? '';
+    const written = readTerminationLog(this.terminationLog(name, Number(container.labels[LABEL.restartCount] ?? 0)));
+    return written || this.logTails.get(container.id) || container.error;
+  }
+
+  /** Log tails of failed runs whose container asks for FallbackToLogsOnError, by container id. */
+  private readonly logTails = new Map<string, string>();
+
+  private async captureLogTail(record: ContainerRecord, container: ObservedContainer): Promise<void> {
+    if (record.spec.terminationMessagePolicy !== 'FallbackToLogsOnError' || container.running || container.exitCode === 0 || this.logTails.has(container.id)) return;
+    const tail = await logTail(this.env.docker, container.id, record.spec.tty ?? false).catch((error) => {
+      this.env.log(`reading the logs of ${record.name} for its termination message failed`, error);
+      return '';
+    });
+    // The engine's log writer may trail the exit by a moment: an empty tail right after the
+    // exit is read again on a later sync instead of being kept.
+    const justExited = Date.now() - Date.parse(container.finishedAt ?? '') < LOG_SETTLE_MS;
+    if (!tail && justExited) {
+      this.schedule(LOG_SETTLE_MS / 4);
+      return;
+    }
+    this.logTails.set(container.id, tail);
+  }
+
   terminatedOf(container: ObservedContainer): ContainerStateTerminated {
     const reason = container.oomKilled ? 'OOMKilled' : container.exitCode === 0 ? 'Completed' : 'Error';
+    const message = this.terminationMessage(container);
     return {
       exitCode: container.exitCode,
       reason,
-      ...(container.error ? { message: container.error } : {}),
+      ...(message ? { message } : {}),
       ...(container.startedAt ? { startedAt: container.startedAt } : {}),
       ...(container.finishedAt ? { finishedAt: container.finishedAt } : {}),
       containerID: `docker://${container.id}`,
@@ -529,7 +568,9 @@ export class PodWorker {
     const restartCount = exited ? record.restartCount + 1 : record.restartCount;
     let options: Dockerode.ContainerCreateOptions;
     try {
-      options = await containerCreateOptions(this.context, record.spec, record.role, restartCount, infra.id, record.imageRef, this.volumes ?? new Map());
+      const terminationLog = this.terminationLog(record.name, restartCount);
+      await prepareTerminationLog(terminationLog);
+      options = await containerCreateOptions(this.context, record.spec, record.role, restartCount, infra.id, record.imageRef, this.volumes ?? new Map(), terminationLog);
     } catch (error) {
       if (!(error instanceof ConfigError)) throw error;
       if (record.waiting?.reason !== 'CreateContainerConfigError' || record.waiting.message !== error.message) {
@@ -729,6 +770,8 @@ export class PodWorker {
   }
 
   private async report(): Promise<void> {
+    // A run can end between two refreshes (right after its start, or as the Pod finishes).
+    for (const record of this.records) if (record.current) await this.captureLogTail(record, record.current);
     const status: PodStatus = buildPodStatus({
       worker: this,
       pod: this.pod,
