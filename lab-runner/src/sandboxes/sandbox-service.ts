@@ -153,7 +153,10 @@ export class SandboxService {
       if (!warm) await this.provision(record, controller.signal);
       await applySetup(this.options.provider, record.id, this.clientsFor(await this.endpointOf(record.id)), request.exercise.setup, controller.signal);
       controller.signal.throwIfAborted();
-      this.transition(record, 'ready');
+      // The idle clock starts when the learner can use the sandbox, not when they asked for it:
+      // a slow create must not eat the idle window.
+      record.lastActiveAt = new Date().toISOString();
+      this.transition(record, 'ready', record.lastActiveAt);
       await this.options.store.save(record);
       this.options.metrics.createSeconds.observe({ source: warm ? 'warm' : 'cold' }, (performance.now() - started) / 1000);
       this.options.logger.info('sandbox_created', { sandbox: record.id, owner: record.owner, exercise: record.exerciseId, warm: Boolean(warm), ms: Math.round(performance.now() - started) });
@@ -381,9 +384,9 @@ export class SandboxService {
     return clients;
   }
 
-  private transition(record: SandboxRecord, state: SandboxState): void {
+  private transition(record: SandboxRecord, state: SandboxState, at = new Date().toISOString()): void {
     record.state = state;
-    record.history.push({ state, at: new Date().toISOString() });
+    record.history.push({ state, at });
     this.emitChanged(record);
   }
 

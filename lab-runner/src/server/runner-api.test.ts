@@ -25,7 +25,7 @@ describe('sandbox lifecycle over HTTP', () => {
     expect(sandbox).toMatchObject({ state: 'ready', provider: 'embedded', owner: 'learner-1', exercise: 'draft:fixture-two-containers' });
     expect(sandbox.id.startsWith(fixture.prefix)).toBe(true);
     expect(sandbox.history.map((h: { state: string }) => h.state)).toEqual(['provisioning', 'ready']);
-    expect(Date.parse(sandbox.idleExpiresAt) - Date.parse(sandbox.createdAt)).toBe(1800 * 1000);
+    expect(Date.parse(sandbox.idleExpiresAt) - Date.parse(sandbox.readyAt)).toBe(1800 * 1000);
     expect(Date.parse(sandbox.maxExpiresAt) - Date.parse(sandbox.createdAt)).toBe(4 * 3600 * 1000);
   });
 

@@ -55,7 +55,10 @@ describe('limits, warm pool and expiry', () => {
     const fixture = await RunnerFixture.start({ parts: { reapIntervalMs: 200, timeouts: { idleSeconds: 2, maxLifetimeSeconds: 600 } } });
     fixtures.push(fixture);
     const idle = await fixture.createSandbox('erin', DRAFT_EXERCISE);
-    const kept = await fixture.createSandbox('frank', DRAFT_EXERCISE);
+    // A setup slower than the idle timeout: the idle clock starts when the sandbox is ready.
+    const slow = { ...DRAFT_EXERCISE, setup: { ...DRAFT_EXERCISE.setup, commands: [...DRAFT_EXERCISE.setup.commands, 'sleep 3'] } };
+    const kept = await fixture.createSandbox('frank', slow);
+    expect(Date.parse(kept.idleExpiresAt) - Date.parse(kept.readyAt)).toBe(2000);
     const keepAlive = setInterval(() => void fixture.api('POST', `/v1/sandboxes/${kept.id}/extend`, {}), 500);
     try {
       const ended = await eventually(() => fixture.api('GET', `/v1/sandboxes/${idle.id}`), (r) => r.json.state === 'deleted');
