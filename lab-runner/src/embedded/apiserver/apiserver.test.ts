@@ -51,29 +51,52 @@ function call(target: Target, method: string, p: string, body?: unknown, headers
   });
 }
 
+type WatchEvent = { type: string; object: any }; // eslint-disable-line @typescript-eslint/no-explicit-any
+
 /** Reads watch events until `count` arrived (or the stream ends). */
-function watch(target: { socketPath: string }, p: string, count: number): Promise<{ type: string; object: any }[]> {
-  return new Promise((resolve, reject) => {
-    const events: { type: string; object: any }[] = [];
+function watch(target: { socketPath: string }, p: string, count: number): Promise<WatchEvent[]> {
+  return openWatch(target, p, count).events;
+}
+
+/**
+ * A watch whose `started` resolves once the server answered the request: the server subscribes
+ * before it sends the response head, so every change made after `started` reaches this watch.
+ */
+function openWatch(target: { socketPath: string }, p: string, count: number): { started: Promise<void>; events: Promise<WatchEvent[]> } {
+  let answered: () => void = () => {};
+  let failed: (error: Error) => void = () => {};
+  const started = new Promise<void>((resolve, reject) => {
+    answered = resolve;
+    failed = reject;
+  });
+  const events = new Promise<WatchEvent[]>((resolve, reject) => {
+    const seen: WatchEvent[] = [];
     const req = httpRequest({ socketPath: target.socketPath, agent: false, path: p, headers: { accept: 'application/json' } }, (res) => {
+      answered();
       let buf = '';
       res.on('data', (c: Buffer) => {
         buf += c.toString();
         let nl: number;
         while ((nl = buf.indexOf('\n')) >= 0) {
-          events.push(JSON.parse(buf.slice(0, nl)));
+          seen.push(JSON.parse(buf.slice(0, nl)));
           buf = buf.slice(nl + 1);
-          if (events.length >= count) {
+          if (seen.length >= count) {
             req.destroy();
-            resolve(events);
+            resolve(seen);
           }
         }
       });
-      res.on('end', () => resolve(events));
+      res.on('end', () => resolve(seen));
     });
-    req.on('error', (e) => (events.length >= count ? undefined : reject(e)));
+    req.on('error', (e) => {
+      failed(e);
+      if (seen.length < count) reject(e);
+    });
     req.end();
   });
+  // Awaited only by tests that need it; an error reaches them through `events` as well.
+  started.catch(() => undefined);
+  return { started, events };
 }
 
 const pod = (name: string, labels: Record<string, string> = {}) => ({
@@ -265,12 +288,12 @@ describe('pods and the kubelet client', () => {
     expect(smp.json().spec.containers).toHaveLength(1);
     expect(smp.json().spec.containers[0]).toMatchObject({ name: 'app', image: 'busybox:1.36', imagePullPolicy: 'Always' });
 
-    const watching = watch(t, '/api/v1/namespaces/default/pods?watch=true&labelSelector=tier%3Dweb', 3);
-    await new Promise((r) => setTimeout(r, 100));
+    const watching = openWatch(t, '/api/v1/namespaces/default/pods?watch=true&labelSelector=tier%3Dweb', 3);
+    await watching.started;
     await call(t, 'POST', '/api/v1/namespaces/default/pods', pod('sel', { tier: 'web' }));
     await call(t, 'PATCH', '/api/v1/namespaces/default/pods/sel', { metadata: { labels: { tier: 'db' } } }, { 'content-type': 'application/merge-patch+json' });
     await call(t, 'PATCH', '/api/v1/namespaces/default/pods/sel', { metadata: { labels: { tier: 'web' } } }, { 'content-type': 'application/merge-patch+json' });
-    expect((await watching).map((e) => e.type)).toEqual(['ADDED', 'DELETED', 'ADDED']);
+    expect((await watching.events).map((e) => e.type)).toEqual(['ADDED', 'DELETED', 'ADDED']);
 
     await call(t, 'POST', '/api/v1/namespaces/default/configmaps', { metadata: { name: 'keep' } });
     await call(t, 'POST', '/api/v1/namespaces/default/configmaps', { metadata: { name: 'drop1', labels: { gone: 'yes' } } });
