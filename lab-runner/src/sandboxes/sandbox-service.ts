@@ -110,6 +110,8 @@ export class SandboxService {
   /** Creates a sandbox for `owner` with the exercise's setup applied; resolves when it is ready. */
   async create(request: CreateRequest, signal?: AbortSignal): Promise<SandboxView> {
     this.requireRunning();
+    // Nobody is waiting any more (the client hung up before the create began): build nothing.
+    if (signal?.aborted) throw abortReason(signal);
     const started = performance.now();
     const { maxSandboxesPerOwner, maxSandboxes } = this.options;
     const owned = [...this.recordsById.values()].filter((r) => r.owner === request.owner && LIVE.has(r.state)).length;

@@ -1,6 +1,8 @@
 // The negative suite of the runner: every refusal answers with its status and stable code,
 // and nothing is left behind (no container, no cluster state, no relay).
 
+import { once } from 'node:events';
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALLOWED_ORIGIN, DRAFT_EXERCISE, RunnerFixture, TerminalClient } from './testing/runner-fixture.js';
 
@@ -163,6 +165,29 @@ describe('a client that goes away mid-create', () => {
       if (Date.now() > deadline) throw new Error(`left behind: ${JSON.stringify({ left, listed })}`);
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
+    await expectOnlyTheTwoSandboxes();
+  });
+
+  it('a client that hangs up as soon as its request is sent gets nothing created', async () => {
+    // The hang-up reaches the runner while it is still reading and resolving the request, before
+    // the create starts: the create must still see that nobody is waiting for it.
+    const posts = async () => {
+      const text = await (await fetch(`${fixture.url}/metrics`)).text();
+      return [...text.matchAll(/^kubelab_http_requests_total\{method="POST",[^}]*\} (\d+)$/gm)].reduce((sum, m) => sum + Number(m[1]), 0);
+    };
+    const before = await posts();
+    const body = JSON.stringify({ owner: 'hang-up', exercise: DRAFT_EXERCISE });
+    const socket = connect(fixture.runner.port, '127.0.0.1');
+    await once(socket, 'connect');
+    const head = `POST /v1/sandboxes HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${fixture.token}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n`;
+    socket.write(head + body, () => socket.destroy());
+    // The runner has answered (or given up on) that request once its counter moves.
+    const deadline = Date.now() + 60_000;
+    while ((await posts()) === before) {
+      if (Date.now() > deadline) throw new Error('the runner never finished the hung-up request');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect((await fixture.api('GET', '/v1/sandboxes?owner=hang-up')).json.sandboxes).toEqual([]);
     await expectOnlyTheTwoSandboxes();
   });
 

@@ -58,15 +58,17 @@ export function sandboxRoutes(deps: SandboxRouteDeps): Route[] {
       path: '/v1/sandboxes',
       auth: true,
       handler: async (ctx) => {
-        const body = await ctx.body(CreateSandboxBody);
-        const exercise = await catalog.resolve(body.exercise);
-        // A client that goes away mid-create gets nothing left behind: the create is aborted and rolled back.
+        // A client that goes away mid-create gets nothing left behind: the create is aborted and
+        // rolled back. Watched from the first moment: a hang-up while the body is still being read
+        // or the exercise resolved (a catalog load from disk) must not go unnoticed.
         const controller = new AbortController();
         const onClose = () => {
           if (!ctx.res.writableFinished) controller.abort();
         };
         ctx.res.once('close', onClose);
         try {
+          const body = await ctx.body(CreateSandboxBody);
+          const exercise = await catalog.resolve(body.exercise);
           const sandbox = await sandboxes.create({ owner: body.owner, exerciseId: exercise.id, exercise: exercise.spec }, controller.signal);
           return { status: 201, json: sandbox };
         } finally {
