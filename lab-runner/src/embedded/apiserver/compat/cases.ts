@@ -185,13 +185,14 @@ export const CASES: Case[] = [
   {
     id: 'get --watch-only',
     run: async ({ k }) => {
-      const r = await k.run(['get', 'pods', '--watch-only'], {
+      // --watch-only prints nothing before the first change, so nothing on stdout says the watch
+      // is in place; -v=6 logs its response on stderr. The Pod is created only then: created
+      // earlier (kubectl starts slowly on a loaded machine), it and its status change could both
+      // precede kubectl's list and never show.
+      const r = await k.run(['get', 'pods', '--watch-only', '-v=6'], {
         until: /^watched\s+\d\/1/m,
-        // --watch-only prints nothing before the first change: give the list+watch a moment.
-        onStart: async () => {
-          await new Promise((r) => setTimeout(r, 1000));
-          await k.run(['run', 'watched', '--image=busybox:1.36', '--', 'sleep', '60']);
-        },
+        startWhenStderr: /[?&]watch=true[^\n]*200 OK/,
+        onStart: async () => void (await k.run(['run', 'watched', '--image=busybox:1.36', '--', 'sleep', '60'])),
         timeoutMs: 30_000,
       });
       if (!/^watched\s+\d\/1\s+\w+/m.test(r.stdout) || /^web\s/m.test(r.stdout)) throw new CaseFailure(show(r));

@@ -28,9 +28,11 @@ export interface RunOptions {
   timeoutMs?: number;
   /** Resolves early (killing kubectl) once stdout matches: for -w and -f. */
   until?: RegExp | ((stdout: string) => boolean);
-  /** Called once kubectl has started (or once stdout matches startWhen), e.g. to make the change a watch should see. */
+  /** Called once kubectl has started (or once stdout matches startWhen, or stderr startWhenStderr), e.g. to make the change a watch should see. */
   onStart?: () => Promise<void> | void;
   startWhen?: RegExp;
+  /** With `-v=6`, kubectl logs each response on stderr: the moment its watch is established. */
+  startWhenStderr?: RegExp;
 }
 
 export class Kubectl {
@@ -77,12 +79,15 @@ export class Kubectl {
           finish(0);
         }
       });
-      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      child.stderr.on('data', (d: Buffer) => {
+        stderr += d.toString();
+        if (opts.startWhenStderr?.test(stderr)) start();
+      });
       child.on('close', (code, signal) => finish(code ?? (signal ? 128 : 1)));
       child.stdin.on('error', () => {});
       if (opts.stdin !== undefined) child.stdin.end(opts.stdin);
       else child.stdin.end();
-      if (!opts.startWhen) setTimeout(start, 50);
+      if (!opts.startWhen && !opts.startWhenStderr) setTimeout(start, 50);
     });
   }
 
