@@ -32,8 +32,8 @@ export interface RunnerParts {
   provider?: Provider;
   /** Sandbox id prefix; tests use a unique one per run so they only ever touch their own. */
   idPrefix?: string;
-  /** Overrides RUNNER_SHELL_TICKET_TTL_SECONDS in ms (tests of expiry). */
-  ticketTtlMs?: number;
+  /** The shell tickets' clock (tests of expiry age tickets with it instead of a short TTL and a sleep). */
+  ticketClock?: () => number;
   reapIntervalMs?: number;
   /** Overrides the configured idle timeout and maximum lifetime (tests of expiry). */
   timeouts?: { idleSeconds: number; maxLifetimeSeconds: number };
@@ -80,7 +80,7 @@ export async function startRunner(config: RunnerConfig, logger: Logger, parts: R
         },
       },
     });
-    const tickets = new ShellTickets(parts.ticketTtlMs ?? config.shellTicketTtlSeconds * 1000);
+    const tickets = new ShellTickets(config.shellTicketTtlSeconds * 1000, parts.ticketClock);
     const scrollbacks = new Scrollbacks(config.scrollbackBytes);
     await scrollbacks.load(scrollbackDir, new Set(service.records().keys()));
     saveScrollbacks = () => scrollbacks.save(scrollbackDir);

@@ -9,9 +9,12 @@ import { ALLOWED_ORIGIN, DRAFT_EXERCISE, RunnerFixture, TerminalClient } from '.
 let fixture: RunnerFixture;
 let sandbox: any;
 let other: any;
+/** How far the runner's ticket clock runs ahead: the expiry test ages a ticket without sleeping. */
+let ticketClockAheadMs = 0;
 
 beforeAll(async () => {
-  fixture = await RunnerFixture.start({ parts: { ticketTtlMs: 300 } });
+  // Every other terminal here is opened with a fresh ticket under the normal TTL, however slow the machine.
+  fixture = await RunnerFixture.start({ parts: { ticketClock: () => Date.now() + ticketClockAheadMs } });
   sandbox = await fixture.createSandbox('owner-a', DRAFT_EXERCISE);
   other = await fixture.createSandbox('owner-b', DRAFT_EXERCISE);
 });
@@ -81,9 +84,13 @@ describe('refusals on the shell WebSocket', () => {
     expect(await TerminalClient.refusal(url)).toBe(401);
     await first.close();
 
-    const expiring = await fixture.shellUrl(sandbox.id);
-    await new Promise((resolve) => setTimeout(resolve, 400));
-    expect(await TerminalClient.refusal(expiring)).toBe(401);
+    const expiring = (await fixture.api('POST', `/v1/sandboxes/${sandbox.id}/shell-tickets`, {})).json;
+    ticketClockAheadMs = Date.parse(expiring.expiresAt) - Date.now();
+    try {
+      expect(await TerminalClient.refusal(expiring.url)).toBe(401);
+    } finally {
+      ticketClockAheadMs = 0;
+    }
 
     const forOther = await fixture.shellUrl(other.id);
     expect(await TerminalClient.refusal(forOther.replace(other.id, sandbox.id))).toBe(401);
