@@ -69,9 +69,7 @@ describe('sandbox lifecycle over HTTP', () => {
     const passing = await main.waitForControl((m) => m.type === 'checks' && m.run.passed === true, 30_000);
     expect(passing.run.points).toBe(4);
     main.control({ type: 'resize', cols: 132, rows: 43 });
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    main.type('stty size\r');
-    await main.waitFor(/43 132/);
+    await main.waitForSize(43, 132);
     second.type('echo second-terminal\r');
     await second.waitFor(/\rsecond-terminal\r\n/);
     expect(main.text).not.toMatch(/\rsecond-terminal\r\n/);

@@ -120,10 +120,7 @@ describe('refusals on the shell WebSocket', () => {
     client.ws.send('{not json');
     client.control({ type: 'resize', cols: 0, rows: 99999 });
     await client.waitForControl((m) => m.type === 'error' && m.code === 'bad_message');
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    const from = client.text.length;
-    client.type('stty size\r');
-    await client.waitFor(/33 77/, 10_000, from);
+    await client.waitForSize(33, 77);
     await client.close();
   });
 

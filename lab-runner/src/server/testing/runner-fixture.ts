@@ -189,6 +189,25 @@ export class TerminalClient {
     return this.text;
   }
 
+  /**
+   * Runs `stty size` until the TTY reports `rows cols`. A resize reaches the TTY some time after
+   * the control message (an engine call, and resizes are spaced out), and keystrokes do not
+   * wait for it; a size that never arrives, or the wrong last size, still fails.
+   */
+  async waitForSize(rows: number, cols: number, timeoutMs = 20_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    const answer = /[\r\n](\d+) (\d+)\r\n/;
+    for (;;) {
+      const from = this.text.length;
+      this.type('stty size\r');
+      await this.waitFor(answer, timeoutMs, from);
+      const [, seenRows, seenCols] = answer.exec(this.text.slice(from)) ?? [];
+      if (Number(seenRows) === rows && Number(seenCols) === cols) return;
+      if (Date.now() > deadline) throw new Error(`the terminal stayed ${seenRows} rows x ${seenCols} cols, not ${rows} x ${cols}`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+
   async waitForControl(predicate: (message: any) => boolean, timeoutMs = 20_000): Promise<any> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
