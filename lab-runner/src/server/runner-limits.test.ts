@@ -92,7 +92,9 @@ describe('graceful stop', () => {
 
 describe('heartbeat', () => {
   it('drops a terminal whose peer stops answering pings, and keeps a live one', async () => {
-    const fixture = await RunnerFixture.start({ parts: { heartbeatMs: 300 } });
+    // A live peer has a whole interval to answer a ping: at 300 ms, one stall of this process
+    // between a ping and its pong (both ends live here) dropped the live terminal too.
+    const fixture = await RunnerFixture.start({ parts: { heartbeatMs: 2000 } });
     fixtures.push(fixture);
     const sandbox = await fixture.createSandbox('hank', DRAFT_EXERCISE);
     const live = await TerminalClient.open(await fixture.shellUrl(sandbox.id, 'live'));
@@ -101,7 +103,8 @@ describe('heartbeat', () => {
     // A peer that reads nothing answers no ping.
     (dead.ws as unknown as { _socket: { pause(): void } })._socket.pause();
     const openShells = async () => Number(/^kubelab_open_shells (\d+)$/m.exec(await (await fetch(`${fixture.url}/metrics`)).text())?.[1]);
-    const deadline = Date.now() + 10_000;
+    // The dead one goes within two intervals.
+    const deadline = Date.now() + 30_000;
     while ((await openShells()) !== 1) {
       if (Date.now() > deadline) throw new Error(`open shells stayed at ${await openShells()}`);
       await new Promise((resolve) => setTimeout(resolve, 100));
