@@ -53,7 +53,10 @@ export async function streamLogs(docker: Dockerode, lookup: WorkerLookup, pod: P
     id = record?.current?.id;
     if (!id) throw waitingError(pod, options.container, record, worker?.isInitialized ?? false);
   }
-  const since = options.sinceTime ? Math.floor(Date.parse(options.sinceTime) / 1000) : options.sinceSeconds ? Math.floor(Date.now() / 1000) - options.sinceSeconds : undefined;
+  // The engine takes fractional seconds (Podman and Docker alike): --since=1s means the last
+  // second, as on a real kubelet, not up to two once now is cut down to a whole second.
+  const sinceMs = options.sinceTime ? Date.parse(options.sinceTime) : options.sinceSeconds ? Date.now() - options.sinceSeconds * 1000 : undefined;
+  const since = sinceMs !== undefined ? sinceMs / 1000 : undefined;
   const query = {
     stdout: true,
     stderr: true,
