@@ -124,7 +124,9 @@ describe('one network namespace per Pod', () => {
             livenessProbe: { tcpSocket: { port: 8080 }, periodSeconds: 2 },
           },
           { name: 'client', image: 'busybox', command: ['sh', '-c', 'while true; do wget -qO- http://localhost:8080/ || echo fail; sleep 1; done'] },
-          { name: 'clash', image: 'busybox', command: ['httpd', '-f', '-p', '8080'] },
+          // Binds only once the server serves: started at once it could win the port and leave
+          // the server to crash instead (containers start in order, but their processes race).
+          { name: 'clash', image: 'busybox', command: ['sh', '-c', 'until wget -qO /dev/null http://localhost:8080/; do sleep 0.2; done; exec httpd -f -p 8080'] },
         ],
       },
     });
