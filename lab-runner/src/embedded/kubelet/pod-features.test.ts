@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 
 // Real containers on a machine shared with other suites: allow for a loaded engine.
@@ -23,12 +24,13 @@ const sh = (script: string) => ['sh', '-c', script];
 
 describe('init containers and native sidecars', () => {
   it('runs init containers in order, starts sidecars before app containers and keeps them running', async () => {
-    node.cluster.createPod({
+    const created = node.cluster.createPod({
       metadata: { name: 'staged' },
       spec: {
         volumes: [{ name: 'work', emptyDir: {} }],
         initContainers: [
-          { name: 'first', image: 'busybox', command: sh('echo first >> /work/order; sleep 1'), volumeMounts: [{ name: 'work', mountPath: '/work' }] },
+          // Runs until the test has seen it running: a fixed sleep could end before a slow status report.
+          { name: 'first', image: 'busybox', command: sh('echo first >> /work/order; until [ -e /work/go ]; do sleep 0.1; done'), volumeMounts: [{ name: 'work', mountPath: '/work' }] },
           { name: 'second', image: 'busybox', command: sh('echo second >> /work/order'), volumeMounts: [{ name: 'work', mountPath: '/work' }] },
           { name: 'shipper', image: 'busybox', restartPolicy: 'Always', command: sh('echo sidecar >> /work/order; exec sleep 3600'), volumeMounts: [{ name: 'work', mountPath: '/work' }] },
         ],
@@ -39,6 +41,7 @@ describe('init containers and native sidecars', () => {
     expect(pending.phase).toBe('Pending');
     expect(pending.conditions?.find((c) => c.type === 'Initialized')).toMatchObject({ status: 'False', reason: 'ContainersNotInitialized' });
     expect(pending.containerStatuses?.[0]?.state?.waiting?.reason).toBe('PodInitializing');
+    writeFileSync(join(node.podsDir, created.metadata.uid!, 'volumes', 'work', 'go'), '');
     await waitReady(node, 'staged');
     expect((await execIn(node, 'staged', 'app', ['cat', '/work/order'])).stdout).toBe('first\nsecond\nsidecar\napp\n');
     const status = podStatus(node, 'staged')!;
