@@ -236,7 +236,9 @@ describe('restartPolicy and termination reasons', () => {
       metadata: { name: 'sick' },
       spec: {
         terminationGracePeriodSeconds: 1,
-        containers: [{ name: 'c', image: 'busybox', command: sh('touch /tmp/healthy; sleep 1; rm /tmp/healthy; sleep 3600'), livenessProbe: { exec: { command: ['cat', '/tmp/healthy'] }, periodSeconds: 1, failureThreshold: 2 } }],
+        // timeoutSeconds covers the engine's exec start, which alone can take over the default 1 s
+        // on a loaded machine; a probe that timed out would fail with another message.
+        containers: [{ name: 'c', image: 'busybox', command: sh('touch /tmp/healthy; sleep 1; rm /tmp/healthy; sleep 3600'), livenessProbe: { exec: { command: ['cat', '/tmp/healthy'] }, periodSeconds: 1, timeoutSeconds: 10, failureThreshold: 2 } }],
       },
     });
     await waitFor('restart after liveness failure', () => (containerStatus(node, 'sick', 'c')?.restartCount ?? 0) >= 1);
