@@ -316,9 +316,22 @@ describe('sandbox limits', () => {
     const node = await startTestNode({ pids: 120, memoryBytes: 512 * 2 ** 20, cpus: 1 });
     try {
     // Each container alone fits in the sandbox's 120 pids (60 sleeps); together they do not. Only shell
-    // builtins run after the spawning, since forks fail once the budget is spent.
-    const spawn = (delay: string) => sh(`sleep ${delay}; n=0; while [ $n -lt 60 ]; do sleep 600 & n=$((n+1)); done; echo spawned; wait`);
-    node.cluster.createPod({ metadata: { name: 'forky' }, spec: { terminationGracePeriodSeconds: 0, containers: [{ name: 'a', image: 'busybox', command: spawn('0') }, { name: 'b', image: 'busybox', command: spawn('1') }] } });
+    // builtins run after the spawning, since forks fail once the budget is spent. b starts spawning
+    // once a has spawned all of its sleeps (a marker on a shared emptyDir, written by a builtin):
+    // with a head start by time instead, a slow a would race b for the budget and both could fail.
+    const spawn = '{ n=0; while [ $n -lt 60 ]; do sleep 600 & n=$((n+1)); done; echo spawned; }';
+    const marks = [{ name: 'marks', mountPath: '/marks' }];
+    node.cluster.createPod({
+      metadata: { name: 'forky' },
+      spec: {
+        terminationGracePeriodSeconds: 0,
+        volumes: [{ name: 'marks', emptyDir: {} }],
+        containers: [
+          { name: 'a', image: 'busybox', command: sh(`${spawn}; echo > /marks/a-spawned; wait`), volumeMounts: marks },
+          { name: 'b', image: 'busybox', command: sh(`until [ -e /marks/a-spawned ]; do sleep 0.1; done; ${spawn}; wait`), volumeMounts: marks },
+        ],
+      },
+    });
     const logs = async (container: string) => read(await node.kubelet.logs(node.cluster.getPod('default', 'forky')!, { container, follow: false, previous: false, timestamps: false }, new AbortController().signal));
     await waitFor('a spawned', async () => (await logs('a')).includes('spawned'), 30_000);
     // b runs out of pids half-way: its shell cannot fork and dies, as on a node at its pids limit.
