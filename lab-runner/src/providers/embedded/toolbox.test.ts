@@ -94,8 +94,14 @@ describe('Toolboxes', () => {
     session.close();
     session.close();
     await session.ended;
-    await new Promise((r) => setTimeout(r, 300));
-    const ps = await toolboxes.exec(id, ['ps', '-o', 'args']);
+    // The hang-up is an engine call (exec inspect) and then a signal: the connection may be
+    // gone before bash is. A bash that never goes still fails here.
+    const deadline = Date.now() + 20_000;
+    let ps = await toolboxes.exec(id, ['ps', '-o', 'args']);
+    while (/bash -l/.test(ps.stdout) && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 200));
+      ps = await toolboxes.exec(id, ['ps', '-o', 'args']);
+    }
     expect(ps.stdout).not.toMatch(/bash -l/);
   });
 
