@@ -39,7 +39,8 @@ describe('LiveChecks', () => {
     const runs: { at: number; run: CheckRun }[] = [];
     const unsubscribe = live.subscribe(sandboxId, (run) => runs.push({ at: Date.now(), run }));
     try {
-      const deadline = Date.now() + 10_000;
+      // The first run reads a real cluster and node: generous on a busy machine.
+      const deadline = Date.now() + 30_000;
       while (runs.length === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
       expect(runs[0]?.run.passed).toBe(false);
       // A burst of changes: many Pod and Event updates within a second or two.

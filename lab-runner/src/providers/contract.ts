@@ -16,7 +16,8 @@ export interface ProviderHarness {
   newId(): string;
 }
 
-async function readAll(session: { output: NodeJS.ReadableStream }, until: RegExp, timeoutMs = 15_000): Promise<string> {
+/** Waits for a real container's shell output: generous on a busy engine (speed is the bench's job). */
+async function readAll(session: { output: NodeJS.ReadableStream }, until: RegExp, timeoutMs = 30_000): Promise<string> {
   let text = '';
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no ${until} in ${JSON.stringify(text.slice(-500))}`)), timeoutMs);

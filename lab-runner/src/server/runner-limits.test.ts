@@ -8,7 +8,8 @@ afterEach(async () => {
   await Promise.all(fixtures.splice(0).map((f) => f.destroy()));
 });
 
-async function eventually<T>(probe: () => Promise<T>, ok: (value: T) => boolean, timeoutMs = 20_000): Promise<T> {
+/** Polls until `ok`; generous, as what it waits for (a warm sandbox built, a reap) runs on the real engine. */
+async function eventually<T>(probe: () => Promise<T>, ok: (value: T) => boolean, timeoutMs = 60_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();

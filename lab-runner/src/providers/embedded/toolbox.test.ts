@@ -78,7 +78,8 @@ describe('Toolboxes', () => {
     let output = '';
     session.output.on('data', (chunk: Buffer) => (output += chunk.toString()));
     const waitFor = async (pattern: RegExp) => {
-      const deadline = Date.now() + 10_000;
+      // A login shell in a real container: generous on a busy engine (speed is the bench's job).
+      const deadline = Date.now() + 30_000;
       while (!pattern.test(output)) {
         if (Date.now() > deadline) throw new Error(`no ${pattern} in ${JSON.stringify(output)}`);
         await new Promise((r) => setTimeout(r, 20));
