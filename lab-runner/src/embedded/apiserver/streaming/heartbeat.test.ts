@@ -55,6 +55,20 @@ describe('SPDY heartbeat', () => {
     expect(closed).toEqual([]);
     client.close();
   });
+
+  test('keeps a client whose answer arrived while the server was stalled', async () => {
+    const { url, closed } = await spdyServer();
+    const client = await SpdyTestClient.connect(url, '/', ['v4.channel.k8s.io']);
+    client.answerPings = true;
+    // The answer is on the wire once the client has recorded the PING; then the process stalls
+    // (as on a loaded machine) past the next heartbeat tick.
+    await client.waitFor((frame) => frame.type === 'ping');
+    stall(INTERVAL_MS * 1.5);
+    await client.waitFor((frame) => frame.type === 'ping' && frame.id === 4);
+    expect(client.closed).toBe(false);
+    expect(closed).toEqual([]);
+    client.close();
+  });
 });
 
 describe('WebSocket heartbeat', () => {
@@ -91,4 +105,31 @@ describe('WebSocket heartbeat', () => {
     expect(closes).toEqual([]);
     ws.close();
   });
+
+  test('keeps a peer whose pong arrived while the server was stalled', async () => {
+    const { url, closes } = await wsServer();
+    const ws = new WebSocket(url);
+    await new Promise((resolve) => ws.once('open', resolve));
+    let pings = 0;
+    // ws sends the pong before it emits 'ping': stall the process (as on a loaded machine)
+    // past the next heartbeat tick with the pong unread on the server's socket.
+    ws.on('ping', () => {
+      pings += 1;
+      if (pings === 1) stall(INTERVAL_MS * 1.5);
+    });
+    const closed = new Promise((resolve) => ws.once('close', resolve));
+    const second = new Promise<void>((resolve) => ws.on('ping', () => pings === 2 && resolve()));
+    expect(await Promise.race([second.then(() => 'pinged again'), closed.then(() => 'closed')])).toBe('pinged again');
+    expect(ws.readyState).toBe(WebSocket.OPEN);
+    expect(closes).toEqual([]);
+    ws.close();
+  });
 });
+
+/** Blocks this process for `ms`, as a machine too busy to schedule it would. */
+function stall(ms: number): void {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    // busy: no timer, no socket is served meanwhile
+  }
+}

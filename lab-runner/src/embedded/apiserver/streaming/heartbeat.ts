@@ -8,7 +8,9 @@ export const HEARTBEAT_INTERVAL_MS = 30_000;
 
 export class Heartbeat {
   private answered = true;
+  private stopped = false;
   private readonly timer: NodeJS.Timeout;
+  private verdict: NodeJS.Immediate | undefined;
 
   constructor(
     private readonly ping: () => void,
@@ -26,7 +28,10 @@ export class Heartbeat {
   }
 
   stop(): void {
+    this.stopped = true;
     clearInterval(this.timer);
+    if (this.verdict) clearImmediate(this.verdict);
+    this.verdict = undefined;
   }
 
   private tick(): void {
@@ -34,13 +39,25 @@ export class Heartbeat {
       this.answered = true;
       return;
     }
-    if (!this.answered) {
-      this.stop();
-      this.onDead();
+    if (this.answered) {
+      this.answered = false;
+      this.ping();
       return;
     }
-    this.answered = false;
-    this.ping();
+    // After a stall (a busy machine, a long GC) the event loop runs this due timer before it
+    // reads the sockets, where an answer that came in time may be waiting: judge only after
+    // the I/O already received has been read (setImmediate runs after the loop's poll phase).
+    this.verdict ??= setImmediate(() => {
+      this.verdict = undefined;
+      if (this.stopped) return;
+      if (this.answered) {
+        this.answered = false;
+        this.ping();
+        return;
+      }
+      this.stop();
+      this.onDead();
+    });
   }
 }
 
