@@ -122,12 +122,16 @@ describe('RunnerServer', () => {
   });
 
   it('stop() closes connections still busy after the drain window', async () => {
+    let entered!: () => void;
+    const inside = new Promise<void>((resolve) => (entered = resolve));
     const server = await startServer(
-      [{ method: 'GET', path: '/v1/hang', auth: true, handler: () => new Promise(() => undefined) }],
+      [{ method: 'GET', path: '/v1/hang', auth: true, handler: () => { entered(); return new Promise(() => undefined); } }],
       100,
     );
     const hung = fetch(`${server.url}/v1/hang`, { headers: auth }).catch((error: unknown) => error);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // Stop only once the request is in the handler: stopped earlier, the connection is merely
+    // refused and the forced close would go untested.
+    await inside;
     const started = Date.now();
     await server.stop();
     // Well short of forever: the handler never answers, so only the forced close ends stop().
