@@ -98,8 +98,14 @@ describe('sandbox lifecycle over HTTP', () => {
     });
     expect(response.headers.get('content-type')).toMatch(/text\/event-stream/);
     const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+    const decoder = new TextDecoder();
     let text = '';
-    while (!/event: checks\ndata: .*\n\n/.test(text)) text += new TextDecoder().decode((await reader.read()).value);
+    while (!/event: checks\ndata: .*\n\n/.test(text)) {
+      const { value, done } = await reader.read();
+      // An ended stream resolves every read at once: looping on it would spin without a timeout ever firing.
+      if (done) throw new Error(`the stream ended before a checks event: ${JSON.stringify(text)}`);
+      text += decoder.decode(value, { stream: true });
+    }
     const data = JSON.parse(/data: (.*)\n/.exec(text)?.[1] ?? '{}');
     expect(data.passed).toBe(true);
     controller.abort();
