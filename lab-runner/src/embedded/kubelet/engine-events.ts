@@ -15,15 +15,19 @@ type Listener = (event: ContainerEvent) => void;
 interface Hub {
   listeners: Map<string, Set<Listener>>;
   stream: NodeJS.ReadableStream | undefined;
+  /** A stream is being opened: a second subscriber waits for it instead of opening another. */
+  connecting: boolean;
   retry: NodeJS.Timeout | undefined;
 }
 
 const hubs = new WeakMap<Dockerode, Hub>();
 
 function connect(docker: Dockerode, hub: Hub): void {
-  if (hub.stream || hub.listeners.size === 0) return;
+  if (hub.stream || hub.connecting || hub.listeners.size === 0) return;
+  hub.connecting = true;
   docker.getEvents({ filters: { type: ['container'], label: [`${LABEL.managed}=true`] } }).then(
     (stream) => {
+      hub.connecting = false;
       if (hub.listeners.size === 0) {
         (stream as unknown as { destroy(): void }).destroy();
         return;
@@ -59,6 +63,7 @@ function connect(docker: Dockerode, hub: Hub): void {
       stream.on('error', reconnect);
     },
     () => {
+      hub.connecting = false;
       hub.retry = setTimeout(() => connect(docker, hub), 1000);
       hub.retry.unref();
     },
@@ -69,7 +74,7 @@ function connect(docker: Dockerode, hub: Hub): void {
 export function subscribeContainerEvents(docker: Dockerode, clusterId: string, listener: Listener): () => void {
   let hub = hubs.get(docker);
   if (!hub) {
-    hub = { listeners: new Map(), stream: undefined, retry: undefined };
+    hub = { listeners: new Map(), stream: undefined, connecting: false, retry: undefined };
     hubs.set(docker, hub);
   }
   const set = hub.listeners.get(clusterId) ?? new Set<Listener>();
