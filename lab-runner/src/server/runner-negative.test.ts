@@ -158,7 +158,12 @@ describe('a client that goes away mid-create', () => {
       body: JSON.stringify({ owner: 'leaver', exercise: DRAFT_EXERCISE }),
       signal: controller.signal,
     }).catch((error: unknown) => error);
-    await new Promise((resolve) => setTimeout(resolve, 250));
+    // Leave once the create is under way: a fixed delay left too early on a slow machine (no
+    // create to roll back) or too late on a fast one (the create already answered 201).
+    const showUp = Date.now() + 60_000;
+    while ((await fixture.api('GET', '/v1/sandboxes?owner=leaver')).json.sandboxes.length === 0) {
+      if (Date.now() > showUp) throw new Error('the create never showed up');
+    }
     controller.abort();
     expect(await creating).toBeInstanceOf(Error);
     const deadline = Date.now() + 20_000;
