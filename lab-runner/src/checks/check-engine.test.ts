@@ -71,6 +71,10 @@ beforeAll(async () => {
   context = { clients, readNodeFile: (path) => service.provider.readNodeFile(sandbox.id, path) };
   const ready = await eventually('podReady', { pod: 'multi' });
   expect(ready.passed).toBe(true);
+  // Ready means the containers started, not that app's script has run its first lines (the
+  // greeting and /data/x that the logs and exec cases read): wait for its first tick.
+  const running = await eventually('logs', { pod: 'multi', container: 'app', match: '^tick 0$' });
+  expect(running.passed).toBe(true);
 });
 
 afterAll(async () => {
