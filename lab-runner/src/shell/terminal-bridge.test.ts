@@ -4,7 +4,7 @@
 
 import { EventEmitter } from 'node:events';
 import { PassThrough } from 'node:stream';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { WebSocket } from 'ws';
 import { silentLogger } from '../log.js';
 import type { TerminalSession } from '../providers/provider.js';
@@ -64,14 +64,21 @@ describe('TerminalBridge', () => {
   });
 
   it('applies a burst of resizes one at a time and ends on the last size', async () => {
-    const ws = new SocketDouble();
-    const { session, resizes } = sessionDouble();
-    new TerminalBridge({ ws: ws as unknown as WebSocket, session, scrollback: new Scrollback(1024), logger: silentLogger, onActivity: () => undefined, resizeIntervalMs: 20 });
-    for (let i = 0; i < 500; i++) ws.emit('message', Buffer.from(JSON.stringify({ type: 'resize', cols: 10 + i, rows: 5 })), false);
-    await tick(200);
-    expect(resizes).toEqual(['10x5', '509x5']);
-    ws.emit('message', Buffer.from('{"type":"resize","cols":-1,"rows":2}'), false);
-    await tick(10);
-    expect(JSON.parse(ws.sent.at(-1) as string)).toMatchObject({ type: 'error', code: 'bad_message' });
+    // Fake timers: the order of engine calls and gaps is the point, not how soon a busy worker
+    // gets to them (one 250 ms stall inside a real 200 ms wait left the last resize unapplied).
+    vi.useFakeTimers();
+    try {
+      const ws = new SocketDouble();
+      const { session, resizes } = sessionDouble();
+      new TerminalBridge({ ws: ws as unknown as WebSocket, session, scrollback: new Scrollback(1024), logger: silentLogger, onActivity: () => undefined, resizeIntervalMs: 20 });
+      for (let i = 0; i < 500; i++) ws.emit('message', Buffer.from(JSON.stringify({ type: 'resize', cols: 10 + i, rows: 5 })), false);
+      // First call (30 ms), the 20 ms gap, the last size (30 ms), and well beyond: nothing else follows.
+      await vi.advanceTimersByTimeAsync(200);
+      expect(resizes).toEqual(['10x5', '509x5']);
+      ws.emit('message', Buffer.from('{"type":"resize","cols":-1,"rows":2}'), false);
+      expect(JSON.parse(ws.sent.at(-1) as string)).toMatchObject({ type: 'error', code: 'bad_message' });
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
