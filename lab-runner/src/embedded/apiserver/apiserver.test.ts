@@ -295,6 +295,17 @@ describe('pods and the kubelet client', () => {
     await call(t, 'PATCH', '/api/v1/namespaces/default/pods/sel', { metadata: { labels: { tier: 'web' } } }, { 'content-type': 'application/merge-patch+json' });
     expect((await watching.events).map((e) => e.type)).toEqual(['ADDED', 'DELETED', 'ADDED']);
 
+    // A client lists, then watches from the list's resourceVersion; changes in between are
+    // replayed as the selector saw them at that version: leaving it is DELETED, joining it ADDED.
+    await call(t, 'POST', '/api/v1/namespaces/default/pods', pod('leaves', { tier: 'web' }));
+    await call(t, 'POST', '/api/v1/namespaces/default/pods', pod('joins', { tier: 'db' }));
+    const listed = (await call(t, 'GET', '/api/v1/namespaces/default/pods?labelSelector=tier%3Dweb')).json();
+    expect(listed.items.map((o: { metadata: { name: string } }) => o.metadata.name).sort()).toEqual(['leaves', 'sel']);
+    await call(t, 'PATCH', '/api/v1/namespaces/default/pods/leaves', { metadata: { labels: { tier: 'db' } } }, { 'content-type': 'application/merge-patch+json' });
+    await call(t, 'PATCH', '/api/v1/namespaces/default/pods/joins', { metadata: { labels: { tier: 'web' } } }, { 'content-type': 'application/merge-patch+json' });
+    const resumed = await watch(t, `/api/v1/namespaces/default/pods?watch=true&labelSelector=tier%3Dweb&resourceVersion=${listed.metadata.resourceVersion}&timeoutSeconds=5`, 2);
+    expect(resumed.map((e) => `${e.type}:${e.object.metadata.name}`)).toEqual(['DELETED:leaves', 'ADDED:joins']);
+
     await call(t, 'POST', '/api/v1/namespaces/default/configmaps', { metadata: { name: 'keep' } });
     await call(t, 'POST', '/api/v1/namespaces/default/configmaps', { metadata: { name: 'drop1', labels: { gone: 'yes' } } });
     await call(t, 'POST', '/api/v1/namespaces/default/configmaps', { metadata: { name: 'drop2', labels: { gone: 'yes' } } });

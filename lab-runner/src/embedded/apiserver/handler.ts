@@ -487,11 +487,22 @@ function serveWatch(ctx: RequestContext, req: IncomingMessage, res: ServerRespon
     res.write(JSON.stringify({ type, object }) + '\n');
   };
   // Keys of objects the client currently sees as matching, so selector changes become ADDED/DELETED.
+  // A watch resuming at `since` starts from what matched then, not now: the changes replayed
+  // below (made between the client's list and this watch) are judged against that.
   const visible = new Set<string>();
   const keyOf = (o: KubeObject) => `${o.metadata.namespace ?? ''}/${o.metadata.name ?? ''}`;
+  const then = since === undefined ? new Map<string, KubeObject | null | undefined>() : cluster.store.statesAt(info.name, since);
   for (const o of cluster.list(info.name, opts).items) {
-    visible.add(keyOf(o));
+    const key = keyOf(o);
+    if (then.get(key) === undefined) visible.add(key);
     if (since === undefined) send('ADDED', render(o));
+  }
+  for (const [key, was] of then) {
+    if (was === null) visible.delete(key);
+    else if (was) {
+      if (cluster.matches(info.name, was, opts)) visible.add(key);
+      else visible.delete(key);
+    }
   }
   const onChange = (type: WatchEventType, o: KubeObject) => {
     const key = keyOf(o);

@@ -29,9 +29,12 @@ const DEFAULT_HISTORY: HistoryOptions = { limit: 4000, compactEvery: 2000 };
 
 const clone = <T>(v: T): T => structuredClone(v);
 
+/** A retained change and the object it replaced: null when it created the object, undefined when not known (loaded from storage). */
+type HistoryEntry = StoredChange & { previous?: KubeObject | null };
+
 export class ObjectStore {
   private readonly objects = new Map<string, Map<string, KubeObject>>(); // resource -> key -> object
-  private history: StoredChange[] = [];
+  private history: HistoryEntry[] = [];
   /** Watches may start at any RV >= this one. */
   private oldestRv: number;
   private rv: number;
@@ -117,6 +120,21 @@ export class ObjectStore {
     return () => this.watchers.delete(watcher);
   }
 
+  /**
+   * For a watch resuming at `sinceRv`: what each object of `resource` changed since then was at
+   * that version, by namespace/name key; null when it did not exist yet, undefined when the
+   * retained history does not tell. Objects not in the map are as they are now.
+   */
+  statesAt(resource: string, sinceRv: number): Map<string, KubeObject | null | undefined> {
+    const states = new Map<string, KubeObject | null | undefined>();
+    for (const change of this.history) {
+      if (change.rv <= sinceRv || change.resource !== resource) continue;
+      const key = keyOf(change.object);
+      if (!states.has(key)) states.set(key, change.previous ? clone(change.previous) : change.previous);
+    }
+    return states;
+  }
+
   close(): void {
     this.watchers.clear();
     this.backend.close();
@@ -132,11 +150,13 @@ export class ObjectStore {
     this.rv += 1;
     object.metadata.resourceVersion = String(this.rv);
     const key = keyOf(object);
+    const previous = this.bucket(resource).get(key) ?? null;
     if (type === 'DELETED') this.bucket(resource).delete(key);
     else this.bucket(resource).set(key, object);
     const change: StoredChange = { rv: this.rv, type, resource, object };
     this.backend.append(change);
-    this.history.push(change);
+    // The replaced object is the one the previous change recorded: keeping it costs no copy.
+    this.history.push({ ...change, previous });
     if (this.history.length > this.historyLimit) {
       const dropped = this.history.splice(0, this.history.length - this.historyLimit);
       this.oldestRv = dropped[dropped.length - 1]?.rv ?? this.oldestRv;
