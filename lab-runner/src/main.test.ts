@@ -32,13 +32,15 @@ describe('main', () => {
     expect(run.err()).toMatch(/RUNNER_TOKEN: is required/);
   });
 
-  it('serves /healthz, logs JSON lines without the token, and exits 0 on SIGTERM', async () => {
+  it('serves /healthz, logs JSON lines without the token, and exits 0 on SIGTERM', { timeout: 180_000 }, async () => {
     const token = 'main-test-token-0123456789';
     const prefix = `m${randomUUID().slice(0, 8)}-`;
     const stateDir = await mkdtemp(path.join(tmpdir(), 'kubelab-main-'));
     const run = runMain({ RUNNER_PORT: '0', RUNNER_TOKEN: token, RUNNER_WARM_POOL_SIZE: '0', RUNNER_STATE_DIR: stateDir, RUNNER_SANDBOX_PREFIX: prefix });
     const url = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`runner did not start: ${run.err()}`)), 30_000);
+      // A cold process start (tsx, imports, image check, engine) on a busy machine: generous, as
+      // it is not a speed test (it took over 30 s with both test workers busy).
+      const timer = setTimeout(() => reject(new Error(`runner did not start: ${run.err()}`)), 120_000);
       const poll = setInterval(() => {
         const line = run.out().split('\n').find((l) => l.includes('"runner_started"'));
         if (!line) return;

@@ -42,7 +42,8 @@ async function startRunnerProcess(): Promise<{ child: ChildProcess; url: string 
   child.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (err += chunk.toString()));
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`runner did not start: ${err.slice(-2000)}`)), 60_000);
+    // A cold process start on a busy machine: generous, as it is not a speed test.
+    const timer = setTimeout(() => reject(new Error(`runner did not start: ${err.slice(-2000)}`)), 120_000);
     const poll = setInterval(() => {
       const line = out.split('\n').find((l) => l.includes('"runner_started"'));
       if (!line) return;
@@ -83,7 +84,7 @@ afterAll(async () => {
 });
 
 describe('runner restart', () => {
-  it('brings sandboxes back after a kill, and removes what an interrupted create left', { timeout: 180_000 }, async () => {
+  it('brings sandboxes back after a kill, and removes what an interrupted create left', { timeout: 360_000 }, async () => {
     stateDir = await mkdtemp(path.join(tmpdir(), 'kubelab-restart-'));
     const first = await startRunnerProcess();
     const created = await api(first.url, 'POST', '/v1/sandboxes', { owner: 'keeper', exercise: DRAFT_EXERCISE });
