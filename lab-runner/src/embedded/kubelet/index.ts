@@ -28,6 +28,11 @@ export interface KubeletDeps {
   log?: (message: string, error?: unknown) => void;
 }
 
+// One engine client for every kubelet of the process, so the sandboxes share one engine event
+// stream (engine-events.ts keeps one per client) instead of opening one each.
+let sharedEngine: Dockerode | undefined;
+const engine = (): Dockerode => (sharedEngine ??= new Dockerode());
+
 class EmbeddedKubelet implements Kubelet {
   private readonly docker: Dockerode;
   private readonly workers = new Map<string, PodWorker>();
@@ -44,7 +49,7 @@ class EmbeddedKubelet implements Kubelet {
     private readonly options: KubeletOptions,
     deps: KubeletDeps,
   ) {
-    this.docker = deps.docker ?? new Dockerode();
+    this.docker = deps.docker ?? engine();
     this.resyncMs = deps.resyncMs;
     this.log =
       deps.log ??
