@@ -68,7 +68,8 @@ export function toView(record: SandboxRecord, timeouts: SandboxTimeouts): Sandbo
     owner: record.owner,
     exercise: record.exerciseId ?? (record.exercise ? `draft:${record.exercise.id}` : null),
     createdAt: record.createdAt,
-    readyAt: record.history.find((h) => h.state === 'ready')?.at ?? null,
+    // The latest: a sandbox from the warm pool was ready once for the pool and again for its owner.
+    readyAt: record.history.findLast((h) => h.state === 'ready')?.at ?? null,
     expiresAt: expiry.expiresAt.toISOString(),
     idleExpiresAt: expiry.idleExpiresAt.toISOString(),
     maxExpiresAt: expiry.maxExpiresAt.toISOString(),

@@ -41,6 +41,10 @@ describe('limits, warm pool and expiry', () => {
     await eventually(health, (h) => h.sandboxes.warm === 1);
     const sandbox = await fixture.createSandbox('dave', DRAFT_EXERCISE);
     expect(sandbox.state).toBe('ready');
+    // Ready for its owner when it was handed out (not when the pool built it), and idle from then on.
+    expect(sandbox.history.map((h: { state: string }) => h.state)).toEqual(['provisioning', 'ready', 'provisioning', 'ready']);
+    expect(sandbox.readyAt).toBe(sandbox.history[3].at);
+    expect(Date.parse(sandbox.idleExpiresAt) - Date.parse(sandbox.readyAt)).toBe(1800 * 1000);
     // Served from the pool, not built on demand (how fast that is, bench/runner.ts measures).
     const metrics = await (await fetch(`${fixture.url}/metrics`)).text();
     expect(metrics).toMatch(/kubelab_sandbox_create_seconds_count\{source="warm"\} 1/);
