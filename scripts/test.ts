@@ -2,10 +2,10 @@
 // the real parts, keeps going after a failing suite so one run shows everything, and ends
 // with one line `N passed, M failed` over all of them.
 import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { log, startThrowawayPlatform } from './lib/platform.js';
+import { withE2ePlatform } from './lib/e2e.js';
+import { log } from './lib/platform.js';
 import { buildImages, generatePrismaClient } from './lib/steps.js';
 import { repoRoot } from './lib/paths.js';
 import { playwrightFailures, verifyFailures, vitestFailures } from './lib/test-report.js';
@@ -78,35 +78,14 @@ await suite('exercises:verify', async () => {
 });
 
 await suite('end to end (Playwright, Chromium)', async () => {
-  const secret = () => randomBytes(12).toString('base64url');
-  const accounts = {
-    KUBELAB_ADMIN_EMAIL: 'admin@e2e.kubelab.test',
-    KUBELAB_ADMIN_PASSWORD: secret(),
-    KUBELAB_INSTRUCTOR_EMAIL: 'instructor@e2e.kubelab.test',
-    KUBELAB_INSTRUCTOR_PASSWORD: secret(),
-  };
-  const { platform, stop } = await startThrowawayPlatform({
-    name: 'e2e',
-    port: process.env.E2E_PORT ?? '3100',
-    runnerPort: process.env.E2E_RUNNER_PORT ?? '4100',
-    env: accounts,
-  });
   const out = path.join(resultsDir, 'playwright.json');
-  try {
-    const { code } = await runCapturing('playwright', ['test', '--reporter=list,json'], {
-      ...platform.env,
-      NODE_ENV: 'test',
-      E2E_BASE_URL: platform.webUrl,
-      E2E_RUNNER_URL: platform.runnerUrl,
-      PLAYWRIGHT_JSON_OUTPUT_NAME: out,
-    });
+  return withE2ePlatform(async (env) => {
+    const { code } = await runCapturing('playwright', ['test', '--reporter=list,json'], { ...env, PLAYWRIGHT_JSON_OUTPUT_NAME: out });
     const report = readJson(out);
     const stats = report.stats;
     const failed = stats.unexpected + stats.flaky + (code !== 0 && stats.unexpected === 0 ? 1 : 0);
     return { passed: stats.expected, failed, failures: playwrightFailures(report) };
-  } finally {
-    await stop();
-  }
+  });
 });
 
 const total = results.reduce((t, r) => ({ passed: t.passed + r.passed, failed: t.failed + r.failed }), { passed: 0, failed: 0 });
