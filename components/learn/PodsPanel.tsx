@@ -77,7 +77,11 @@ export function PodsPanel({ sandboxId, labels }: { sandboxId: string; labels: Po
                       <th scope="row" rowSpan={span}>
                         {pod.namespace === 'default' ? pod.name : `${pod.namespace}/${pod.name}`}
                       </th>
-                      <td rowSpan={span}>{pod.phase}</td>
+                      <td rowSpan={span}>
+                        {pod.phase}
+                        {pod.reason ? ` (${pod.reason})` : ''}
+                        {pod.message ? <span className={styles.podMessage}>{pod.message}</span> : null}
+                      </td>
                     </>
                   ) : null}
                   <td>{c?.name ?? '—'}</td>

@@ -35,6 +35,9 @@ export interface PodForBrowser {
   namespace: string;
   name: string;
   phase: string;
+  /** Why the Pod is where it is (Terminating, Unschedulable, …) and the explanation that goes with it. */
+  reason: string | null;
+  message: string | null;
   containers: { name: string; image: string; state: string; reason: string | null; ready: boolean; restarts: number }[];
 }
 

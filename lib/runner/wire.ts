@@ -56,6 +56,8 @@ export const workloadsSchema = z.object({
       namespace: z.string(),
       name: z.string(),
       phase: z.string(),
+      reason: z.string().nullable().optional(),
+      message: z.string().nullable().optional(),
       ready: z.boolean().optional(),
       deleting: z.boolean().optional(),
       containers: z.array(

@@ -18,6 +18,10 @@ export interface PodSummary {
   namespace: string;
   name: string;
   phase: string;
+  /** Why the Pod is where it is, as kubectl would say: Terminating, Unschedulable, DeadlineExceeded… */
+  reason: string | null;
+  /** The longer explanation that goes with the reason (the scheduler's, the kubelet's). */
+  message: string | null;
   ready: boolean;
   createdAt: string | null;
   deleting: boolean;
@@ -39,6 +43,14 @@ function containerSummary(name: string, image: string, init: boolean, status: V1
   };
 }
 
+/** The Pod-level reason and message: deletion first, then a refusal to schedule, then the Pod's own. */
+function podReason(pod: V1Pod): { reason: string | null; message: string | null } {
+  if (pod.metadata?.deletionTimestamp) return { reason: 'Terminating', message: null };
+  const unscheduled = pod.status?.conditions?.find((c) => c.type === 'PodScheduled' && c.status === 'False');
+  if (unscheduled) return { reason: unscheduled.reason ?? null, message: unscheduled.message ?? null };
+  return { reason: pod.status?.reason ?? null, message: pod.status?.message ?? null };
+}
+
 export function podSummary(pod: V1Pod): PodSummary {
   const statuses = [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])];
   const find = (name: string) => statuses.find((s) => s.name === name);
@@ -46,6 +58,7 @@ export function podSummary(pod: V1Pod): PodSummary {
     namespace: pod.metadata?.namespace ?? 'default',
     name: pod.metadata?.name ?? '',
     phase: pod.status?.phase ?? 'Unknown',
+    ...podReason(pod),
     ready: pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false,
     createdAt: pod.metadata?.creationTimestamp ? new Date(pod.metadata.creationTimestamp).toISOString() : null,
     deleting: pod.metadata?.deletionTimestamp !== undefined,

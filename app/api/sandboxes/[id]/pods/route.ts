@@ -13,6 +13,8 @@ export async function GET(_request: Request, { params }: { params: Promise<{ id:
       namespace: p.namespace,
       name: p.name,
       phase: p.phase,
+      reason: p.reason ?? null,
+      message: p.message ?? null,
       containers: p.containers.map((c) => ({ name: c.name, image: c.image, state: c.state, reason: c.reason, ready: c.ready, restarts: c.restartCount })),
     }));
     return apiJson({ pods: body });
