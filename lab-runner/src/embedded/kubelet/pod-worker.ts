@@ -380,7 +380,7 @@ export class PodWorker {
     if (info?.cgroupParent && info.labels[LABEL.role] !== 'infra') await removeContainerCgroup(info.cgroupParent);
     if (info && info.labels[LABEL.role] !== 'infra') {
       this.logTails.delete(id);
-      await removeTerminationLog(this.terminationLog(info.labels[LABEL.container] ?? '', Number(info.labels[LABEL.restartCount] ?? 0)));
+      await removeTerminationLog(this.terminationLogOf(info));
     }
   }
 
@@ -425,11 +425,14 @@ export class PodWorker {
     return terminationLogPath(this.env.podsDir, this.uid, container, restartCount);
   }
 
+  /** The termination log of the run an engine container is, by its labels. */
+  private terminationLogOf(container: ObservedContainer): string {
+    return this.terminationLog(container.labels[LABEL.container] ?? '', Number(container.labels[LABEL.restartCount] ?? 0));
+  }
+
   /** The run's termination message: its termination log, else (FallbackToLogsOnError) its log tail, else the engine's error. */
   private terminationMessage(container: ObservedContainer): string {
-    const name = container.labels[LABEL.container] ?? '';
-    const written = readTerminationLog(this.terminationLog(name, Number(container.labels[LABEL.restartCount] ?? 0)));
-    return written || this.logTails.get(container.id) || container.error;
+    return readTerminationLog(this.terminationLogOf(container)) || this.logTails.get(container.id) || container.error;
   }
 
   /** Log tails of failed runs whose container asks for FallbackToLogsOnError, by container id. */
