@@ -100,6 +100,9 @@ async function readNumber(path: string, field?: string): Promise<number | undefi
   return match ? Number(match[1]) : undefined;
 }
 
+/** memory.failcnt of each sandbox level when last looked at. */
+const sandboxFailures = new Map<string, number>();
+
 /**
  * Whether a container that died by SIGKILL was killed for memory. The engine here does not
  * report OOMKilled under cgroups v1, so the kubelet reads the container's own cgroup level
@@ -108,10 +111,14 @@ async function readNumber(path: string, field?: string): Promise<number | undefi
 export async function diedOfOom(cgroupParent: string, memoryLimit: number): Promise<boolean> {
   if (!cgroupParent) return false;
   if (isV2()) return ((await readNumber(join(ROOT, cgroupParent, 'memory.events'), 'oom_kill')) ?? 0) > 0;
-  // The kernel counts a kill in the victim's own cgroup, also when the sandbox's limit (a level up) was hit.
-  if (((await readNumber(join(ROOT, 'memory', cgroupParent, 'memory.oom_control'), 'oom_kill')) ?? 0) > 0) return true;
   if (memoryLimit > 0) return ((await readNumber(join(ROOT, 'memory', cgroupParent, 'memory.max_usage_in_bytes'))) ?? 0) >= memoryLimit;
-  return false;
+  // No limit of its own: the sandbox's (a level up) killed it if that level failed charges since
+  // the last look (v1 counts the kill in the engine's per-container cgroup, gone with it).
+  const sandboxLevel = join(ROOT, 'memory', cgroupParent, '..');
+  const failures = (await readNumber(join(sandboxLevel, 'memory.failcnt'))) ?? 0;
+  const seen = sandboxFailures.get(sandboxLevel) ?? 0;
+  sandboxFailures.set(sandboxLevel, failures);
+  return failures > seen;
 }
 
 /** Removes a dead container's own cgroup level (best effort: the engine's monitor may still sit in it). */
