@@ -102,7 +102,7 @@ export async function startRunner(config: RunnerConfig, logger: Logger, parts: R
       tickets.revoke(event.sandbox.id);
       checks.drop(event.sandbox.id);
       scrollbacks.drop(event.sandbox.id);
-      shells.closeSandbox(event.sandbox.id);
+      shells.closeSandbox(event.sandbox);
     });
     routes.push(
       ...sandboxRoutes({

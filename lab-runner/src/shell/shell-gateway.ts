@@ -12,6 +12,7 @@ import type { Logger } from '../log.js';
 import type { RunnerMetrics } from '../metrics.js';
 import type { LiveChecks } from '../checks/live-checks.js';
 import type { SandboxService } from '../sandboxes/sandbox-service.js';
+import type { SandboxView } from '../sandboxes/sandbox.js';
 import type { UpgradeHandler } from '../server/runner-server.js';
 import type { ShellTickets } from '../server/shell-tickets.js';
 import type { Scrollbacks } from './scrollback.js';
@@ -80,8 +81,13 @@ export class ShellGateway implements UpgradeHandler {
   }
 
   /** Closes the terminals of a sandbox that was deleted. */
-  closeSandbox(sandboxId: string): void {
-    for (const ws of this.sockets) if ((ws as WebSocket & { sandboxId?: string }).sandboxId === sandboxId) ws.close(4404, 'sandbox deleted');
+  /** Tells the sandbox's terminals why it ended (the page says so), then closes them. */
+  closeSandbox(sandbox: SandboxView): void {
+    for (const ws of this.sockets) {
+      if ((ws as WebSocket & { sandboxId?: string }).sandboxId !== sandbox.id) continue;
+      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(sandboxControl(sandbox)));
+      ws.close(4404, 'sandbox deleted');
+    }
   }
 
   get openTerminals(): number {
@@ -171,8 +177,15 @@ export class ShellGateway implements UpgradeHandler {
     ws.off('message', collect);
     for (const { data, isBinary } of early) ws.emit('message', data, isBinary);
     const unsubscribe = this.options.liveChecks?.subscribe(sandboxId, (run) => bridge.sendControl({ type: 'checks', run }));
+    // The page's countdown follows the runner's deadline: the current one now, and each time
+    // activity (in any terminal, or a Check) or an extend moves it.
+    bridge.sendControl(sandboxControl(sandboxes.get(sandboxId)));
+    const unwatch = sandboxes.subscribe((event) => {
+      if (event.type === 'changed' && event.sandbox.id === sandboxId) bridge.sendControl(sandboxControl(event.sandbox));
+    });
     log.info('shell_opened');
     await bridge.done;
+    unwatch();
     unsubscribe?.();
     this.bridges.delete(bridge);
     log.info('shell_closed');
@@ -188,6 +201,12 @@ export class ShellGateway implements UpgradeHandler {
       ws.ping();
     }
   }
+}
+
+/** The control message that carries the sandbox's state and deadlines to the page. */
+function sandboxControl(sandbox: SandboxView) {
+  const { state, expiresAt, idleExpiresAt, maxExpiresAt, endReason } = sandbox;
+  return { type: 'sandbox', sandbox: { state, expiresAt, idleExpiresAt, maxExpiresAt, ...(endReason ? { endReason } : {}) } };
 }
 
 const REASONS: Partial<Record<number, string>> = { 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict', 400: 'Bad Request', 503: 'Service Unavailable' };
