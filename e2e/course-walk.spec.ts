@@ -1,9 +1,10 @@
 // A learner goes through the course in one sitting: six exercises opened in a row, each with a
 // working shell (opening one ends the sandbox of the one before, so there is no wall after
-// three); Check updates the header at once; the countdown follows the runner's deadline.
+// three); Check updates the header at once; the countdown follows the runner's deadline; a
+// reload keeps the same shell.
 import { expect, test } from '@playwright/test';
 import { signUp, uniqueEmail } from './accounts';
-import { typeInTerminal, waitForShell } from './learner-helpers';
+import { terminalText, typeInTerminal, waitForShell } from './learner-helpers';
 
 const EXERCISES = ['first-pod', 'scheduled-together', 'image-pull-backoff', 'localhost-talk', 'port-clash', 'counter-hostpath'];
 
@@ -46,4 +47,14 @@ test('a learner opens six exercises in a row and has a working shell in each', a
       }).toPass({ timeout: 60_000, intervals: [2_000] });
     }
   }
+
+  // A reload keeps the same shell: a variable set before it is still set after.
+  await typeInTerminal(page, 'export KL_RELOAD=still-$((40+2))\n');
+  await page.reload();
+  await expect(page.getByTestId('terminal-status').first()).toHaveAttribute('data-state', 'connected', { timeout: 60_000 });
+  await expect(async () => {
+    await typeInTerminal(page, 'echo "reload=$KL_RELOAD"\n');
+    await expect.poll(() => terminalText(page), { timeout: 5_000 }).toContain('reload=still-42');
+  }).toPass({ timeout: 60_000, intervals: [1_000, 3_000] });
+  expect(await terminalText(page)).not.toContain('a new shell');
 });

@@ -60,6 +60,18 @@ const liveRunSchemaCheck = (value: unknown): value is { type: 'checks'; run: { r
   typeof value === 'object' && value !== null && (value as { type?: unknown }).type === 'checks' && Array.isArray((value as { run?: { results?: unknown } }).run?.results);
 
 
+/**
+ * This browser tab's own name for its terminals: a reload keeps it (sessionStorage), so the
+ * runner re-attaches to the same shells; another tab gets its own, so tabs never share one.
+ */
+function browserTabKey(): string {
+  const saved = window.sessionStorage.getItem('kubelab.tab');
+  if (saved && /^[a-z0-9]{8}$/.test(saved)) return saved;
+  const fresh = Array.from(crypto.getRandomValues(new Uint8Array(8)), (b) => 'abcdefghijklmnopqrstuvwxyz0123456789'[b % 36]).join('');
+  window.sessionStorage.setItem('kubelab.tab', fresh);
+  return fresh;
+}
+
 /** A failed learner API call in the learner's words, with what to do next; never a bare status. */
 function describeApiError(e: unknown, errors: LearnMessages['exercise']['errors']): string {
   if (!(e instanceof ApiError)) return errors.network;
@@ -239,7 +251,7 @@ export function ExerciseWorkspace(props: ExerciseWorkspaceProps) {
     (terminal: string) => async () => {
       if (!sandbox) throw new Error('no sandbox');
       try {
-        const url = await learnerApi.ticket(sandbox.id, terminal);
+        const url = await learnerApi.ticket(sandbox.id, `${browserTabKey()}-${terminal}`);
         setStage('ready');
         return url;
       } catch (e) {
@@ -369,6 +381,7 @@ export function ExerciseWorkspace(props: ExerciseWorkspaceProps) {
     reconnecting: m.reconnecting,
     reconnected: m.reconnected,
     disconnected: m.disconnected,
+    takenOver: m.takenOver,
     reconnectNow: m.reconnectNow,
     help: m.terminalHelp,
   };

@@ -83,6 +83,7 @@ export const learnEn = {
     reconnecting: 'Connection lost. Reconnecting in {seconds} s…',
     reconnected: 'Reconnected.',
     disconnected: 'Disconnected.',
+    takenOver: 'This terminal is open in another tab now. Reconnect to bring its shell back here.',
     reconnectNow: 'Reconnect now',
     terminalHelp: 'Copy: select text (or Ctrl+Shift+C). Paste: Ctrl+Shift+V or right-click. Tab leaves the terminal with Escape then Tab.',
     podsTitle: 'Pods in your sandbox',

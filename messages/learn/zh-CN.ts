@@ -84,6 +84,7 @@ export const learnZhCN: LearnMessages = {
     reconnecting: '连接已断开，{seconds} 秒后重新连接…',
     reconnected: '已重新连接。',
     disconnected: '已断开连接。',
+    takenOver: '这个终端已在另一个标签页中打开。点击重新连接可把它的 shell 切换回这里。',
     reconnectNow: '立即重连',
     terminalHelp: '复制：选中文字（或 Ctrl+Shift+C）。粘贴：Ctrl+Shift+V 或右键。离开终端：先按 Escape 再按 Tab。',
     podsTitle: '沙箱中的 Pod',

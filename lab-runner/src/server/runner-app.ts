@@ -92,10 +92,12 @@ export async function startRunner(config: RunnerConfig, logger: Logger, parts: R
       allowedOrigins: config.allowedOrigins,
       logger,
       metrics,
+      shellGraceMs: config.shellGraceSeconds * 1000,
       ...(parts.heartbeatMs !== undefined ? { heartbeatMs: parts.heartbeatMs } : {}),
     });
     const shells = gateway;
     metrics.setShellBufferSource(() => shells.bufferedBytes);
+    metrics.setShellSessionSource(() => shells.liveShells);
     const checks = liveChecks;
     service.subscribe((event) => {
       if (event.type !== 'ended') return;

@@ -16,8 +16,8 @@ afterAll(async () => {
   await fixture?.destroy();
 });
 
-async function terminal(id: string): Promise<TerminalClient> {
-  const client = await TerminalClient.open(await fixture.shellUrl(id), { origin: 'http://localhost:3000' });
+async function terminal(id: string, name = 'main'): Promise<TerminalClient> {
+  const client = await TerminalClient.open(await fixture.shellUrl(id, name), { origin: 'http://localhost:3000' });
   opened.push(client);
   return client;
 }
@@ -39,7 +39,7 @@ describe('sandbox deadlines on the shell socket', () => {
     expect(moved.sandbox.state).toBe('ready');
 
     // An extend from the web app reaches every open terminal of the sandbox.
-    const other = await terminal(sandbox.id);
+    const other = await terminal(sandbox.id, 'other');
     await other.waitForControl((c) => c.type === 'sandbox');
     const seen = sandboxControls(other).length;
     const extended = await fixture.api('POST', `/v1/sandboxes/${sandbox.id}/extend`, { owner: 'deadline-owner' });
