@@ -7,6 +7,8 @@ import { join, posix } from 'node:path';
 import type Dockerode from 'dockerode';
 import type { Container, Pod } from '../k8s-types.js';
 import type { KubeletClusterClient } from '../node-contract.js';
+import { BASELINE_CAPABILITIES } from './admission.js';
+import { confinement, podCapabilities } from './engine-security.js';
 import { ConfigError, fieldRefValue, resourceFieldValue, type PodAddresses } from './field-ref.js';
 import { INFRA_NAME, LABEL, engineContainerName, type ContainerRole } from './labels.js';
 import { memoryBytes, nanoCpus } from './quantity.js';
@@ -19,6 +21,8 @@ export interface PodContext {
   limits: { pids: number; memoryBytes: number; cpus: number };
   /** The sandbox's cgroup (shared limits), or undefined when the engine's cgroups are out of reach. */
   cgroupParent: string | undefined;
+  /** The infra container's UsernsMode (the sandbox's pinned user namespace), or undefined where the engine has none. */
+  userns: string | undefined;
 }
 
 export function podLabels(ctx: PodContext, container: string, role: ContainerRole, restartCount: number): Record<string, string> {
@@ -55,8 +59,12 @@ export function infraCreateOptions(ctx: PodContext, image: string, attempt: numb
     HostConfig: {
       NetworkMode: 'none',
       IpcMode: 'shareable',
+      ...(ctx.userns ? { UsernsMode: ctx.userns } : {}),
       ...hostConfigLimits(ctx),
       Memory: 32 * 1024 * 1024,
+      // The pause process needs no capability and writes nothing.
+      ...confinement([]),
+      ReadonlyRootfs: true,
     },
   };
 }
@@ -209,15 +217,18 @@ export async function containerCreateOptions(
       NetworkMode: joined,
       IpcMode: joined,
       UTSMode: joined,
+      // Every container of the Pod lives in the infra's user namespace: one mapping for the
+      // namespaces they share and the volumes they write.
+      ...(ctx.userns ? { UsernsMode: joined } : {}),
       ...(pod.spec.shareProcessNamespace ? { PidMode: joined } : {}),
       Binds: [...(await binds(container, volumes)), `${terminationLog}:${container.terminationMessagePath || '/dev/termination-log'}`],
       ...hostConfigLimits(ctx, `${(pod.metadata.uid ?? '').slice(0, 8)}_${container.name}_${restartCount}`),
       ...(memory !== undefined ? { Memory: memory, MemorySwap: memory } : {}),
       ...(cpus !== undefined ? { NanoCpus: cpus } : {}),
       ReadonlyRootfs: security.readOnlyRootFilesystem ?? false,
-      ...(security.capabilities?.add ? { CapAdd: security.capabilities.add } : {}),
-      ...(security.capabilities?.drop ? { CapDrop: security.capabilities.drop } : {}),
-      ...(security.allowPrivilegeEscalation === false ? { SecurityOpt: ['no-new-privileges'] } : {}),
+      // Always no-new-privileges, whatever allowPrivilegeEscalation says: nothing in a sandbox
+      // image needs setuid, and it keeps a learner's own setuid binary from gaining anything.
+      ...confinement(podCapabilities(security.capabilities, BASELINE_CAPABILITIES)),
     } as Dockerode.HostConfig,
   };
 }

@@ -18,6 +18,7 @@ import { NetnsShell } from './netns-shell.js';
 import { ContainerProbes, runHandler, type HandlerTarget, type ProbeKind } from './probes.js';
 import { diedOfOom, removeContainerCgroup } from './sandbox-cgroup.js';
 import { buildPodStatus } from './status.js';
+import { handOverVolumes } from './volume-ownership.js';
 import { logTail, prepareTerminationLog, readTerminationLog, removeTerminationLog, terminationLogPath } from './termination-message.js';
 import { MountError, prepareVolumes, refreshProjectedVolumes, removePodDir, type PreparedVolume, type VolumeContext } from './volumes.js';
 
@@ -28,6 +29,8 @@ export interface WorkerEnv {
   podsDir: string;
   limits: { pids: number; memoryBytes: number; cpus: number };
   cgroupParent: string | undefined;
+  /** The sandbox's user namespace (the infra's UsernsMode and the host uid of its root), or undefined where the engine has none. */
+  userns: { mode: string; hostRoot: number } | undefined;
   hostIP: string;
   allocatePodIP(): string;
   /** Image id for a normalised reference, or undefined when the engine does not have it. */
@@ -168,6 +171,7 @@ export class PodWorker {
       addresses: { podIP: this.podIP ?? '', hostIP: this.env.hostIP },
       limits: this.env.limits,
       cgroupParent: this.env.cgroupParent,
+      userns: this.env.userns?.mode,
     };
   }
 
@@ -317,14 +321,21 @@ export class PodWorker {
     };
   }
 
+  /** Container root is the sandbox's unprivileged uid: it gets the volumes the kubelet made. */
+  private async handOverVolumes(volumes: Map<string, PreparedVolume>): Promise<void> {
+    if (this.env.userns) await handOverVolumes(this.pod, volumes, { nodeDir: this.env.nodeDir, podsDir: this.env.podsDir }, this.env.userns.hostRoot);
+  }
+
   private async ensureVolumes(): Promise<boolean> {
     this.podIP ??= this.env.allocatePodIP();
     if (this.volumes) {
       await refreshProjectedVolumes(this.pod, this.volumeContext());
+      await this.handOverVolumes(this.volumes);
       return true;
     }
     try {
       this.volumes = await prepareVolumes(this.pod, this.volumeContext());
+      await this.handOverVolumes(this.volumes);
       this.mountWarned = '';
       return true;
     } catch (error) {
@@ -561,7 +572,7 @@ export class PodWorker {
   private async startContainer(record: ContainerRecord, exited?: ContainerStateTerminated): Promise<void> {
     const infra = this.infra;
     if (!infra) return;
-    // Images are local only: a reference the engine does not have cannot be pulled.
+    // Images are local only, and only the platform's own: any other reference cannot be pulled.
     const imageId = record.imageRef ? await this.env.localImageId(record.imageRef) : undefined;
     if (!imageId) {
       this.imagePullFailed(record);
@@ -573,7 +584,8 @@ export class PodWorker {
     try {
       const terminationLog = this.terminationLog(record.name, restartCount);
       await prepareTerminationLog(terminationLog);
-      options = await containerCreateOptions(this.context, record.spec, record.role, restartCount, infra.id, record.imageRef, this.volumes ?? new Map(), terminationLog);
+      // The verified platform image by id: a name re-tagged meanwhile cannot swap what runs.
+      options = await containerCreateOptions(this.context, record.spec, record.role, restartCount, infra.id, imageId, this.volumes ?? new Map(), terminationLog);
     } catch (error) {
       if (!(error instanceof ConfigError)) throw error;
       if (record.waiting?.reason !== 'CreateContainerConfigError' || record.waiting.message !== error.message) {
