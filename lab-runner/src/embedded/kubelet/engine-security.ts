@@ -7,8 +7,8 @@
 //   baseline) and drop;
 // - the engine's default seccomp profile (never `seccomp=unconfined`), its masked and
 //   read-only /proc and /sys paths (never overridden), no-new-privileges, no devices;
-// - a user namespace per sandbox where the engine can do it (Podman with a `containers`
-//   subordinate id range), so container root is an unprivileged uid on the host.
+// - with KUBELAB_USERNS=auto, a user namespace per sandbox where the engine can do it (Podman
+//   with a `containers` subordinate id range), so container root is an unprivileged host uid.
 
 import { readFile } from 'node:fs/promises';
 import type Dockerode from 'dockerode';
@@ -55,12 +55,15 @@ export function confinement(capabilities: readonly string[]): Dockerode.HostConf
 export const USERNS_SIZE = 65536;
 
 /**
- * Whether the engine can give containers their own user namespace: Podman running as root
- * with a subordinate id range for the `containers` user (setup-system.sh adds it).
- * KUBELAB_USERNS=off turns it off (to measure its cost, or on an engine that fails with it).
+ * Whether containers get their own user namespace: asked for with KUBELAB_USERNS=auto, and
+ * possible on Podman running as root with a subordinate id range for the `containers` user
+ * (setup-system.sh adds it). Opt-in because Podman 4.3 pays for it on every container start
+ * (it prepares an id-shifted copy of the image for the range): measured in
+ * docs/security/privileges.md. Without it, containers are confined by capabilities, seccomp
+ * and no-new-privileges alone.
  */
 export async function engineSupportsUserNamespaces(docker: Dockerode): Promise<boolean> {
-  if (process.env.KUBELAB_USERNS === 'off') return false;
+  if (process.env.KUBELAB_USERNS !== 'auto') return false;
   const probe = (probed.get(docker) ?? probed.set(docker, probeEngine(docker)).get(docker)) as Promise<boolean>;
   return probe;
 }
