@@ -8,7 +8,7 @@
 
 import { constants, closeSync, fstatSync, openSync, readlinkSync } from 'node:fs';
 import { chown, lstat, readdir, realpath } from 'node:fs/promises';
-import { join, sep } from 'node:path';
+import { join, posix, sep } from 'node:path';
 import type { Pod } from '../k8s-types.js';
 import type { PreparedVolume } from './volumes.js';
 
@@ -57,8 +57,8 @@ export async function handOverVolumes(pod: Pod, volumes: Map<string, PreparedVol
   for (const volume of pod.spec.volumes ?? []) {
     const prepared = volumes.get(volume.name);
     if (!prepared) continue;
-    if (volume.hostPath) await handOver(prepared.source, dirs.nodeDir, owner);
-    else if (volume.emptyDir) await handOver(prepared.source, dirs.podsDir, owner);
-    else await handOverTree(prepared.source, dirs.podsDir, owner);
+    if (prepared.kind === 'hostPath') await handOver(join(dirs.nodeDir, `.${posix.normalize(prepared.path)}`), dirs.nodeDir, owner);
+    else if (volume.emptyDir) await handOver(prepared.dir, dirs.podsDir, owner);
+    else await handOverTree(prepared.dir, dirs.podsDir, owner);
   }
 }
