@@ -71,6 +71,20 @@ if [ "$(cat "$conf" 2>/dev/null)" != "$(printf '%s' "$want_conf")" ]; then
   conf_changed=1
 fi
 
+# User namespaces: Podman's --userns=auto hands each sandbox a range of host ids from the
+# `containers` user's subordinate ids, so container root is an unprivileged uid on the host.
+# The upper half of the uid space is what Podman's documentation suggests; nothing else uses it.
+for idfile in /etc/subuid /etc/subgid; do
+  if ! grep -q '^containers:' "$idfile" 2>/dev/null; then
+    if [ "$(id -u)" = 0 ]; then
+      say "adding a subordinate id range for user namespaces ($idfile)"
+      echo "containers:2147483647:2147483648" >> "$idfile"
+    else
+      say "warning: $idfile has no 'containers' range; sandboxes run without user namespaces"
+    fi
+  fi
+done
+
 mkdir -p "$KUBELAB_RUN_DIR"
 if [ "${conf_changed:-0}" = 1 ] && pkill -f "podman system service --time=0 unix://$PODMAN_SOCK" 2>/dev/null; then
   say "restarting Podman's API service for the new configuration"

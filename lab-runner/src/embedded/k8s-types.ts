@@ -123,6 +123,24 @@ export interface SecurityContext {
   readOnlyRootFilesystem?: boolean;
   allowPrivilegeEscalation?: boolean;
   capabilities?: { add?: string[]; drop?: string[] };
+  procMount?: string;
+  seccompProfile?: { type?: string; localhostProfile?: string };
+  appArmorProfile?: { type?: string; localhostProfile?: string };
+  seLinuxOptions?: { user?: string; role?: string; type?: string; level?: string };
+  windowsOptions?: { hostProcess?: boolean };
+}
+
+export interface PodSecurityContext {
+  runAsUser?: number;
+  runAsGroup?: number;
+  runAsNonRoot?: boolean;
+  fsGroup?: number;
+  supplementalGroups?: number[];
+  sysctls?: { name: string; value: string }[];
+  seccompProfile?: { type?: string; localhostProfile?: string };
+  appArmorProfile?: { type?: string; localhostProfile?: string };
+  seLinuxOptions?: { user?: string; role?: string; type?: string; level?: string };
+  windowsOptions?: { hostProcess?: boolean };
 }
 
 export interface ContainerPort { name?: string; containerPort: number; hostPort?: number; protocol?: 'TCP' | 'UDP' | 'SCTP'; hostIP?: string }
@@ -173,7 +191,7 @@ export interface PodSpec {
   hostPID?: boolean;
   hostIPC?: boolean;
   shareProcessNamespace?: boolean;
-  securityContext?: { runAsUser?: number; runAsGroup?: number; runAsNonRoot?: boolean; fsGroup?: number; supplementalGroups?: number[] };
+  securityContext?: PodSecurityContext;
   hostname?: string;
   subdomain?: string;
   schedulerName?: string;

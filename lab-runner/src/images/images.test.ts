@@ -5,7 +5,9 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import Dockerode from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CONTENT_HASH_LABEL, IMAGES, LOCAL_IMAGE_NAMES, ensureImages, normalizeImageReference } from './index.js';
+import { tarStream } from './tar-writer.js';
+import { CONTENT_HASH_LABEL, IMAGES, IMAGE_LABEL, LOCAL_IMAGE_NAMES, builtImageId, ensureImages, normalizeImageReference, platformImageFor, platformImageId } from './index.js';
+import { busyboxRecipe, pauseRecipe, toolboxRecipe } from './recipes.js';
 
 const docker = new Dockerode();
 const runId = `images-test-${randomUUID().slice(0, 8)}`;
@@ -50,20 +52,63 @@ describe('local images', () => {
     await Promise.all(leftovers.map((c) => docker.getContainer(c.Id).remove({ force: true })));
   });
 
-  it('exist under every spelling, and a second ensureImages only inspects', async () => {
+  it('every name a Pod may use runs a platform image, and a second ensureImages only inspects', async () => {
     const before = new Map<string, string>();
-    for (const ref of [...Object.values(IMAGES), ...LOCAL_IMAGE_NAMES]) {
-      const info = await docker.getImage(normalizeImageReference(ref)).inspect();
+    for (const ref of Object.values(IMAGES)) {
+      const info = await docker.getImage(ref).inspect();
       expect(info.Config.Labels?.[CONTENT_HASH_LABEL]).toMatch(/^[0-9a-f]{64}$/);
+      expect(info.Config.Labels?.[IMAGE_LABEL]).toBe(ref);
       before.set(ref, info.Id);
     }
-    expect(before.get('busybox')).toBe(before.get('docker.io/library/busybox:1.36'));
-    expect(before.get('registry.k8s.io/pause:3.9')).toBe(before.get(IMAGES.pause));
+    for (const name of LOCAL_IMAGE_NAMES) {
+      const platform = platformImageFor(normalizeImageReference(name));
+      expect(platform, name).toBeDefined();
+      expect(await platformImageId(docker, normalizeImageReference(name))).toBe(before.get(platform ?? ''));
+    }
+    expect(platformImageFor(normalizeImageReference('busybox:1.36'))).toBe(IMAGES.busybox);
+    expect(platformImageFor(normalizeImageReference('registry.k8s.io/pause:3.9'))).toBe(IMAGES.pause);
     const logged: string[] = [];
     await ensureImages(docker, (message) => logged.push(message));
-    // Nothing rebuilt: no build logged, and every spelling still names the very same image.
+    // Nothing rebuilt: no build logged, and every reference still names the very same image.
     expect(logged).toEqual([]);
-    for (const [ref, id] of before) expect((await docker.getImage(normalizeImageReference(ref)).inspect()).Id).toBe(id);
+    for (const [ref, id] of before) expect((await docker.getImage(ref).inspect()).Id).toBe(id);
+  });
+
+  it('tags nothing outside the platform repository, so no one else\'s busybox or pause is shadowed', async () => {
+    for (const recipe of [await pauseRecipe(), await busyboxRecipe(), await toolboxRecipe()]) {
+      for (const ref of [recipe.reference, ...recipe.aliases]) expect(ref).toMatch(/^localhost\/kubelab\//);
+    }
+  });
+
+  it('does not accept a foreign image, whatever its name: only the platform label makes a sandbox image', async () => {
+    // Foreign images under names no one else uses stand in for a learner-made `busybox` on a
+    // shared engine: one without labels, one with a forged label naming another image, and the
+    // same bytes labelled as the platform labels (accepted: the label is what is checked).
+    const repo = `localhost/kubelab-test/${runId}`;
+    const variants: [string, string[]][] = [
+      ['plain', []],
+      ['forged', [`LABEL ${IMAGE_LABEL}=${IMAGES.busybox}`, `LABEL ${CONTENT_HASH_LABEL}=${'a'.repeat(64)}`]],
+      ['labelled', [`LABEL ${IMAGE_LABEL}=${repo}:labelled`, `LABEL ${CONTENT_HASH_LABEL}=${'a'.repeat(64)}`]],
+    ];
+    try {
+      const ids = new Map<string, string | undefined>();
+      for (const [tag, changes] of variants) {
+        const stream = await docker.importImage(tarStream([{ type: 'file', path: 'x', mode: 0o644, content: Buffer.from(tag) }]), { repo, tag, changes });
+        for await (const chunk of stream) void chunk;
+        // Podman's import tags <repo>:latest whatever tag is asked for.
+        const id = (await docker.getImage(`${repo}:latest`).inspect()).Id;
+        await docker.getImage(id).tag({ repo, tag });
+        ids.set(tag, await builtImageId(docker, `${repo}:${tag}`));
+      }
+      expect(ids.get('plain')).toBeUndefined();
+      expect(ids.get('forged')).toBeUndefined();
+      expect(ids.get('labelled')).toMatch(/^(sha256:)?[0-9a-f]{64}$/);
+      expect(platformImageFor(`${repo}:labelled`)).toBeUndefined();
+      expect(await platformImageId(docker, `${repo}:labelled`)).toBeUndefined();
+      expect(await platformImageId(docker, normalizeImageReference('nginx'))).toBeUndefined();
+    } finally {
+      for (const tag of ['latest', ...variants.map(([t]) => t)]) await docker.getImage(`${repo}:${tag}`).remove({ force: true }).catch(() => undefined);
+    }
   });
 
   it('normalises references like the Docker CLI', () => {
@@ -78,12 +123,12 @@ describe('local images', () => {
   });
 
   it('busybox runs sh', async () => {
-    expect(await run('busybox', ['sh', '-c', 'echo ok; tar --help 2>&1 | head -1 >/dev/null && echo tar'])).toEqual({ code: 0, output: 'ok\ntar\n' });
+    expect(await run(IMAGES.busybox, ['sh', '-c', 'echo ok; tar --help 2>&1 | head -1 >/dev/null && echo tar'])).toEqual({ code: 0, output: 'ok\ntar\n' });
   });
 
   it('pause waits as PID 1', async () => {
     const container = await docker.createContainer({
-      Image: 'registry.k8s.io/pause:3.9',
+      Image: IMAGES.pause,
       Labels: { 'io.kubelab.managed': 'true', 'io.kubelab.test': runId },
       HostConfig: { NetworkMode: 'none' },
     });

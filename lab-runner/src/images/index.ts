@@ -7,7 +7,6 @@ import type Dockerode from 'dockerode';
 import { normalizeImageReference } from './reference.js';
 import {
   BUSYBOX_REFERENCE,
-  PAUSE_ALIASES,
   PAUSE_REFERENCE,
   TOOLBOX_REFERENCE,
   busyboxRecipe,
@@ -30,6 +29,7 @@ export const IMAGES = {
 } as const;
 
 export const CONTENT_HASH_LABEL = 'io.kubelab.image-hash';
+/** Set on every image the platform builds, to the platform reference it was built as: how a sandbox image is recognised. */
 export const IMAGE_LABEL = 'io.kubelab.image';
 
 /** The images a Pod may name, as a learner would write them (shown in ErrImagePull messages). */
@@ -40,10 +40,38 @@ export const LOCAL_IMAGE_NAMES: readonly string[] = [
   'busybox:1.35',
   'docker.io/library/busybox:latest',
   'registry.k8s.io/pause:3.9',
-  ...PAUSE_ALIASES.filter((ref) => ref !== 'registry.k8s.io/pause:3.9'),
   PAUSE_REFERENCE,
   TOOLBOX_REFERENCE,
 ];
+
+/** Every name a Pod may use, normalised, to the platform image it runs. */
+const POD_IMAGES = new Map<string, string>([
+  ...['latest', '1.36', '1.35', '1.35.0'].map((tag): [string, string] => [`docker.io/library/busybox:${tag}`, BUSYBOX_REFERENCE]),
+  ['registry.k8s.io/pause:3.9', PAUSE_REFERENCE],
+  ...[BUSYBOX_REFERENCE, PAUSE_REFERENCE, TOOLBOX_REFERENCE].map((ref): [string, string] => [ref, ref]),
+]);
+
+/** The platform image a Pod's (normalised) image reference runs, or undefined: nothing else runs in a sandbox. */
+export function platformImageFor(reference: string): string | undefined {
+  return POD_IMAGES.get(reference);
+}
+
+/**
+ * The id of the platform image a Pod's image reference runs, or undefined when the engine
+ * has no such image or the image under that name was not built by the platform (no matching
+ * IMAGE_LABEL): a learner-made or foreign image never runs in a sandbox, whatever its name.
+ */
+export async function platformImageId(docker: Dockerode, reference: string): Promise<string | undefined> {
+  const platform = platformImageFor(reference);
+  return platform ? builtImageId(docker, platform) : undefined;
+}
+
+/** The id of the image under `reference` if the platform built it as that reference (its labels say so), else undefined. */
+export async function builtImageId(docker: Dockerode, reference: string): Promise<string | undefined> {
+  const info = await inspect(docker, reference);
+  const labels = info?.Config?.Labels ?? {};
+  return info && labels[IMAGE_LABEL] === reference && /^[0-9a-f]{64}$/.test(labels[CONTENT_HASH_LABEL] ?? '') ? info.Id : undefined;
+}
 
 export type ImageLog = (message: string) => void;
 

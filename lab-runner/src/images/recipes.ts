@@ -31,10 +31,12 @@ const PATH_ENV = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
 /** Where the pause image carries busybox for the kubelet's in-namespace probes and port-forwards. */
 export const POD_NETNS_BUSYBOX = '/.kubelab/busybox';
+// The platform's images live under its own repository names only: on an engine shared with
+// other users they never shadow (nor are shadowed by) anyone's `busybox` or `pause`. The
+// kubelet maps the names a Pod may use (`busybox:1.36`, `registry.k8s.io/pause:3.9`) to these.
 export const PAUSE_REFERENCE = 'localhost/kubelab/pause:3.9';
-export const PAUSE_ALIASES = ['registry.k8s.io/pause:3.9'];
 export const TOOLBOX_REFERENCE = 'localhost/kubelab/toolbox:1';
-export const BUSYBOX_REFERENCE = 'docker.io/library/busybox:1.36';
+export const BUSYBOX_REFERENCE = 'localhost/kubelab/busybox:1.36';
 
 async function run(file: string, args: string[]): Promise<string> {
   try {
@@ -78,15 +80,13 @@ function baseFiles(rootfs: Rootfs, shell: string): void {
 }
 
 export async function busyboxRecipe(): Promise<ImageRecipe> {
-  const version = await busyboxVersion();
-  const minor = version.split('.').slice(0, 2).join('.');
+  await busyboxVersion();
   const rootfs = new Rootfs();
   baseFiles(rootfs, '/bin/sh');
   await addBusybox(rootfs);
-  const tags = new Set(['latest', '1.36', minor, version]);
   return {
     reference: BUSYBOX_REFERENCE,
-    aliases: [...tags].map((tag) => `docker.io/library/busybox:${tag}`).filter((ref) => ref !== BUSYBOX_REFERENCE),
+    aliases: [],
     config: { cmd: ['sh'], env: { PATH: PATH_ENV } },
     rootfs,
   };
@@ -103,7 +103,7 @@ export async function pauseRecipe(): Promise<ImageRecipe> {
   await rootfs.hostFile(BUSYBOX_BINARY, POD_NETNS_BUSYBOX, 0o755);
   return {
     reference: PAUSE_REFERENCE,
-    aliases: PAUSE_ALIASES,
+    aliases: [],
     // -P: catatonit's pause mode, it only waits for a signal, like the pause image's /pause.
     config: { entrypoint: ['/catatonit', '-P'] },
     rootfs,

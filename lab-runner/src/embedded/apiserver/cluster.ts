@@ -234,13 +234,7 @@ export class VirtualCluster {
     s.prepareCreate(obj);
     const errors = s.validateCreate(obj);
     if (errors.length > 0) throw invalidError(info.kind, meta.name ?? meta.generateName ?? '', errors);
-    const denied = s.admit?.(obj) ?? [];
-    if (denied.length > 0)
-      throw new StatusError(403, 'Forbidden', `${resource} "${meta.name ?? ''}" is forbidden: ${denied.join('; ')}`, {
-        name: meta.name ?? '',
-        kind: resource,
-        causes: denied.map((message) => ({ reason: 'FieldValueForbidden', message, field: message.split(':')[0] })),
-      });
+    this.admit(s, resource, obj);
     this.checkNamespace(info, meta.namespace, meta.name ?? '');
     if (this.store.peek(resource, meta.namespace, meta.name ?? '')) throw alreadyExists(resource, meta.name ?? '');
     meta.managedFields = opts.managedFields ?? recordUpdate(undefined, obj, info.definition, opts.fieldManager, ts);
@@ -251,6 +245,12 @@ export class VirtualCluster {
     const stored = this.store.create(resource, obj);
     if (fit) this.recordScheduling(stored as Pod, fit);
     return stored;
+  }
+
+  /** Admission: 403 Forbidden with the reasons, worded like the real API server (admission.NewForbidden). */
+  private admit(s: Strategy, resource: string, obj: KubeObject): void {
+    const denied = s.admit?.(obj) ?? [];
+    if (denied.length > 0) throw new StatusError(403, 'Forbidden', `${resource} "${obj.metadata.name ?? ''}" is forbidden: ${denied.join('; ')}`, { name: obj.metadata.name ?? '', kind: resource });
   }
 
   /**
@@ -294,6 +294,10 @@ export class VirtualCluster {
       s.prepareUpdate(next, prev);
       const errors = s.validateUpdate(next, prev);
       if (errors.length > 0) throw invalidError(info.kind, name, errors);
+      // An update can change what admission judged (annotations, images, ephemeral containers):
+      // judged again whenever the spec or the annotations change, as PodSecurity does.
+      const judged = (o: KubeObject) => JSON.stringify([(o as unknown as { spec?: unknown }).spec, o.metadata.annotations]);
+      if (judged(next) !== judged(prev)) this.admit(s, resource, next);
     }
     const ts = now();
     next.metadata.resourceVersion = prev.metadata.resourceVersion;

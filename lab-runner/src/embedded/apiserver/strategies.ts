@@ -38,8 +38,8 @@ const podStrategy: Strategy = {
   validateCreate(obj) {
     return [...validateObjectMeta(obj.metadata, true), ...validatePodSpec((obj as Pod).spec)];
   },
-  // The node's policy (host namespaces, privileged, hostPort, unsupported volumes) is enforced
-  // at admission, so kubectl shows the reason at once instead of a Pod that never starts.
+  // The node's policy (Pod Security Standard "baseline", supported volume kinds) is enforced at
+  // admission, so kubectl shows the reason at once instead of a Pod that never starts.
   admit: (obj) => admissionErrors(obj as Pod),
   prepareUpdate: keepStatus,
   validateUpdate(next, prev) {

@@ -5,6 +5,8 @@
 import type Dockerode from 'dockerode';
 import type { Container, Pod } from '../k8s-types.js';
 import type { KubeletClusterClient } from '../node-contract.js';
+import { BASELINE_CAPABILITIES } from './admission.js';
+import { confinement, podCapabilities } from './engine-security.js';
 import { ConfigError, fieldRefValue, resourceFieldValue, type PodAddresses } from './field-ref.js';
 import { INFRA_NAME, LABEL, engineContainerName, type ContainerRole } from './labels.js';
 import { memoryBytes, nanoCpus } from './quantity.js';
@@ -18,6 +20,8 @@ export interface PodContext {
   cgroupParent: string | undefined;
   /** Log rotation size (the kubelet's containerLogMaxSize); the engine keeps at most this much. */
   containerLogBytes?: number;
+  /** The infra container's UsernsMode (the sandbox's pinned user namespace), or undefined where the engine has none. */
+  userns: string | undefined;
 }
 
 export function podLabels(ctx: PodContext, container: string, role: ContainerRole, restartCount: number): Record<string, string> {
@@ -54,8 +58,12 @@ export function infraCreateOptions(ctx: PodContext, image: string, attempt: numb
     HostConfig: {
       NetworkMode: 'none',
       IpcMode: 'shareable',
+      ...(ctx.userns ? { UsernsMode: ctx.userns } : {}),
       ...hostConfigLimits(ctx),
       Memory: 32 * 1024 * 1024,
+      // The pause process needs no capability and writes nothing.
+      ...confinement([]),
+      ReadonlyRootfs: true,
     },
   };
 }
@@ -184,6 +192,9 @@ export async function containerCreateOptions(
       NetworkMode: joined,
       IpcMode: joined,
       UTSMode: joined,
+      // Every container of the Pod lives in the infra's user namespace: one mapping for the
+      // namespaces they share and the volumes they write.
+      ...(ctx.userns ? { UsernsMode: joined } : {}),
       ...(pod.spec.shareProcessNamespace ? { PidMode: joined } : {}),
       Binds: [...(await stageMounts(container, env)), `${terminationLog}:${container.terminationMessagePath || '/dev/termination-log'}`],
       ...hostConfigLimits(ctx, `${(pod.metadata.uid ?? '').slice(0, 8)}_${container.name}_${restartCount}`),
@@ -192,9 +203,9 @@ export async function containerCreateOptions(
       // No driver named: the engine's own (k8s-file on Podman, json-file on Docker) rotates at max-size.
       ...(ctx.containerLogBytes ? { LogConfig: { Type: '', Config: { 'max-size': String(ctx.containerLogBytes), 'max-file': '5' } } } : {}),
       ReadonlyRootfs: security.readOnlyRootFilesystem ?? false,
-      ...(security.capabilities?.add ? { CapAdd: security.capabilities.add } : {}),
-      ...(security.capabilities?.drop ? { CapDrop: security.capabilities.drop } : {}),
-      ...(security.allowPrivilegeEscalation === false ? { SecurityOpt: ['no-new-privileges'] } : {}),
+      // Always no-new-privileges, whatever allowPrivilegeEscalation says: nothing in a sandbox
+      // image needs setuid, and it keeps a learner's own setuid binary from gaining anything.
+      ...confinement(podCapabilities(security.capabilities, BASELINE_CAPABILITIES)),
     } as Dockerode.HostConfig,
   };
 }

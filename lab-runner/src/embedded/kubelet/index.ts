@@ -6,13 +6,14 @@
 import { mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import Dockerode from 'dockerode';
-import { normalizeImageReference } from '../../images/index.js';
+import { IMAGES, platformImageId } from '../../images/index.js';
 import type { Pod } from '../k8s-types.js';
 import type { Kubelet, KubeletFactory, KubeletOptions, PodWatchEvent } from '../node-contract.js';
 import { subscribeContainerEvents } from './engine-events.js';
 import { isNotFound, observe, type ObservedContainer } from './engine.js';
-import { LABEL } from './labels.js';
 import { DEFAULT_DISK_SHARES, EvictionManager, type DiskShares } from './eviction.js';
+import { FRESH_USERNS, confinement, engineSupportsUserNamespaces, pinnedUserns, userNamespaceBase } from './engine-security.js';
+import { LABEL, USERNS_HOLDER_ROLE } from './labels.js';
 import { PodWorker } from './pod-worker.js';
 import { DEFAULT_CGROUP_PARENT, prepareSandboxCgroup, removeSandboxCgroup } from './sandbox-cgroup.js';
 import { attachToPod, execInPod, portForwardToPod, streamLogs } from './streams.js';
@@ -46,6 +47,7 @@ class EmbeddedKubelet implements Kubelet {
   private unsubscribeEvents: (() => void) | undefined;
   private state: 'new' | 'running' | 'stopped' = 'new';
   private cgroupParent: string | undefined;
+  private userns: { mode: string; hostRoot: number } | undefined;
   private nextIP = 2;
   private readonly imageIds = new Map<string, string>();
   private readonly log: (message: string, error?: unknown) => void;
@@ -118,14 +120,9 @@ class EmbeddedKubelet implements Kubelet {
   private async localImageId(reference: string): Promise<string | undefined> {
     const cached = this.imageIds.get(reference);
     if (cached) return cached;
-    try {
-      const info = await this.docker.getImage(normalizeImageReference(reference)).inspect();
-      this.imageIds.set(reference, info.Id);
-      return info.Id;
-    } catch (error) {
-      if (isNotFound(error)) return undefined;
-      throw error;
-    }
+    const id = await platformImageId(this.docker, reference);
+    if (id) this.imageIds.set(reference, id);
+    return id;
   }
 
   private workerFor(pod: Pod): PodWorker | undefined {
@@ -139,7 +136,9 @@ class EmbeddedKubelet implements Kubelet {
     await mkdir(this.options.podsDir, { recursive: true });
     // Fails closed: a sandbox whose pids, memory and CPU limits cannot be applied does not start.
     this.cgroupParent = await prepareSandboxCgroup(this.clusterId, this.options.limits, this.cgroupBase);
-    const existing = await this.clusterContainers();
+    const all = await this.clusterContainers();
+    const existing = all.filter((c) => c.labels[LABEL.role] !== USERNS_HOLDER_ROLE);
+    this.userns = await this.sandboxUserNamespace(all.find((c) => c.labels[LABEL.role] === USERNS_HOLDER_ROLE));
     const byPod = new Map<string, ObservedContainer[]>();
     for (const container of existing) {
       const uid = container.labels[LABEL.podUid] ?? '';
@@ -166,6 +165,36 @@ class EmbeddedKubelet implements Kubelet {
     // Pod directories (and their staging mounts) of Pods that never got a container, too.
     for (const uid of await readdir(this.options.podsDir)) if (!live.has(uid) && !byPod.has(uid)) await removePodDir(this.options.podsDir, uid);
     byPod.clear();
+  }
+
+  /**
+   * The sandbox's user namespace: one range of host ids for all its Pods (they share hostPath
+   * directories, so files keep one owner), reserved by a holder container that never runs.
+   * Undefined where the engine cannot (Docker Engine, no subordinate ids): containers then run
+   * in the host's user namespace, confined by capabilities, seccomp and no-new-privileges alone.
+   */
+  private async sandboxUserNamespace(holder: ObservedContainer | undefined): Promise<{ mode: string; hostRoot: number } | undefined> {
+    if (!(await engineSupportsUserNamespaces(this.docker))) return undefined;
+    let id = holder?.id;
+    if (!id) {
+      const name = `kubelab_${this.clusterId.replace(/[^a-zA-Z0-9_.-]/g, '-')}_userns`;
+      try {
+        id = (
+          await this.docker.createContainer({
+            name,
+            Image: IMAGES.pause,
+            Labels: { [LABEL.managed]: 'true', [LABEL.cluster]: this.clusterId, [LABEL.role]: USERNS_HOLDER_ROLE },
+            HostConfig: { NetworkMode: 'none', UsernsMode: FRESH_USERNS, ...confinement([]) },
+          })
+        ).id;
+      } catch (error) {
+        // A holder created by a start that failed half-way: take it.
+        if ((error as { statusCode?: number }).statusCode !== 409) throw error;
+        id = (await this.docker.getContainer(name).inspect()).Id;
+      }
+    }
+    const hostRoot = await userNamespaceBase(this.docker, id);
+    return { mode: pinnedUserns(hostRoot), hostRoot };
   }
 
   private onPodEvent(event: PodWatchEvent, adoptable: Map<string, ObservedContainer[]>): void {
@@ -198,6 +227,7 @@ class EmbeddedKubelet implements Kubelet {
         limits: this.options.limits,
         cgroupParent: this.cgroupParent,
         containerLogBytes: this.disk.containerLogBytes,
+        userns: this.userns,
         hostIP: NODE_HOST_IP,
         allocatePodIP: () => this.allocatePodIP(),
         localImageId: (reference) => this.localImageId(reference),

@@ -198,7 +198,7 @@ describe('failures as kubectl shows them', () => {
     await writeFile(join(dir, 'hostnet.json'), JSON.stringify(pod));
     const result = await kubectl('apply', '-f', join(dir, 'hostnet.json'));
     expect(result.code).not.toBe(0);
-    expect(result.stderr).toMatch(/Error from server \(Forbidden\): .*pods "hostnet" is forbidden: spec\.hostNetwork: Forbidden: .*no host of its own to share/);
+    expect(result.stderr).toContain('Error from server (Forbidden): error when creating "' + join(dir, 'hostnet.json') + '": pods "hostnet" is forbidden: violates PodSecurity "baseline:latest": host namespaces (hostNetwork=true)');
     expect((await kubectl('get', 'pod', 'hostnet')).code).not.toBe(0);
     expect(await engineContainers(cluster.id, 'hostnet')).toEqual([]);
   });

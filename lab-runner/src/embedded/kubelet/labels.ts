@@ -19,6 +19,13 @@ export const LABEL = {
 
 export type ContainerRole = 'infra' | 'init' | 'sidecar' | 'app';
 
+/**
+ * The never-started container that holds a sandbox's user-namespace range: Podman hands out
+ * `--userns=auto` ranges that no existing container holds, so while it exists no other
+ * sandbox gets this sandbox's ids, even when the sandbox has no Pod.
+ */
+export const USERNS_HOLDER_ROLE = 'userns';
+
 export const INFRA_NAME = 'POD';
 
 /** Engine-side container name: unique per cluster, Pod uid, container and restart. */

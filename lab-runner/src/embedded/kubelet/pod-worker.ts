@@ -18,6 +18,7 @@ import { NetnsShell } from './netns-shell.js';
 import { ContainerProbes, runHandler, type HandlerTarget, type ProbeKind } from './probes.js';
 import { diedOfOom, removeContainerCgroup } from './sandbox-cgroup.js';
 import { buildPodStatus } from './status.js';
+import { handOverVolumes } from './volume-ownership.js';
 import { logTail, prepareTerminationLog, readTerminationLog, removeTerminationLog, terminationLogPath } from './termination-message.js';
 import { removeUnmounted, stagedRuns, stagingRunDir } from './staging-mounts.js';
 import { stageContainerMounts } from './volume-mounts.js';
@@ -32,6 +33,8 @@ export interface WorkerEnv {
   cgroupParent: string | undefined;
   /** The engine rotates each container's log at this size (the kubelet's containerLogMaxSize). */
   containerLogBytes?: number;
+  /** The sandbox's user namespace (the infra's UsernsMode and the host uid of its root), or undefined where the engine has none. */
+  userns: { mode: string; hostRoot: number } | undefined;
   hostIP: string;
   allocatePodIP(): string;
   /** Image id for a normalised reference, or undefined when the engine does not have it. */
@@ -174,6 +177,7 @@ export class PodWorker {
       limits: this.env.limits,
       cgroupParent: this.env.cgroupParent,
       ...(this.env.containerLogBytes ? { containerLogBytes: this.env.containerLogBytes } : {}),
+      userns: this.env.userns?.mode,
     };
   }
 
@@ -331,14 +335,21 @@ export class PodWorker {
     };
   }
 
+  /** Container root is the sandbox's unprivileged uid: it gets the volumes the kubelet made. */
+  private async handOverVolumes(volumes: Map<string, PreparedVolume>): Promise<void> {
+    if (this.env.userns) await handOverVolumes(this.pod, volumes, { nodeDir: this.env.nodeDir, podsDir: this.env.podsDir }, this.env.userns.hostRoot);
+  }
+
   private async ensureVolumes(): Promise<boolean> {
     this.podIP ??= this.env.allocatePodIP();
     if (this.volumes) {
       await refreshProjectedVolumes(this.pod, this.volumeContext());
+      await this.handOverVolumes(this.volumes);
       return true;
     }
     try {
       this.volumes = await prepareVolumes(this.pod, this.volumeContext());
+      await this.handOverVolumes(this.volumes);
       this.mountWarned = '';
       return true;
     } catch (error) {
@@ -591,7 +602,7 @@ export class PodWorker {
   private async startContainer(record: ContainerRecord, exited?: ContainerStateTerminated): Promise<void> {
     const infra = this.infra;
     if (!infra) return;
-    // Images are local only: a reference the engine does not have cannot be pulled.
+    // Images are local only, and only the platform's own: any other reference cannot be pulled.
     const imageId = record.imageRef ? await this.env.localImageId(record.imageRef) : undefined;
     if (!imageId) {
       this.imagePullFailed(record);
@@ -607,7 +618,8 @@ export class PodWorker {
       const terminationLog = this.terminationLog(record.name, restartCount);
       await prepareTerminationLog(terminationLog);
       const run = { nodeDir: this.env.nodeDir, runDir, volumes: this.volumes ?? new Map<string, PreparedVolume>() };
-      options = await containerCreateOptions(this.context, record.spec, record.role, restartCount, infra.id, record.imageRef, (spec, env) => stageContainerMounts(run, spec, env), terminationLog);
+      // The verified platform image by id: a name re-tagged meanwhile cannot swap what runs.
+      options = await containerCreateOptions(this.context, record.spec, record.role, restartCount, infra.id, imageId, (spec, env) => stageContainerMounts(run, spec, env), terminationLog);
     } catch (error) {
       await removeUnmounted(runDir);
       if (!(error instanceof ConfigError) && !(error instanceof MountError)) throw error;

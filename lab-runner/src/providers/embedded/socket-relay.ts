@@ -6,7 +6,7 @@
 // see. A directory mount sees the re-created relay socket; the directory holds nothing else.
 
 import { createHash } from 'node:crypto';
-import { mkdirSync, rmSync } from 'node:fs';
+import { chmodSync, mkdirSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -30,6 +30,10 @@ export class SocketRelays {
   async open(id: string, target: string): Promise<string> {
     await this.close(id);
     const dir = this.dirFor(id);
+    // The relays' parent is the runner's alone (0700): the socket itself must be connectable by
+    // the toolbox's root, an unprivileged host uid under a user namespace, so it is 0666.
+    mkdirSync(path.dirname(dir), { recursive: true, mode: 0o700 });
+    chmodSync(path.dirname(dir), 0o700);
     mkdirSync(dir, { recursive: true, mode: 0o755 });
     const socketPath = path.join(dir, 'api.sock');
     rmSync(socketPath, { force: true });
@@ -52,6 +56,7 @@ export class SocketRelays {
       server.once('error', reject);
       server.listen(socketPath, () => {
         server.off('error', reject);
+        chmodSync(socketPath, 0o666);
         resolve();
       });
     });

@@ -3,6 +3,7 @@
 // (isolation, limits, labels, bridge, exec, TTY), not the cluster behind it.
 
 import { randomUUID } from 'node:crypto';
+import { chmodSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -23,9 +24,15 @@ const id = `tbtest-${RUN}`;
 let dir: string;
 let server: Server;
 
+/** A stand-in API socket, connectable by the toolbox's root (an unprivileged host uid under a user namespace), as SocketRelays makes it. */
 function serve(socketPath: string): Promise<Server> {
   const s = createServer((_req, res) => res.end('api-ok'));
-  return new Promise((resolve) => s.listen(socketPath, () => resolve(s)));
+  return new Promise((resolve) =>
+    s.listen(socketPath, () => {
+      chmodSync(socketPath, 0o666);
+      resolve(s);
+    }),
+  );
 }
 
 beforeAll(async () => {

@@ -2,9 +2,12 @@
 // It has no network (NetworkMode none); its only way out is the sandbox's API socket,
 // bind-mounted at /run/kubelab/api.sock and bridged to 127.0.0.1:6443 by the image's init.
 // State lives in labels, so a restarted runner finds every toolbox again.
+// The learner is root in it and hostile: it runs with no capability at all, the engine's
+// seccomp profile, no-new-privileges and, where the engine can, its own user namespace.
 
 import { PassThrough, type Duplex } from 'node:stream';
 import type Dockerode from 'dockerode';
+import { FRESH_USERNS, confinement, engineSupportsUserNamespaces } from '../../embedded/kubelet/engine-security.js';
 import { ProviderError, type ExecOptions, type ExecResult, type TerminalSession } from '../provider.js';
 
 export const LABEL_MANAGED = 'io.kubelab.managed';
@@ -43,6 +46,7 @@ export class Toolboxes {
   /** Creates and starts the toolbox of sandbox `id`, then waits until its API bridge listens. */
   async create(id: string, apiSocket: { hostPath: string; containerPath: string }, label: string, signal?: AbortSignal): Promise<void> {
     const { limits } = this.options;
+    const userns = await engineSupportsUserNamespaces(this.docker);
     const container = await this.docker.createContainer({
       name: containerName(id),
       Image: this.options.image,
@@ -56,8 +60,9 @@ export class Toolboxes {
         MemorySwap: limits.memoryBytes,
         PidsLimit: limits.pids,
         NanoCpus: Math.round(limits.cpus * 1e9),
-        CapDrop: ['NET_RAW', 'SYS_CHROOT', 'MKNOD', 'AUDIT_WRITE', 'SETFCAP'],
-        SecurityOpt: ['no-new-privileges'],
+        // kubectl, an editor and a shell need no capability: the learner owns what it writes.
+        ...confinement([]),
+        ...(userns ? { UsernsMode: FRESH_USERNS } : {}),
         RestartPolicy: { Name: 'no' },
       },
     });

@@ -302,7 +302,7 @@ export const podDefinitions: Record<string, Definition> = {
       seLinuxOptions: f(ANY, 'SELinux labels.'),
       seccompProfile: f(ANY, 'The seccomp profile.'),
       supplementalGroups: f(arr(I64, { listType: 'atomic' }), 'Extra groups for the first process of each container.'),
-      sysctls: f(ANY, 'Namespaced kernel parameters to set.'),
+      sysctls: f(arr(ANY, { listType: 'atomic' }), 'Namespaced kernel parameters to set.'),
       windowsOptions: f(ANY, 'Windows-specific settings.'),
     },
   },
