@@ -19,10 +19,13 @@ export interface PodContext {
   limits: { pids: number; memoryBytes: number; cpus: number };
   /** The sandbox's cgroup (shared limits), or undefined when the engine's cgroups are out of reach. */
   cgroupParent: string | undefined;
+  /** Extra labels on every container (the install's identity); the kubelet's own come last and win. */
+  labels?: Record<string, string>;
 }
 
 export function podLabels(ctx: PodContext, container: string, role: ContainerRole, restartCount: number): Record<string, string> {
   return {
+    ...ctx.labels,
     [LABEL.managed]: 'true',
     [LABEL.cluster]: ctx.cluster.clusterId,
     [LABEL.podUid]: ctx.pod.metadata.uid ?? '',

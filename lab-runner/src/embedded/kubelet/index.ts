@@ -26,6 +26,8 @@ export interface KubeletDeps {
   /** How often each Pod is re-synced without an event (volumes refreshed, drift repaired). */
   resyncMs?: number;
   log?: (message: string, error?: unknown) => void;
+  /** Put on every container this kubelet creates (the install's identity). */
+  labels?: Record<string, string>;
 }
 
 // One engine client for every kubelet of the process, so the sandboxes share one engine event
@@ -44,6 +46,7 @@ class EmbeddedKubelet implements Kubelet {
   private readonly imageIds = new Map<string, string>();
   private readonly log: (message: string, error?: unknown) => void;
   private readonly resyncMs: number | undefined;
+  private readonly labels: Record<string, string>;
 
   constructor(
     private readonly options: KubeletOptions,
@@ -51,6 +54,7 @@ class EmbeddedKubelet implements Kubelet {
   ) {
     this.docker = deps.docker ?? engine();
     this.resyncMs = deps.resyncMs;
+    this.labels = deps.labels ?? {};
     this.log =
       deps.log ??
       ((message, error) => {
@@ -166,6 +170,7 @@ class EmbeddedKubelet implements Kubelet {
         allocatePodIP: () => this.allocatePodIP(),
         localImageId: (reference) => this.localImageId(reference),
         log: this.log,
+        labels: this.labels,
         ...(this.resyncMs ? { resyncMs: this.resyncMs } : {}),
       },
       pod,

@@ -29,6 +29,8 @@ export interface WorkerEnv {
   limits: { pids: number; memoryBytes: number; cpus: number };
   cgroupParent: string | undefined;
   hostIP: string;
+  /** Put on every container of the Pod (the install's identity). */
+  labels?: Record<string, string>;
   allocatePodIP(): string;
   /** Image id for a normalised reference, or undefined when the engine does not have it. */
   localImageId(reference: string): Promise<string | undefined>;
@@ -168,6 +170,7 @@ export class PodWorker {
       addresses: { podIP: this.podIP ?? '', hostIP: this.env.hostIP },
       limits: this.env.limits,
       cgroupParent: this.env.cgroupParent,
+      labels: this.env.labels ?? {},
     };
   }
 
