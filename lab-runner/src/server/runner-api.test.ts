@@ -78,10 +78,11 @@ describe('sandbox lifecycle over HTTP', () => {
     expect(await second.run('echo second-terminal')).toMatch(/\rsecond-terminal\r\n/);
     expect(main.text).not.toMatch(/\rsecond-terminal\r\n/);
     await main.close();
+    // The same terminal again re-attaches to the same shell, its last screen replayed.
     const again = await TerminalClient.open(await fixture.shellUrl(sandbox.id));
-    await again.waitFor(/reconnected: a new shell/);
-    expect(again.text).toMatch(/pod\/web created/);
-    await again.waitForPrompt(again.text.indexOf('reconnected: a new shell'));
+    await again.waitFor(/pod\/web created/);
+    expect(again.text).not.toMatch(/reconnected: a new shell/);
+    expect(await again.run('echo same-shell')).toMatch(/\rsame-shell\r\n/);
     await again.close();
     await second.close();
   });
