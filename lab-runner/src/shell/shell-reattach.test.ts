@@ -69,13 +69,15 @@ describe('re-attaching to a terminal', () => {
   });
 
   it('ends a shell nobody came back to after the grace period; the next one says it is new', async () => {
+    // The earlier tests' terminals are closed after each test: their shells end after the grace period.
+    await expect.poll(shellSessions, { timeout: 30_000, interval: 500 }).toBe(0);
     const lonely = await open('lonely');
     await lonely.waitFor(/\$ $/, 60_000);
     lonely.type('export KL_GONE=1\r');
-    const before = await shellSessions();
+    expect(await shellSessions()).toBe(1);
     await lonely.close();
     // The grace period is 3 s here: the shell is kept, then closed.
-    await expect.poll(shellSessions, { timeout: 30_000, interval: 500 }).toBe(before - 1);
+    await expect.poll(shellSessions, { timeout: 30_000, interval: 500 }).toBe(0);
     const fresh = await open('lonely');
     await fresh.waitFor(/reconnected: a new shell/);
     await fresh.waitFor(/\$ $/, 60_000);
