@@ -1,17 +1,33 @@
 // Second half of `npm start` (after scripts/bootstrap.sh): prepare what changed, then run the
 // web app and the lab-runner until Ctrl-C / SIGTERM.
-import { loadDotEnv, log, platformEnv, preparePlatform, startPlatform } from './lib/platform.js';
+import path from 'node:path';
+import { parseEnv } from '../lib/env';
+import { loadDotEnv, log, platformEnv, preparePlatform, startPlatform, type PlatformEnv, type RunningPlatform } from './lib/platform.js';
+import { platformPaths, repoRoot } from './lib/paths.js';
+import { reportStartFailure } from './lib/start-failure.js';
 import { seededAccountsNotice } from './lib/accounts.js';
 
 loadDotEnv();
+const logDir = path.join(platformPaths().dataDir, 'logs');
+let running: RunningPlatform;
+let platform: PlatformEnv;
 const startedAt = Date.now();
-const platform = platformEnv();
-await preparePlatform(platform);
-const running = await startPlatform(platform);
+try {
+  // The settings first, so a bad one is reported before any preparation runs.
+  parseEnv(process.env, repoRoot);
+  platform = platformEnv();
+  await preparePlatform(platform);
+  running = await startPlatform(platform, logDir);
+} catch (error) {
+  reportStartFailure(error, logDir);
+  process.exit(1);
+}
 
 const stop = (signal: string) => {
   log(`${signal}: stopping the web app and the lab-runner`);
-  void running.stop();
+  void running.stop().then(() =>
+    log('stopped. Sandboxes keep running on the engine for the next npm start to adopt; `npm run purge` ends them and removes this install\'s containers, state and images'),
+  );
 };
 process.once('SIGINT', () => stop('SIGINT'));
 process.once('SIGTERM', () => stop('SIGTERM'));
@@ -32,7 +48,7 @@ process.stdout.write(
     `  Web app:    ${platform.webUrl}`,
     `  Lab runner: ${platform.runnerUrl} (token in ${platform.dataDir}/runner-token)`,
     ...seededAccountsNotice(platform.dataDir, platform.env),
-    '  Ctrl-C stops both.',
+    '  Ctrl-C stops both; sandboxes keep running for the next start (`npm run purge` ends them).',
     '',
   ].join('\n') + '\n',
 );

@@ -1,6 +1,9 @@
-// Second half of `npm test` (after scripts/bootstrap.sh). Runs every suite, in order, through
-// the real parts, keeps going after a failing suite so one run shows everything, and ends
-// with one line `N passed, M failed` over all of them.
+// Second half of `npm test` (after scripts/bootstrap.sh). Runs every suite through the real
+// parts, keeps going after a failing suite so one run shows everything, and ends with one
+// line `N passed, M failed` over all of them. Suites that share nothing run side by side, two
+// at a time (typecheck beside vitest, exercises:verify beside Playwright: own state
+// directories, sandbox prefixes and ports); each one's output is kept and printed in one
+// block when it ends, so the log reads suite by suite.
 import { spawn } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
@@ -15,33 +18,34 @@ interface SuiteResult extends Counts { name: string; seconds: number }
 const results: SuiteResult[] = [];
 const resultsDir = path.join(repoRoot, 'test-results');
 
-/** Runs a command, echoing its output; resolves with the exit code and the captured text. */
+/** Runs a command; resolves with the exit code and its output (stdout and stderr as they came). */
 function runCapturing(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; output: string }> {
   return new Promise((resolve) => {
     const child = spawn(command, args, { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    const keep = (chunk: Buffer, sink: NodeJS.WriteStream) => {
-      sink.write(chunk);
-      output = (output + chunk.toString('utf8')).slice(-200_000);
-    };
-    child.stdout.on('data', (c: Buffer) => keep(c, process.stdout));
-    child.stderr.on('data', (c: Buffer) => keep(c, process.stderr));
+    const chunks: Buffer[] = [];
+    child.stdout.on('data', (c: Buffer) => chunks.push(c));
+    child.stderr.on('data', (c: Buffer) => chunks.push(c));
     child.on('error', (error) => resolve({ code: 127, output: String(error) }));
-    child.on('exit', (code, signal) => resolve({ code: code ?? (signal ? 128 : 1), output }));
+    child.on('close', (code, signal) => resolve({ code: code ?? (signal ? 128 : 1), output: Buffer.concat(chunks).toString('utf8') }));
   });
 }
 
-async function suite(name: string, body: () => Promise<Counts>): Promise<void> {
-  log(`── ${name}`);
+interface SuiteRun extends Counts { output?: string }
+
+/** Runs one suite; its output is printed in one block when it ends, its result kept in `slot`. */
+async function suite(slot: number, name: string, body: () => Promise<SuiteRun>): Promise<void> {
+  log(`── ${name}: started`);
   const started = Date.now();
-  let counts: Counts;
+  let counts: SuiteRun;
   try {
     counts = await body();
   } catch (error) {
-    process.stderr.write(`[kubelab] ${name} could not run: ${(error as Error).stack ?? error}\n`);
-    counts = { passed: 0, failed: 1 };
+    counts = { passed: 0, failed: 1, output: `[kubelab] ${name} could not run: ${(error as Error).stack ?? error}\n` };
   }
-  results.push({ name, ...counts, seconds: (Date.now() - started) / 1000 });
+  const seconds = (Date.now() - started) / 1000;
+  const { output = '', ...result } = counts;
+  process.stdout.write(`\n──── ${name} (${seconds.toFixed(0)} s) ────\n${output}${output.endsWith('\n') || !output ? '' : '\n'}──── end of ${name} ────\n`);
+  results[slot] = { name, ...result, seconds };
 }
 
 const readJson = (file: string): any => JSON.parse(readFileSync(file, 'utf8'));
@@ -49,47 +53,51 @@ const readJson = (file: string): any => JSON.parse(readFileSync(file, 'utf8'));
 await generatePrismaClient();
 await buildImages(process.env);
 
-await suite('typecheck', async () => {
-  const { code } = await runCapturing('npm', ['run', '--silent', 'typecheck'], process.env);
-  return code === 0 ? { passed: 1, failed: 0 } : { passed: 0, failed: 1 };
-});
+const suitesStarted = Date.now();
+await Promise.all([
+  suite(0, 'typecheck', async () => {
+    const { code, output } = await runCapturing('npm', ['run', '--silent', 'typecheck'], process.env);
+    return { ...(code === 0 ? { passed: 1, failed: 0 } : { passed: 0, failed: 1 }), output };
+  }),
+  suite(1, 'unit and integration (vitest)', async () => {
+    const out = path.join(resultsDir, 'vitest.json');
+    rmSync(out, { force: true });
+    const { code, output } = await runCapturing('vitest', ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${out}`], process.env);
+    try {
+      const report = readJson(out);
+      const failures = vitestFailures(report, repoRoot);
+      const failed = Math.max(report.numFailedTests, failures.length) + (code !== 0 && failures.length === 0 ? 1 : 0);
+      return { passed: report.numPassedTests, failed, failures, output };
+    } catch {
+      return { passed: 0, failed: 1, output };
+    }
+  }),
+]);
 
-await suite('unit and integration (vitest)', async () => {
-  const out = path.join(resultsDir, 'vitest.json');
-  rmSync(out, { force: true });
-  const { code } = await runCapturing('vitest', ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${out}`], process.env);
-  try {
-    const report = readJson(out);
-    const failures = vitestFailures(report, repoRoot);
-    const failed = Math.max(report.numFailedTests, failures.length) + (code !== 0 && failures.length === 0 ? 1 : 0);
-    return { passed: report.numPassedTests, failed, failures };
-  } catch {
-    return { passed: 0, failed: 1 };
-  }
-});
-
-await suite('exercises:verify', async () => {
-  const { code, output } = await runCapturing('npm', ['run', '--silent', 'exercises:verify'], process.env);
-  const summary = [...output.matchAll(/^(\d+) passed, (\d+) failed/gm)].at(-1);
-  const failures = verifyFailures(output);
-  if (!summary) return { passed: 0, failed: 1, failures };
-  const failed = Number(summary[2]) + (code !== 0 && summary[2] === '0' ? 1 : 0);
-  return { passed: Number(summary[1]), failed, failures };
-});
-
-await suite('end to end (Playwright, Chromium)', async () => {
-  const out = path.join(resultsDir, 'playwright.json');
-  return withE2ePlatform(async (env) => {
-    const { code } = await runCapturing('playwright', ['test', '--reporter=list,json'], { ...env, PLAYWRIGHT_JSON_OUTPUT_NAME: out });
-    const report = readJson(out);
-    const stats = report.stats;
-    const failed = stats.unexpected + stats.flaky + (code !== 0 && stats.unexpected === 0 ? 1 : 0);
-    return { passed: stats.expected, failed, failures: playwrightFailures(report) };
-  });
-});
+await Promise.all([
+  suite(2, 'exercises:verify', async () => {
+    const { code, output } = await runCapturing('npm', ['run', '--silent', 'exercises:verify'], process.env);
+    const summary = [...output.matchAll(/^(\d+) passed, (\d+) failed/gm)].at(-1);
+    const failures = verifyFailures(output);
+    if (!summary) return { passed: 0, failed: 1, failures, output };
+    const failed = Number(summary[2]) + (code !== 0 && summary[2] === '0' ? 1 : 0);
+    return { passed: Number(summary[1]), failed, failures, output };
+  }),
+  suite(3, 'end to end (Playwright, Chromium)', async () => {
+    const out = path.join(resultsDir, 'playwright.json');
+    return withE2ePlatform(async (env) => {
+      const { code, output } = await runCapturing('playwright', ['test', '--reporter=list,json'], { ...env, PLAYWRIGHT_JSON_OUTPUT_NAME: out });
+      const report = readJson(out);
+      const stats = report.stats;
+      const failed = stats.unexpected + stats.flaky + (code !== 0 && stats.unexpected === 0 ? 1 : 0);
+      return { passed: stats.expected, failed, failures: playwrightFailures(report), output };
+    });
+  }),
+]);
 
 const total = results.reduce((t, r) => ({ passed: t.passed + r.passed, failed: t.failed + r.failed }), { passed: 0, failed: 0 });
 // The failures come last, just above the totals, so the tail of a CI log names them.
+log(`all suites took ${((Date.now() - suitesStarted) / 1000).toFixed(0)} s`);
 const failures = results.flatMap((r) => (r.failures ?? []).map((f) => `  ✗ [${r.name}] ${f}`));
 if (failures.length) process.stdout.write(`\nFailed:\n${failures.join('\n')}\n`);
 process.stdout.write('\n' + results.map((r) => `  ${r.failed ? 'FAIL' : 'ok  '} ${r.name}: ${r.passed} passed, ${r.failed} failed (${r.seconds.toFixed(0)} s)`).join('\n') + '\n\n');

@@ -2,6 +2,7 @@
 // stop on SIGTERM / SIGINT (a second signal exits at once).
 
 import { ConfigError, loadConfig } from './config.js';
+import { requireEngine } from './engine-check.js';
 import { createLogger } from './log.js';
 
 let config;
@@ -22,6 +23,7 @@ if (config.provider === 'kind') {
   logger.error('provider_unavailable', { provider: 'kind', message: 'the kind provider is not part of this build; use RUNNER_PROVIDER=embedded' });
   process.exit(2);
 }
+await requireEngine('lab-runner', { DOCKER_HOST: `unix://${config.dockerSocketPath}` });
 // Loaded after the configuration is known good, so a bad environment fails fast.
 const { createEmbeddedProvider } = await import('./providers/embedded/index.js');
 const { startRunner } = await import('./server/runner-app.js');

@@ -67,13 +67,15 @@ export interface RunningPlatform {
   stop(): Promise<void>;
 }
 
-export async function startPlatform(platform: PlatformEnv): Promise<RunningPlatform> {
+/** Starts the web app and the runner; with `logDir`, each one's output is also kept in `<logDir>/<name>.log`. */
+export async function startPlatform(platform: PlatformEnv, logDir?: string): Promise<RunningPlatform> {
   const supervisor = new Supervisor();
   const { env } = platform;
-  supervisor.start({ name: 'runner', command: 'tsx', args: ['lab-runner/src/main.ts'], env });
-  supervisor.start({ name: 'web', command: 'next', args: ['start', '-H', '127.0.0.1', '-p', env.PORT!], env });
+  const logFile = (name: string) => (logDir ? { logFile: path.join(logDir, `${name}.log`) } : {});
+  supervisor.start({ name: 'runner', command: 'tsx', args: ['lab-runner/src/main.ts'], env, ...logFile('runner') });
+  supervisor.start({ name: 'web', command: 'next', args: ['start', '-H', '127.0.0.1', '-p', env.PORT!], env, ...logFile('web') });
   const failed = supervisor.done.then((code) => {
-    throw new Error(`the platform stopped while starting (exit ${code})`);
+    throw new Error(`the platform stopped while starting (exit ${code})${logDir ? `; the processes' output is in ${logDir}` : ''}`);
   });
   failed.catch(() => undefined);
   try {

@@ -1,6 +1,8 @@
 // Runs the platform's long-lived processes side by side: prefixes their output, stops all of
 // them when one dies, and turns SIGINT/SIGTERM into a clean, bounded shutdown.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
+import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { repoRoot } from './paths.js';
 
@@ -9,6 +11,8 @@ export interface ProcessSpec {
   command: string;
   args: string[];
   env: NodeJS.ProcessEnv;
+  /** Also appends the process's output to this file (the details a one-line failure points to). */
+  logFile?: string;
 }
 
 export class Supervisor {
@@ -25,13 +29,24 @@ export class Supervisor {
   start(spec: ProcessSpec): void {
     const child = spawn(spec.command, spec.args, { cwd: repoRoot, env: spec.env, stdio: ['ignore', 'pipe', 'pipe'] });
     this.children.set(spec.name, child);
+    let file: WriteStream | undefined;
+    if (spec.logFile) {
+      mkdirSync(path.dirname(spec.logFile), { recursive: true, mode: 0o700 });
+      file = createWriteStream(spec.logFile, { flags: 'a', mode: 0o600 });
+      file.write(`--- ${new Date().toISOString()} ${spec.name} started\n`);
+    }
     for (const stream of [child.stdout, child.stderr]) {
-      createInterface({ input: stream! }).on('line', (line) => process.stdout.write(`[${spec.name}] ${line}\n`));
+      createInterface({ input: stream! }).on('line', (line) => {
+        process.stdout.write(`[${spec.name}] ${line}\n`);
+        file?.write(`${line}\n`);
+      });
     }
     child.on('exit', (code, signal) => {
       this.children.delete(spec.name);
+      file?.end();
       if (!this.stopping) {
-        process.stderr.write(`[kubelab] ${spec.name} exited unexpectedly (${signal ?? `exit ${code}`}); stopping the platform\n`);
+        const details = spec.logFile ? `; its output is in ${spec.logFile}` : '';
+        process.stderr.write(`[kubelab] ${spec.name} exited unexpectedly (${signal ?? `exit ${code}`}), so the platform stopped${details}\n`);
         void this.stop(1);
       } else if (this.children.size === 0) {
         this.finish(this.exitCode);

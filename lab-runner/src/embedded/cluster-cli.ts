@@ -5,11 +5,12 @@
 // removed on exit; give one to keep the cluster), --port N (default 0: any free port),
 // --id NAME (default "dev"), --no-kubelet (API server only: Pods stay Pending).
 
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { requireEngine } from '../engine-check.js';
 import { createEmbeddedClusterHost } from './host.js';
 
 const argsSchema = z.object({
@@ -38,7 +39,8 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const args = parsed.data;
-  if (!process.env['DOCKER_HOST'] && existsSync('/run/kubelab/podman.sock')) process.env['DOCKER_HOST'] = 'unix:///run/kubelab/podman.sock';
+  // The kubelet runs Pods on the engine: without one, say so in one line (an API server alone needs none).
+  if (!args['no-kubelet']) process.env['DOCKER_HOST'] = `unix://${await requireEngine('cluster')}`;
   const temporary = !args['state-dir'];
   const stateDir = args['state-dir'] ? resolve(args['state-dir']) : mkdtempSync(join(os.tmpdir(), 'kubelab-cluster-'));
   const host = createEmbeddedClusterHost({ stateDir, port: args.port, ...(args['no-kubelet'] ? { kubeletFactory: null } : {}) });

@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { CheckEngine } from '../checks/check-engine.js';
 import { loadConfig } from '../config.js';
+import { requireEngine } from '../engine-check.js';
 import { createLogger } from '../log.js';
 import { createMetrics } from '../metrics.js';
 import { createEmbeddedProvider } from '../providers/embedded/index.js';
@@ -42,6 +43,7 @@ function parseArgs(argv: string[]): z.infer<typeof Args> {
 const args = parseArgs(process.argv.slice(2));
 // Only the runner settings that matter here; the service token is not used (no HTTP).
 const config = loadConfig({ ...process.env, RUNNER_TOKEN: randomBytes(24).toString('hex') });
+await requireEngine('exercises:verify', { DOCKER_HOST: `unix://${config.dockerSocketPath}` });
 const logger = createLogger({ level: 'warn', write: (line) => void process.stderr.write(line) }, { service: 'exercises-verify' });
 const stateDir = await mkdtemp(path.join(tmpdir(), 'kubelab-verify-'));
 const prefix = `v${randomBytes(3).toString('hex')}-`;

@@ -76,7 +76,11 @@ export class SandboxService {
       await store.remove(record.id);
       this.remember({ ...record, state: 'deleted', endReason: reason });
     }
-    const orphans = await provider.removeOrphans(new Set(this.recordsById.keys()));
+    // Leftovers never stop a start: what cannot be removed now is logged and tried again later.
+    const orphans = await provider.removeOrphans(new Set(this.recordsById.keys())).catch((error: unknown) => {
+      logger.error('orphan_cleanup_failed', { error });
+      return [];
+    });
     if (orphans.length > 0) logger.warn('orphans_removed', { sandboxes: orphans });
     this.state = 'running';
     this.updateGauge();

@@ -1,10 +1,12 @@
 // Capacity, the warm pool, expiry and a graceful stop, on real embedded sandboxes.
 
 import { afterEach, describe, expect, it } from 'vitest';
-import { DRAFT_EXERCISE, RunnerFixture, TerminalClient } from './testing/runner-fixture.js';
+import { closeTerminals, DRAFT_EXERCISE, RunnerFixture, TerminalClient } from './testing/runner-fixture.js';
 
 const fixtures: RunnerFixture[] = [];
-afterEach(async () => {
+// Terminals first (a failed test may leave some open), then the runners and what their sandboxes left.
+afterEach(async (context) => {
+  await closeTerminals(context);
   await Promise.all(fixtures.splice(0).map((f) => f.destroy()));
 });
 
@@ -103,9 +105,10 @@ describe('limits, warm pool and expiry', () => {
 describe('graceful stop', () => {
   it('closes open terminals with 1001, keeps the sandboxes for the next start, and is safe twice', async () => {
     const first = await RunnerFixture.start();
+    fixtures.push(first);
     const sandbox = await first.createSandbox('gina', DRAFT_EXERCISE);
     const terminal = await TerminalClient.open(await first.shellUrl(sandbox.id));
-    await terminal.waitFor(/\$ /);
+    await terminal.waitForPrompt();
     await Promise.all([first.stop(), first.stop()]);
     expect(await terminal.closed).toBe(1001);
     const second = await RunnerFixture.start({ reuse: { stateDir: first.stateDir, prefix: first.prefix } });
@@ -128,7 +131,7 @@ describe('heartbeat', () => {
     const sandbox = await fixture.createSandbox('hank', DRAFT_EXERCISE);
     const live = await TerminalClient.open(await fixture.shellUrl(sandbox.id, 'live'));
     const dead = await TerminalClient.open(await fixture.shellUrl(sandbox.id, 'dead'));
-    await Promise.all([live.waitFor(/\$ /), dead.waitFor(/\$ /)]);
+    await Promise.all([live.waitForPrompt(), dead.waitForPrompt()]);
     // A peer that reads nothing answers no ping.
     (dead.ws as unknown as { _socket: { pause(): void } })._socket.pause();
     const openShells = async () => Number(/^kubelab_open_shells (\d+)$/m.exec(await (await fetch(`${fixture.url}/metrics`)).text())?.[1]);
@@ -138,8 +141,7 @@ describe('heartbeat', () => {
       if (Date.now() > deadline) throw new Error(`open shells stayed at ${await openShells()}`);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
-    live.type('echo still-here\r');
-    await live.waitFor(/\rstill-here\r\n/);
+    expect(await live.run('echo still-here')).toMatch(/\rstill-here\r\n/);
     await live.close();
   });
 });

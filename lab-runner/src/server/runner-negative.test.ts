@@ -3,8 +3,8 @@
 
 import { once } from 'node:events';
 import { connect } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ALLOWED_ORIGIN, DRAFT_EXERCISE, RunnerFixture, TerminalClient } from './testing/runner-fixture.js';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { ALLOWED_ORIGIN, closeTerminals, DRAFT_EXERCISE, RunnerFixture, TerminalClient } from './testing/runner-fixture.js';
 
 let fixture: RunnerFixture;
 let sandbox: any;
@@ -18,6 +18,8 @@ beforeAll(async () => {
   sandbox = await fixture.createSandbox('owner-a', DRAFT_EXERCISE);
   other = await fixture.createSandbox('owner-b', DRAFT_EXERCISE);
 });
+
+afterEach(closeTerminals);
 
 afterAll(async () => {
   await fixture?.destroy();
@@ -80,7 +82,7 @@ describe('refusals on the shell WebSocket', () => {
   it('a reused ticket, an expired ticket, a ticket for another sandbox and a foreign Origin are refused', async () => {
     const url = await fixture.shellUrl(sandbox.id);
     const first = await TerminalClient.open(url, { origin: ALLOWED_ORIGIN });
-    await first.waitFor(/\$ /);
+    await first.waitForPrompt();
     expect(await TerminalClient.refusal(url)).toBe(401);
     await first.close();
 
@@ -103,18 +105,18 @@ describe('refusals on the shell WebSocket', () => {
 
   it('closes a terminal that sends an oversized frame with 1009, and the runner stays healthy', async () => {
     const client = await TerminalClient.open(await fixture.shellUrl(sandbox.id));
-    await client.waitFor(/\$ /);
+    await client.waitForPrompt();
     client.ws.send(Buffer.alloc(200 * 1024, 0x61), { binary: true });
     expect(await client.closed).toBe(1009);
     expect((await fetch(`${fixture.url}/healthz`)).status).toBe(200);
     const next = await TerminalClient.open(await fixture.shellUrl(sandbox.id, 'after-oversize'));
-    await next.waitFor(/\$ /);
+    await next.waitForPrompt();
     await next.close();
   });
 
   it('survives resize spam and malformed control frames: the last size wins, bad frames are answered, not fatal', async () => {
     const client = await TerminalClient.open(await fixture.shellUrl(sandbox.id, 'spam'));
-    await client.waitFor(/\$ /);
+    await client.waitForPrompt();
     for (let i = 0; i < 2000; i++) client.control({ type: 'resize', cols: 40 + (i % 50), rows: 10 + (i % 20) });
     client.control({ type: 'resize', cols: 77, rows: 33 });
     client.ws.send('{not json');
@@ -126,7 +128,7 @@ describe('refusals on the shell WebSocket', () => {
 
   it('holds a `yes` flood back instead of buffering it, then recovers on Ctrl-C', async () => {
     const client = await TerminalClient.open(await fixture.shellUrl(sandbox.id, 'flood'));
-    await client.waitFor(/\$ /);
+    await client.waitForPrompt();
     client.type('yes\r');
     await client.waitFor(/y\r\ny\r\ny\r\n/);
     // Stop reading: the runner must pause the exec stream instead of queueing output.
@@ -144,7 +146,7 @@ describe('refusals on the shell WebSocket', () => {
     expect(Math.max(...samples)).toBeLessThan(512 * 1024);
     socket.resume();
     client.type('\x03');
-    await client.waitFor(/\^C\r\n.*\$ $/s, 20_000, Math.max(0, client.text.length - 10_000));
+    await client.waitFor(/\^C\r\n.*\$ $/s, Infinity, Math.max(0, client.text.length - 10_000));
     await client.close();
   });
 });

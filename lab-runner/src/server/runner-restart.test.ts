@@ -2,63 +2,22 @@
 // (objects, running Pods, shells reconnectable) and a create interrupted by the kill leaves
 // nothing behind once the runner is up again.
 
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
-import { DRAFT_EXERCISE, leftovers, removeContainers, SOLUTION_COMMAND, TerminalClient } from './testing/runner-fixture.js';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { closeTerminals, DRAFT_EXERCISE, leftovers, removeContainers, SOLUTION_COMMAND, TerminalClient } from './testing/runner-fixture.js';
+import { startRunnerProcess } from './testing/runner-process.js';
 
-const RUNNER_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-// node with tsx's loader (not the tsx CLI): the CLI runs the script in a child process,
-// so a SIGKILL to it would leave the runner itself alive.
-const NODE_ARGS = ['--import', 'tsx', 'src/main.ts'];
 const token = `restart-token-${randomUUID()}`;
 const prefix = `r${randomUUID().slice(0, 6)}-`;
 let stateDir: string;
 const children: ChildProcess[] = [];
 
-async function startRunnerProcess(): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, NODE_ARGS, {
-    cwd: RUNNER_DIR,
-    env: {
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? '/root',
-      RUNNER_TOKEN: token,
-      RUNNER_PORT: '0',
-      RUNNER_STATE_DIR: stateDir,
-      RUNNER_SANDBOX_PREFIX: prefix,
-      RUNNER_WARM_POOL_SIZE: '0',
-      RUNNER_LOG_LEVEL: 'info',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  let out = '';
-  let err = '';
-  child.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (err += chunk.toString()));
-  const url = await new Promise<string>((resolve, reject) => {
-    // A cold process start on a busy machine: generous, as it is not a speed test.
-    const timer = setTimeout(() => reject(new Error(`runner did not start: ${err.slice(-2000)}`)), 120_000);
-    const poll = setInterval(() => {
-      const line = out.split('\n').find((l) => l.includes('"runner_started"'));
-      if (!line) return;
-      clearInterval(poll);
-      clearTimeout(timer);
-      resolve((JSON.parse(line) as { url: string }).url);
-    }, 50);
-    child.once('exit', (code) => {
-      clearInterval(poll);
-      clearTimeout(timer);
-      reject(new Error(`runner exited ${code}: ${err.slice(-2000)}`));
-    });
-  });
-  return { child, url };
-}
+const startRunner = () => startRunnerProcess({ RUNNER_TOKEN: token, RUNNER_STATE_DIR: stateDir, RUNNER_SANDBOX_PREFIX: prefix }, children);
 
 async function api(url: string, method: string, route: string, body?: unknown): Promise<{ status: number; json: any }> {
   const response = await fetch(`${url}${route}`, {
@@ -77,6 +36,8 @@ async function until(condition: () => Promise<boolean>, what: string, timeoutMs 
   }
 }
 
+afterEach(closeTerminals);
+
 afterAll(async () => {
   for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
   await removeContainers(prefix);
@@ -86,13 +47,12 @@ afterAll(async () => {
 describe('runner restart', () => {
   it('brings sandboxes back after a kill, and removes what an interrupted create left', { timeout: 360_000 }, async () => {
     stateDir = await mkdtemp(path.join(tmpdir(), 'kubelab-restart-'));
-    const first = await startRunnerProcess();
+    const first = await startRunner();
     const created = await api(first.url, 'POST', '/v1/sandboxes', { owner: 'keeper', exercise: DRAFT_EXERCISE });
     expect(created.status).toBe(201);
     const kept = created.json.id as string;
     const shell = await TerminalClient.open((await api(first.url, 'POST', `/v1/sandboxes/${kept}/shell-tickets`, {})).json.url);
-    shell.type(SOLUTION_COMMAND);
-    await shell.waitFor(/pod\/web created/);
+    expect(await shell.run(SOLUTION_COMMAND)).toMatch(/pod\/web created/);
 
     // A second create, killed once its cluster exists on disk.
     void api(first.url, 'POST', '/v1/sandboxes', { owner: 'interrupted', exercise: DRAFT_EXERCISE }).catch(() => undefined);
@@ -107,7 +67,7 @@ describe('runner restart', () => {
     expect((await leftovers(prefix, stateDir)).some((l) => l.includes(doomed))).toBe(true);
     await shell.closed;
 
-    const second = await startRunnerProcess();
+    const second = await startRunner();
     const listed = (await api(second.url, 'GET', '/v1/sandboxes')).json.sandboxes as { id: string; state: string }[];
     expect(listed.map((s) => [s.id, s.state])).toEqual([[kept, 'ready']]);
     expect((await leftovers(prefix, stateDir)).filter((l) => !l.includes(kept))).toEqual([]);
@@ -116,9 +76,7 @@ describe('runner restart', () => {
     const checks = await api(second.url, 'POST', `/v1/sandboxes/${kept}/checks`, {});
     expect(checks.json).toMatchObject({ passed: true });
     const again = await TerminalClient.open((await api(second.url, 'POST', `/v1/sandboxes/${kept}/shell-tickets`, {})).json.url);
-    await again.waitFor(/\$ $/);
-    again.type('kubectl get pod web -o jsonpath={.status.phase}; echo\r');
-    await again.waitFor(/\rRunning\r\n/);
+    expect(await again.run('kubectl get pod web -o jsonpath={.status.phase}; echo')).toMatch(/\rRunning\r\n/);
     await again.close();
 
     expect((await api(second.url, 'DELETE', `/v1/sandboxes/${kept}`)).status).toBe(200);

@@ -1,8 +1,8 @@
 // The page's countdown follows the runner's real deadline: a terminal gets the sandbox's
 // deadlines when it opens, again whenever activity moves them, and why the sandbox ended just
 // before the runner closes it.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DRAFT_EXERCISE, RunnerFixture, TerminalClient } from '../server/testing/runner-fixture.js';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { closeTerminals, DRAFT_EXERCISE, RunnerFixture, TerminalClient } from '../server/testing/runner-fixture.js';
 
 let fixture: RunnerFixture;
 const opened: TerminalClient[] = [];
@@ -10,6 +10,9 @@ const opened: TerminalClient[] = [];
 beforeAll(async () => {
   fixture = await RunnerFixture.start();
 });
+
+// A test that fails half-way still closes its terminals.
+afterEach(closeTerminals);
 
 afterAll(async () => {
   await Promise.all(opened.map((t) => t.close()));

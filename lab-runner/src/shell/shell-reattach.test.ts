@@ -2,8 +2,8 @@
 // gets the same shell: its working directory, its variables and the program in the
 // foreground. Another tab opening the same terminal takes it over; a shell nobody comes back
 // to ends after the grace period, and the next connection says it is a new shell.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DRAFT_EXERCISE, RunnerFixture, TerminalClient } from '../server/testing/runner-fixture.js';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { closeTerminals, DRAFT_EXERCISE, RunnerFixture, TerminalClient } from '../server/testing/runner-fixture.js';
 
 let fixture: RunnerFixture;
 let sandboxId: string;
@@ -13,6 +13,9 @@ beforeAll(async () => {
   fixture = await RunnerFixture.start({ env: { RUNNER_SHELL_GRACE_SECONDS: '3' } });
   sandboxId = (await fixture.createSandbox('reattach-owner', DRAFT_EXERCISE)).id;
 });
+
+// A test that fails half-way still closes its terminals.
+afterEach(closeTerminals);
 
 afterAll(async () => {
   await Promise.all(opened.map((t) => t.close()));
@@ -66,13 +69,15 @@ describe('re-attaching to a terminal', () => {
   });
 
   it('ends a shell nobody came back to after the grace period; the next one says it is new', async () => {
+    // The earlier tests' terminals are closed after each test: their shells end after the grace period.
+    await expect.poll(shellSessions, { timeout: 30_000, interval: 500 }).toBe(0);
     const lonely = await open('lonely');
     await lonely.waitFor(/\$ $/, 60_000);
     lonely.type('export KL_GONE=1\r');
-    const before = await shellSessions();
+    expect(await shellSessions()).toBe(1);
     await lonely.close();
     // The grace period is 3 s here: the shell is kept, then closed.
-    await expect.poll(shellSessions, { timeout: 30_000, interval: 500 }).toBe(before - 1);
+    await expect.poll(shellSessions, { timeout: 30_000, interval: 500 }).toBe(0);
     const fresh = await open('lonely');
     await fresh.waitFor(/reconnected: a new shell/);
     await fresh.waitFor(/\$ $/, 60_000);

@@ -80,4 +80,28 @@ describe('TerminalBridge', () => {
       vi.useRealTimers();
     }
   });
+
+  it('applies a size again after the engine failed to apply it, and a later request for it is not skipped', async () => {
+    vi.useFakeTimers();
+    try {
+      const ws = new SocketDouble();
+      const { session, resizes } = sessionDouble();
+      let failures = 1;
+      const resize = session.resize;
+      session.resize = (cols, rows) => (failures-- > 0 ? Promise.reject(new Error('engine busy')) : resize(cols, rows));
+      new TerminalBridge({ ws: ws as unknown as WebSocket, session, logger: silentLogger, onActivity: () => undefined, resizeIntervalMs: 20 });
+      ws.emit('message', Buffer.from(JSON.stringify({ type: 'resize', cols: 132, rows: 43 })), false);
+      await vi.advanceTimersByTimeAsync(200);
+      // The failed call is not in `resizes` (the double records only calls that went through).
+      expect(resizes).toEqual(['132x43']);
+      failures = 1;
+      ws.emit('message', Buffer.from(JSON.stringify({ type: 'resize', cols: 100, rows: 30 })), false);
+      await vi.advanceTimersByTimeAsync(200);
+      ws.emit('message', Buffer.from(JSON.stringify({ type: 'resize', cols: 100, rows: 30 })), false);
+      await vi.advanceTimersByTimeAsync(200);
+      expect(resizes.at(-1)).toBe('100x30');
+    } finally {
+      vi.useRealTimers();
+    }
+  });
 });

@@ -14,6 +14,9 @@ export const ControlMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ping') }),
 ]);
 
+/** How often one size is tried when the engine refuses it. */
+const MAX_RESIZE_ATTEMPTS = 3;
+
 export interface TerminalBridgeOptions {
   ws: WebSocket;
   session: TerminalSession;
@@ -33,6 +36,7 @@ export class TerminalBridge {
   private resizeBusy = false;
   private pendingSize: { cols: number; rows: number } | undefined;
   private appliedSize = '';
+  private resizeFailures = 0;
   private closed = false;
   private readonly onData = (chunk: Buffer) => this.output(chunk);
   readonly done: Promise<void>;
@@ -117,7 +121,16 @@ export class TerminalBridge {
     this.appliedSize = key;
     this.options.session
       .resize(size.cols, size.rows)
-      .catch((error: unknown) => this.options.logger.warn('shell_resize_failed', { error }))
+      .then(() => (this.resizeFailures = 0))
+      .catch((error: unknown) => {
+        // Not applied: the same size asked again must go to the engine, and without a newer
+        // one this size is tried again (a busy engine answering one call with an error must
+        // not leave the TTY at its old size until the browser happens to resize once more).
+        this.appliedSize = '';
+        this.resizeFailures += 1;
+        this.options.logger.warn('shell_resize_failed', { error, attempt: this.resizeFailures });
+        if (!this.pendingSize && this.resizeFailures < MAX_RESIZE_ATTEMPTS) this.pendingSize = size;
+      })
       .finally(() => {
         this.resizeTimer = setTimeout(() => {
           this.resizeBusy = false;

@@ -22,10 +22,13 @@ export interface PodContext {
   containerLogBytes?: number;
   /** The infra container's UsernsMode (the sandbox's pinned user namespace), or undefined where the engine has none. */
   userns: string | undefined;
+  /** Extra labels on every container (the install's identity); the kubelet's own come last and win. */
+  labels?: Record<string, string>;
 }
 
 export function podLabels(ctx: PodContext, container: string, role: ContainerRole, restartCount: number): Record<string, string> {
   return {
+    ...ctx.labels,
     [LABEL.managed]: 'true',
     [LABEL.cluster]: ctx.cluster.clusterId,
     [LABEL.podUid]: ctx.pod.metadata.uid ?? '',

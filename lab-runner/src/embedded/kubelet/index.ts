@@ -33,6 +33,8 @@ export interface KubeletDeps {
   disk?: DiskShares;
   /** Sandbox cgroups live under this cgroup (relative to each controller's root). */
   cgroupParent?: string;
+  /** Put on every container this kubelet creates (the install's identity). */
+  labels?: Record<string, string>;
 }
 
 // One engine client for every kubelet of the process, so the sandboxes share one engine event
@@ -55,6 +57,7 @@ class EmbeddedKubelet implements Kubelet {
   private readonly disk: DiskShares;
   private readonly cgroupBase: string;
   private readonly eviction: EvictionManager;
+  private readonly labels: Record<string, string>;
 
   constructor(
     private readonly options: KubeletOptions,
@@ -64,6 +67,7 @@ class EmbeddedKubelet implements Kubelet {
     this.resyncMs = deps.resyncMs;
     this.disk = deps.disk ?? DEFAULT_DISK_SHARES;
     this.cgroupBase = deps.cgroupParent ?? DEFAULT_CGROUP_PARENT;
+    this.labels = deps.labels ?? {};
     this.log =
       deps.log ??
       ((message, error) => {
@@ -232,6 +236,7 @@ class EmbeddedKubelet implements Kubelet {
         allocatePodIP: () => this.allocatePodIP(),
         localImageId: (reference) => this.localImageId(reference),
         log: this.log,
+        labels: this.labels,
         ...(this.resyncMs ? { resyncMs: this.resyncMs } : {}),
       },
       pod,

@@ -36,6 +36,8 @@ export interface WorkerEnv {
   /** The sandbox's user namespace (the infra's UsernsMode and the host uid of its root), or undefined where the engine has none. */
   userns: { mode: string; hostRoot: number } | undefined;
   hostIP: string;
+  /** Put on every container of the Pod (the install's identity). */
+  labels?: Record<string, string>;
   allocatePodIP(): string;
   /** Image id for a normalised reference, or undefined when the engine does not have it. */
   localImageId(reference: string): Promise<string | undefined>;
@@ -178,6 +180,7 @@ export class PodWorker {
       cgroupParent: this.env.cgroupParent,
       ...(this.env.containerLogBytes ? { containerLogBytes: this.env.containerLogBytes } : {}),
       userns: this.env.userns?.mode,
+      labels: this.env.labels ?? {},
     };
   }
 

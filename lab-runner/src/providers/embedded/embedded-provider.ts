@@ -16,7 +16,7 @@ import {
 } from '../provider.js';
 import { readNodeFile, writeNodeFile } from './node-files.js';
 import type { SocketRelays } from './socket-relay.js';
-import type { Toolboxes } from './toolbox.js';
+import type { ManagedContainer, Toolboxes } from './toolbox.js';
 
 export interface EmbeddedProviderOptions {
   host: EmbeddedClusterHost;
@@ -25,6 +25,10 @@ export interface EmbeddedProviderOptions {
   logger: Logger;
   /** Only sandboxes whose id starts with this are this runner's (orphan removal never touches others). */
   idPrefix: string;
+  /** This install's identity (LABEL_INSTALL on every container it makes): orphan removal touches only those. */
+  installId: string;
+  /** How long after a failed orphan removal it is tried again (default 30 s). */
+  orphanRetryMs?: number;
   /** Makes the toolbox image available (idempotent); runs once at start. */
   ensureImages?: () => Promise<void>;
 }
@@ -39,6 +43,9 @@ export class EmbeddedProvider implements Provider {
   readonly name = 'embedded' as const;
   private started: Promise<void> | undefined;
   private stopping: Promise<void> | undefined;
+  /** Containers an orphan removal could not remove yet, by id, with their sandbox and role. */
+  private readonly stuck = new Map<string, ManagedContainer>();
+  private retryTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: EmbeddedProviderOptions) {}
 
@@ -61,6 +68,7 @@ export class EmbeddedProvider implements Provider {
 
   stop(): Promise<void> {
     this.stopping ??= (async () => {
+      clearTimeout(this.retryTimer);
       await this.options.relays.closeAll();
       await this.options.host.stop();
     })();
@@ -152,21 +160,76 @@ export class EmbeddedProvider implements Provider {
     return readNodeFile(this.requireCluster(id).nodeDir, nodePath);
   }
 
+  /**
+   * Removes what this install left of sandboxes it no longer keeps: clusters on disk, and
+   * containers carrying this install's identity whose sandbox is gone. Containers of other
+   * installs are counted and left alone. A container that cannot be removed is logged with
+   * its reason and tried again later; this never throws for one container.
+   */
   async removeOrphans(keep: ReadonlySet<string>): Promise<string[]> {
+    const { logger, installId } = this.options;
     const removed = new Set<string>();
     for (const cluster of this.ownClusters()) {
       if (keep.has(cluster.id)) continue;
-      await this.delete(cluster.id);
-      removed.add(cluster.id);
+      try {
+        await this.delete(cluster.id);
+        removed.add(cluster.id);
+      } catch (error) {
+        logger.warn('orphan_removal_failed', { sandbox: cluster.id, reason: errorMessage(error) });
+      }
     }
-    // Containers whose cluster the host no longer knows (its state was lost mid-create).
+    const own = new Set(this.ownClusters().map((c) => c.id));
+    const foreign = new Map<string, number>();
+    const orphans: ManagedContainer[] = [];
     for (const container of await this.options.toolboxes.listManaged()) {
-      if (!container.cluster.startsWith(this.options.idPrefix) || keep.has(container.cluster)) continue;
-      await this.options.toolboxes.removeContainer(container.id);
-      await this.options.relays.close(container.cluster, true);
-      removed.add(container.cluster);
+      if (container.install !== installId) {
+        // Another install's, or one made before installs had an identity: never ours to touch.
+        if (!own.has(container.cluster)) foreign.set(container.install ?? 'unlabelled', (foreign.get(container.install ?? 'unlabelled') ?? 0) + 1);
+        continue;
+      }
+      // Containers whose cluster the host no longer knows (its state was lost mid-create).
+      if (!container.cluster.startsWith(this.options.idPrefix) || keep.has(container.cluster) || own.has(container.cluster)) continue;
+      orphans.push(container);
     }
+    const count = [...foreign.values()].reduce((a, b) => a + b, 0);
+    logger.info('foreign_containers_left_alone', { count, installs: Object.fromEntries(foreign) });
+    for (const id of await this.removeInOrder(orphans)) removed.add(id);
     return [...removed];
+  }
+
+  /**
+   * Removes containers in dependency order: those that join a Pod's infra container's
+   * namespaces (and toolboxes) first, infra containers last. A missing container counts as
+   * removed. One that fails is kept for a later try; returns the sandboxes now fully removed.
+   */
+  private async removeInOrder(containers: ManagedContainer[]): Promise<string[]> {
+    const { toolboxes, relays, logger } = this.options;
+    const failed = new Set<string>();
+    const infra = (c: ManagedContainer) => c.role === 'infra';
+    for (const group of [containers.filter((c) => !infra(c)), containers.filter(infra)]) {
+      for (const container of group) {
+        try {
+          await toolboxes.removeContainer(container.id);
+          this.stuck.delete(container.id);
+        } catch (error) {
+          failed.add(container.cluster);
+          this.stuck.set(container.id, container);
+          logger.warn('orphan_removal_failed', { sandbox: container.cluster, container: container.id, role: container.role, reason: errorMessage(error) });
+        }
+      }
+    }
+    const done: string[] = [];
+    for (const cluster of new Set(containers.map((c) => c.cluster))) {
+      if (failed.has(cluster)) continue;
+      await relays.close(cluster, true).catch((error: unknown) => logger.warn('orphan_relay_cleanup_failed', { sandbox: cluster, reason: errorMessage(error) }));
+      done.push(cluster);
+    }
+    if (this.stuck.size > 0 && !this.stopping) {
+      clearTimeout(this.retryTimer);
+      this.retryTimer = setTimeout(() => void this.removeInOrder([...this.stuck.values()]), this.options.orphanRetryMs ?? 30_000);
+      this.retryTimer.unref();
+    }
+    return done;
   }
 
   private ownClusters(): EmbeddedCluster[] {

@@ -10,6 +10,7 @@ import type { ApiShareLimits } from '../../embedded/apiserver/api-shares.js';
 import type { DiskShares } from '../../embedded/kubelet/eviction.js';
 import type { Logger } from '../../log.js';
 import { EmbeddedProvider } from './embedded-provider.js';
+import { installIdentity, LABEL_INSTALL } from './install-identity.js';
 import { SocketRelays } from './socket-relay.js';
 import { Toolboxes, type ToolboxLimits } from './toolbox.js';
 
@@ -34,6 +35,10 @@ export interface EmbeddedProviderConfig {
 export function createEmbeddedProvider(config: EmbeddedProviderConfig, logger: Logger): EmbeddedProvider {
   const docker = new Dockerode({ socketPath: config.dockerSocketPath });
   const kubeletLog = logger.child({ component: 'kubelet' });
+  // Every container this install creates carries its identity: another install on the same
+  // engine (even with the same sandbox prefix) never takes them for its own.
+  const installId = installIdentity(config.stateDir);
+  const labels = { ...config.labels, [LABEL_INSTALL]: installId };
   return new EmbeddedProvider({
     host: createEmbeddedClusterHost({
       stateDir: path.join(config.stateDir, 'host'),
@@ -45,12 +50,14 @@ export function createEmbeddedProvider(config: EmbeddedProviderConfig, logger: L
         ...(config.diskShares ? { disk: config.diskShares } : {}),
         ...(config.sandboxCgroupParent ? { cgroupParent: config.sandboxCgroupParent } : {}),
         log: (message, error) => kubeletLog.warn('kubelet', { message, ...(error === undefined ? {} : { error }) }),
+        labels,
       }),
     }),
-    toolboxes: new Toolboxes(docker, { image: config.toolboxImage ?? IMAGES.toolbox, limits: config.toolbox, ...(config.labels ? { labels: config.labels } : {}) }),
+    toolboxes: new Toolboxes(docker, { image: config.toolboxImage ?? IMAGES.toolbox, limits: config.toolbox, labels }),
     relays: new SocketRelays(path.join(config.stateDir, 'relays')),
     logger: logger.child({ component: 'embedded-provider' }),
     idPrefix: config.idPrefix,
+    installId,
     ensureImages: () => ensureImages(docker, (message) => logger.info('image_built', { message })),
   });
 }

@@ -9,6 +9,7 @@ import { PassThrough, type Duplex } from 'node:stream';
 import type Dockerode from 'dockerode';
 import { FRESH_USERNS, confinement, engineSupportsUserNamespaces } from '../../embedded/kubelet/engine-security.js';
 import { ProviderError, type ExecOptions, type ExecResult, type TerminalSession } from '../provider.js';
+import { LABEL_INSTALL } from './install-identity.js';
 
 export const LABEL_MANAGED = 'io.kubelab.managed';
 /** Pod containers carry the cluster id under this label (set by the kubelet). */
@@ -20,6 +21,14 @@ export const LABEL_CLUSTER = 'io.kubelab.cluster';
  */
 export const LABEL_SANDBOX = 'io.kubelab.sandbox';
 export const LABEL_ROLE = 'io.kubelab.role';
+
+/** A Kubelab container on the engine: the sandbox it belongs to, its role and the install that made it. */
+export interface ManagedContainer {
+  id: string;
+  cluster: string;
+  role: string | undefined;
+  install: string | undefined;
+}
 
 export interface ToolboxLimits {
   memoryBytes: number;
@@ -104,12 +113,12 @@ export class Toolboxes {
   }
 
   /** Every Kubelab-managed container with the sandbox it belongs to (toolboxes and Pod containers alike). */
-  async listManaged(): Promise<{ id: string; cluster: string; role: string | undefined }[]> {
+  async listManaged(): Promise<ManagedContainer[]> {
     const containers = await this.docker.listContainers({ all: true, filters: { label: [`${LABEL_MANAGED}=true`] } });
-    const out: { id: string; cluster: string; role: string | undefined }[] = [];
+    const out: ManagedContainer[] = [];
     for (const c of containers) {
       const cluster = c.Labels[LABEL_SANDBOX] ?? c.Labels[LABEL_CLUSTER];
-      if (cluster !== undefined) out.push({ id: c.Id, cluster, role: c.Labels[LABEL_ROLE] });
+      if (cluster !== undefined) out.push({ id: c.Id, cluster, role: c.Labels[LABEL_ROLE], install: c.Labels[LABEL_INSTALL] });
     }
     return out;
   }

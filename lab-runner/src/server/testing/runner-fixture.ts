@@ -132,7 +132,33 @@ export async function removeContainers(prefix: string): Promise<void> {
   }
 }
 
-/** A WebSocket terminal client that collects output and waits for patterns. */
+/** Terminals opened by this test file and not closed yet (closeTerminals ends them). */
+const openTerminals = new Set<TerminalClient>();
+
+/**
+ * Closes every terminal still open, so a test that failed half-way leaves no shell behind for
+ * the next one (call it in afterEach). When the test failed, the end of each terminal's output
+ * is printed: a wait that never matched is ended here and says nothing itself.
+ */
+export async function closeTerminals(context?: { task: { name: string; result?: { state?: string } } }): Promise<void> {
+  const open = [...openTerminals];
+  if (context?.task.result?.state === 'fail') {
+    for (const t of open) process.stderr.write(`[${context.task.name}] terminal still open, its last output: ${JSON.stringify(t.text.slice(-1000))}\n`);
+  }
+  await Promise.all(open.map((t) => t.close()));
+}
+
+/**
+ * The bash prompt of the toolbox at the end of the output: the shell is ready for the next
+ * command (PS1 ends in "$ "; a continuation prompt is "> ").
+ */
+const PROMPT_AT_END = /\$ $/;
+
+/**
+ * A WebSocket terminal client that collects output and waits for patterns. A wait has no
+ * budget of its own: it ends when the pattern shows, when the terminal closes, or when the
+ * test ends (its timeout is the budget, and closeTerminals ends the wait).
+ */
 export class TerminalClient {
   text = '';
   readonly controls: any[] = [];
@@ -144,17 +170,29 @@ export class TerminalClient {
       if (isBinary) this.text += data.toString('utf8');
       else this.controls.push(JSON.parse(data.toString('utf8')));
     });
-    this.closed = new Promise((resolve) => ws.once('close', (code) => resolve((this.closeCode = code))));
+    this.closed = new Promise((resolve) =>
+      ws.once('close', (code) => {
+        openTerminals.delete(this);
+        resolve((this.closeCode = code));
+      }),
+    );
   }
 
   static async open(url: string, options: { origin?: string } = {}): Promise<TerminalClient> {
     const ws = new WebSocket(url, { ...(options.origin ? { origin: options.origin } : {}) });
     const client = new TerminalClient(ws);
-    await new Promise<void>((resolve, reject) => {
-      ws.once('open', () => resolve());
-      ws.once('error', reject);
-      ws.once('unexpected-response', (_req, res) => reject(Object.assign(new Error(`upgrade answered ${res.statusCode}`), { status: res.statusCode })));
-    });
+    openTerminals.add(client);
+    try {
+      await new Promise<void>((resolve, reject) => {
+        ws.once('open', () => resolve());
+        ws.once('error', reject);
+        ws.once('unexpected-response', (_req, res) => reject(Object.assign(new Error(`upgrade answered ${res.statusCode}`), { status: res.statusCode })));
+      });
+    } catch (error) {
+      openTerminals.delete(client);
+      ws.terminate();
+      throw error;
+    }
     return client;
   }
 
@@ -162,7 +200,7 @@ export class TerminalClient {
   static async refusal(url: string, options: { origin?: string } = {}): Promise<number> {
     try {
       const client = await TerminalClient.open(url, options);
-      client.ws.close();
+      await client.close();
       return 101;
     } catch (error) {
       const status = (error as { status?: number }).status;
@@ -179,7 +217,8 @@ export class TerminalClient {
     this.ws.send(JSON.stringify(message));
   }
 
-  async waitFor(pattern: RegExp, timeoutMs = 20_000, from = 0): Promise<string> {
+  /** Waits until `pattern` shows in the output after offset `from`; `timeoutMs` only where a test means a bound. */
+  async waitFor(pattern: RegExp, timeoutMs = Infinity, from = 0): Promise<string> {
     const deadline = Date.now() + timeoutMs;
     while (!pattern.test(this.text.slice(from))) {
       if (Date.now() > deadline) throw new Error(`no ${pattern} in terminal output: ${JSON.stringify(this.text.slice(-600))}`);
@@ -189,37 +228,61 @@ export class TerminalClient {
     return this.text;
   }
 
+  /** Waits until the shell shows its prompt after offset `from`: the previous command is done. */
+  async waitForPrompt(from = 0): Promise<void> {
+    await this.waitFor(PROMPT_AT_END, Infinity, from);
+  }
+
+  /**
+   * Types a command line and waits until the shell is ready for the next one (its prompt shows
+   * again after the command's output); resolves with that output (the echo included).
+   */
+  async run(command: string): Promise<string> {
+    // Typed while an earlier command still runs, the line would be echoed by the TTY at once
+    // and that command's prompt would look like this one's.
+    await this.waitForPrompt();
+    const from = this.text.length;
+    this.type(command.endsWith('\n') || command.endsWith('\r') ? command : `${command}\r`);
+    // The echo of the first line ends in a line break; the prompt after it is the next one.
+    await this.waitFor(/\r\n/, Infinity, from);
+    await this.waitForPrompt(this.text.indexOf('\r\n', from) + 2);
+    return this.text.slice(from);
+  }
+
   /**
    * Runs `stty size` until the TTY reports `rows cols`. A resize reaches the TTY some time after
    * the control message (an engine call, and resizes are spaced out), and keystrokes do not
-   * wait for it; a size that never arrives, or the wrong last size, still fails.
+   * wait for it; each `stty size` runs once the shell is ready for it, and a size that never
+   * arrives, or the wrong last size, still fails (at the test's timeout, with the last size seen).
    */
-  async waitForSize(rows: number, cols: number, timeoutMs = 20_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
+  async waitForSize(rows: number, cols: number): Promise<void> {
     const answer = /[\r\n](\d+) (\d+)\r\n/;
+    let seen = '';
     for (;;) {
-      const from = this.text.length;
-      this.type('stty size\r');
-      await this.waitFor(answer, timeoutMs, from);
-      const [, seenRows, seenCols] = answer.exec(this.text.slice(from)) ?? [];
+      const output = await this.run('stty size').catch((error: Error) => {
+        throw new Error(`${error.message}; the last size seen was ${seen || 'none'}, waiting for ${rows} ${cols}`);
+      });
+      const [, seenRows, seenCols] = answer.exec(output) ?? [];
+      if (seenRows === undefined) throw new Error(`stty size answered no size: ${JSON.stringify(output)}`);
+      seen = `${seenRows} ${seenCols}`;
       if (Number(seenRows) === rows && Number(seenCols) === cols) return;
-      if (Date.now() > deadline) throw new Error(`the terminal stayed ${seenRows} rows x ${seenCols} cols, not ${rows} x ${cols}`);
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      await new Promise((resolve) => setTimeout(resolve, 100));
     }
   }
 
-  async waitForControl(predicate: (message: any) => boolean, timeoutMs = 20_000): Promise<any> {
+  async waitForControl(predicate: (message: any) => boolean, timeoutMs = Infinity): Promise<any> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const found = this.controls.find(predicate);
       if (found) return found;
       if (Date.now() > deadline) throw new Error(`no matching control message; got ${JSON.stringify(this.controls).slice(0, 600)}`);
+      if (this.closeCode !== undefined) throw new Error(`terminal closed (${this.closeCode}) before the control message; got ${JSON.stringify(this.controls).slice(0, 600)}`);
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   }
 
   close(): Promise<number> {
-    this.ws.close();
+    if (this.closeCode === undefined) this.ws.close();
     return this.closed;
   }
 }
