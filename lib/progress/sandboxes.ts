@@ -12,7 +12,7 @@ export function ownedSandbox(db: Db, userId: string, sandboxId: string) {
 /** The learner's live sandbox for an exercise, newest first. */
 export function liveSandboxFor(db: Db, userId: string, exerciseId: string) {
   return db.sandbox.findFirst({
-    where: { userId, exerciseId, state: { in: LIVE_STATES }, expiresAt: { gt: new Date() } },
+    where: { userId, exerciseId, purpose: 'learn', state: { in: LIVE_STATES }, expiresAt: { gt: new Date() } },
     orderBy: { createdAt: 'desc' },
   });
 }

@@ -13,6 +13,9 @@ import {
   workloadsSchema,
 } from './wire';
 
+/** An exercise as the runner accepts it: an id from exercises/, or a whole spec. */
+export type RunnerExercise = string | Record<string, unknown>;
+
 const sandboxPath = (id: string) => `/v1/sandboxes/${encodeURIComponent(id)}`;
 
 export class RunnerClientError extends Error {
@@ -39,8 +42,11 @@ export interface RunnerClientOptions {
 export class RunnerClient {
   constructor(private readonly options: RunnerClientOptions) {}
 
-  /** Creates a sandbox for `owner` (an opaque user id) with the published exercise `exercise`. */
-  createSandbox(owner: string, exercise: string): Promise<RunnerSandbox> {
+  /**
+   * Creates a sandbox for `owner` (an opaque user id) with `exercise`: an id from exercises/ or
+   * a whole spec (a browser-made exercise, an instructor's draft).
+   */
+  createSandbox(owner: string, exercise: RunnerExercise): Promise<RunnerSandbox> {
     return this.request('POST', '/v1/sandboxes', sandboxViewSchema, { owner, exercise }, this.options.createTimeoutMs ?? 180_000);
   }
 
@@ -65,8 +71,8 @@ export class RunnerClient {
     return this.request('POST', `${sandboxPath(id)}/extend`, sandboxViewSchema, { owner });
   }
 
-  /** The authoritative check run. */
-  runChecks(id: string, owner: string, exercise: string): Promise<RunnerCheckRun> {
+  /** The authoritative check run, against `exercise` (an id or a whole spec). */
+  runChecks(id: string, owner: string, exercise: RunnerExercise): Promise<RunnerCheckRun> {
     return this.request('POST', `${sandboxPath(id)}/checks`, checkRunSchema, { owner, exercise }, 120_000);
   }
 

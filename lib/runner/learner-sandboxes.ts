@@ -1,7 +1,9 @@
 // A learner's sandboxes as the web app keeps them: the runner's sandbox plus our row naming
 // its user and exercise. Every change of state goes through here so the row follows the runner.
 import type { Sandbox } from '@prisma/client';
+import type { Exercise } from '@kubelab/exercise-format';
 import type { Db } from '../db';
+import { runnerExercise } from '../content/queries';
 import { markStarted } from '../progress/record';
 import { liveSandboxFor } from '../progress/sandboxes';
 import { RunnerClientError, type RunnerClient } from './client';
@@ -28,13 +30,21 @@ export async function refreshSandbox(db: Db, runner: RunnerClient, row: Sandbox)
   return { row, view };
 }
 
-/** The learner's live sandbox for the exercise if the runner still has it, else a new one. */
-export async function openSandbox(db: Db, runner: RunnerClient, userId: string, exercise: { id: string; ref: string }): Promise<SandboxWithView> {
+/**
+ * The learner's live sandbox for the exercise if the runner still has it, else a new one on the
+ * current version (the row remembers which: checks grade against it).
+ */
+export async function openSandbox(
+  db: Db,
+  runner: RunnerClient,
+  userId: string,
+  exercise: { id: string; ref: string; origin: string; versionId: string; spec: Exercise },
+): Promise<SandboxWithView> {
   const existing = await currentSandbox(db, runner, userId, exercise.id);
   if (existing) return existing;
-  const view = await runner.createSandbox(userId, exercise.ref);
+  const view = await runner.createSandbox(userId, runnerExercise(exercise, exercise.spec));
   const row = await db.sandbox.create({
-    data: { runnerId: view.id, userId, exerciseId: exercise.id, state: view.state, expiresAt: new Date(view.expiresAt) },
+    data: { runnerId: view.id, userId, exerciseId: exercise.id, exerciseVersionId: exercise.versionId, state: view.state, expiresAt: new Date(view.expiresAt) },
   });
   await markStarted(db, userId, exercise.id);
   return { row, view };
