@@ -40,6 +40,12 @@ export interface ExerciseWorkspaceProps {
   /** The tasks (server-rendered Markdown). */
   tasks: ReactNode;
   m: LearnMessages['exercise'];
+  /**
+   * An instructor's "Try it" of a draft: the sandbox comes from `openSandbox` (made from the
+   * draft as it is), Check records nothing, and hints, solution and history (which belong to a
+   * published exercise) are not offered.
+   */
+  tryDraft?: { openSandbox: () => Promise<SandboxForBrowser> };
 }
 
 interface LiveResult {
@@ -119,7 +125,7 @@ export function ExerciseWorkspace(props: ExerciseWorkspaceProps) {
         }
       };
       void watch();
-      let next = await learnerApi.openSandbox(exerciseRef).finally(() => {
+      let next = await (props.tryDraft ? props.tryDraft.openSandbox() : learnerApi.openSandbox(exerciseRef)).finally(() => {
         pending = false;
       });
       setStartedAt(Date.parse(next.createdAt));
@@ -138,7 +144,7 @@ export function ExerciseWorkspace(props: ExerciseWorkspaceProps) {
     } finally {
       starting.current = false;
     }
-  }, [exerciseRef, describeError, m]);
+  }, [exerciseRef, describeError, m, props.tryDraft]);
 
   // Opening the exercise starts (or resumes) the learner's sandbox.
   useEffect(() => {
@@ -217,10 +223,10 @@ export function ExerciseWorkspace(props: ExerciseWorkspaceProps) {
       setLastRun(run);
       setLive(Object.fromEntries(run.results.map((r) => [r.id, { passed: r.passed, message: r.message, observed: r.observed }])));
       const passedChecks = run.results.filter((r) => r.passed).length;
-      setHistory((h) => [
-        { id: run.attempt!.id, createdAt: run.attempt!.createdAt, passed: run.passed, points: run.points, passedChecks, totalChecks: run.results.length },
-        ...h,
-      ]);
+      const attempt = run.attempt;
+      if (attempt) {
+        setHistory((h) => [{ id: attempt.id, createdAt: attempt.createdAt, passed: run.passed, points: run.points, passedChecks, totalChecks: run.results.length }, ...h]);
+      }
       setAnnouncement(run.passed ? m.allPassed : fill(m.lastResult, { passed: passedChecks, total: run.results.length, points: run.points, max: run.maxPoints }));
     } catch (e) {
       setError(describeError(e));
@@ -359,7 +365,7 @@ export function ExerciseWorkspace(props: ExerciseWorkspaceProps) {
                       {text}
                     </p>
                   ))}
-                  {shown.length < c.hintCount ? (
+                  {shown.length < c.hintCount && !props.tryDraft ? (
                     <button type="button" className={styles.linkButton} onClick={() => void revealHint(c.id)}>
                       {fill(m.nextHint, { n: shown.length + 1, total: c.hintCount })}
                     </button>
@@ -378,6 +384,8 @@ export function ExerciseWorkspace(props: ExerciseWorkspaceProps) {
           </p>
           {lastRun?.passed ? <p className={styles.success}>{m.allPassed}</p> : null}
         </section>
+        {props.tryDraft ? null : (
+        <>
         <section aria-labelledby="solution-title">
           <h2 id="solution-title">{m.solutionTitle}</h2>
           {solution ? (
@@ -429,6 +437,8 @@ export function ExerciseWorkspace(props: ExerciseWorkspaceProps) {
             ))}
           </ol>
         </section>
+        </>
+        )}
       </div>
 
       <div className={styles.stack}>

@@ -76,6 +76,16 @@ export class RunnerClient {
     return this.request('POST', `${sandboxPath(id)}/checks`, checkRunSchema, { owner, exercise }, 120_000);
   }
 
+  /**
+   * "Prove it": exercises:verify on a fresh sandbox. Resolves once the runner answered; the body
+   * streams one JSON event per line until {type: "done"}. Aborting `signal` stops the proof.
+   */
+  async prove(owner: string, exercise: RunnerExercise, signal: AbortSignal, stepTimeoutSeconds?: number): Promise<ReadableStream<Uint8Array>> {
+    const response = await this.send('POST', '/v1/proofs', { owner, exercise, ...(stepTimeoutSeconds ? { stepTimeoutSeconds } : {}) }, undefined, signal);
+    if (!response.body) throw new RunnerClientError('runner_bad_reply', 502, 'the runner answered POST /v1/proofs without a body');
+    return response.body;
+  }
+
   /** A one-use, short-lived WebSocket URL for terminal `terminal` of the sandbox. */
   async shellTicket(id: string, owner: string, terminal: string): Promise<string> {
     const reply = await this.request('POST', `${sandboxPath(id)}/shell-tickets`, shellTicketSchema, { owner, terminal });
@@ -97,7 +107,7 @@ export class RunnerClient {
     return parsed.data;
   }
 
-  private async send(method: string, path: string, body?: unknown, timeoutMs?: number): Promise<Response> {
+  private async send(method: string, path: string, body?: unknown, timeoutMs?: number, signal?: AbortSignal): Promise<Response> {
     let response: Response;
     try {
       response = await fetch(new URL(path, this.options.baseUrl), {
@@ -108,7 +118,8 @@ export class RunnerClient {
           ...(body === undefined ? {} : { 'content-type': 'application/json' }),
         },
         body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(timeoutMs ?? this.options.timeoutMs ?? 15_000),
+        // A stream's caller owns its lifetime (`signal`); every other call has a timeout.
+        signal: signal ?? AbortSignal.timeout(timeoutMs ?? this.options.timeoutMs ?? 15_000),
         cache: 'no-store',
       });
     } catch (error) {

@@ -90,11 +90,15 @@ export async function verifyExercise(
       let exitCode: number | null = null;
       let output = '';
       try {
-        const result = await sandboxes.provider.exec(id, ['sh', '-c', step.script], { timeoutMs: options.solutionStepTimeoutMs ?? 120_000, env: step.env });
+        const result = await untilAborted(
+          sandboxes.provider.exec(id, ['sh', '-c', step.script], { timeoutMs: options.solutionStepTimeoutMs ?? 120_000, env: step.env }),
+          options.signal,
+        );
         exitCode = result.exitCode;
         output = (result.stdout + result.stderr).trim().slice(-OUTPUT_LIMIT);
         if (result.exitCode !== 0) problems.push(`solution ${step.name} exited ${result.exitCode}: ${(result.stderr || result.stdout).trim().slice(-500)}`);
       } catch (error) {
+        if (options.signal?.aborted) throw error;
         output = errorMessage(error);
         problems.push(`solution ${step.name} failed: ${output}`);
       }
@@ -144,4 +148,15 @@ async function waitForPass(engine: CheckEngine, check: CheckSpec, context: Check
     if (result.passed || Date.now() >= deadline || signal?.aborted) return result;
     await new Promise((resolve) => setTimeout(resolve, Math.min(POLL_MS, Math.max(0, deadline - Date.now()))));
   }
+}
+
+/** `work`, or the abort's reason as soon as `signal` fires (the sandbox's deletion ends the work). */
+function untilAborted<T>(work: Promise<T>, signal?: AbortSignal): Promise<T> {
+  if (!signal) return work;
+  signal.throwIfAborted();
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }
