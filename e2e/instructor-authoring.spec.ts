@@ -23,7 +23,9 @@ async function setEditorText(page: Page, text: string): Promise<void> {
 }
 
 async function editorText(page: Page): Promise<string> {
-  return page.getByTestId('yaml-editor').evaluate((el) => (el as HTMLElement).cmView?.view.state.doc.toString() ?? (el as HTMLElement).innerText);
+  // CodeMirror keeps its view on the content element; its document is the text as typed.
+  type WithView = { cmView?: { view?: { state: { doc: { toString(): string } } } } };
+  return page.getByTestId('yaml-editor').evaluate((el) => (el as unknown as WithView).cmView?.view?.state.doc.toString() ?? (el as HTMLElement).innerText);
 }
 
 test('an instructor writes, tries, proves and publishes an exercise; a learner solves it; authoring stays closed to learners', async ({ browser, page }) => {

@@ -1,7 +1,7 @@
 // POST /v1/proofs over real HTTP on real embedded sandboxes: the exercises:verify steps stream
 // as JSON lines while they happen (setup, each check before, the solution, each check after,
-// done); a solution step that runs too long fails the proof; a client that hangs up mid-proof
-// leaves no sandbox behind.
+// done); a solution step that runs too long fails the proof; a sandbox that dies mid-proof
+// fails it with the reason; a client that hangs up mid-proof leaves no sandbox behind.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DRAFT_EXERCISE, RunnerFixture } from '../server/testing/runner-fixture.js';
@@ -71,6 +71,17 @@ describe('POST /v1/proofs', () => {
     expect(solution).toMatchObject({ type: 'solution', ok: false, exitCode: null });
     expect(solution?.type === 'solution' && solution.output).toMatch(/did not finish within 2000 ms/);
     expect(events.at(-1)).toMatchObject({ type: 'done', passed: false });
+
+    // The sandbox dies while the solution runs: the proof fails and says so.
+    let killed: Promise<unknown> | undefined;
+    const died = await prove({ owner: 'author-1:proof', exercise: slow, stepTimeoutSeconds: 60 }, (event) => {
+      if (event.type === 'setup' && event.sandbox) killed = fixture.api('DELETE', `/v1/sandboxes/${event.sandbox}`);
+    });
+    await killed;
+    expect(died.find((e) => e.type === 'solution')).toMatchObject({ ok: false });
+    expect(died.at(-1)).toMatchObject({ type: 'done', passed: false });
+    const outcome = died.at(-1);
+    expect(outcome?.type === 'done' ? outcome.problems.join('\n') : '').toMatch(/solution command 1 (failed|exited)/);
 
     // Hang up as soon as the sandbox is set up: the proof is aborted and its sandbox deleted.
     const partial = await prove({ owner: 'author-1:proof', exercise: slow, stepTimeoutSeconds: 60 }, (event, controller) => {
