@@ -1,24 +1,12 @@
 // "Prove it" as it happens: the setup, each check before the solution (those that must fail,
 // failing), each solution step with its output, each check after it, and the outcome.
+import type { ProofCheck, ProofEvent } from '@/lib/authoring/proof-events';
 import type { AuthorMessages } from '@/messages/author';
 import { fill } from './api';
 import styles from './author.module.css';
 import learn from '../learn/learn.module.css';
 
-interface ProofCheck {
-  id: string;
-  passed: boolean;
-  mustFailBeforeSolution: boolean;
-  ok: boolean;
-  observed: string;
-}
-
-export type ProofEvent =
-  | { type: 'setup'; ok: boolean; seconds: number; error?: string }
-  | { type: 'before'; checks: ProofCheck[] }
-  | { type: 'solution'; step: string; ok: boolean; exitCode: number | null; output: string }
-  | { type: 'after'; check: ProofCheck }
-  | { type: 'done'; passed: boolean; problems: string[]; seconds: number };
+export type { ProofEvent };
 
 function CheckLine({ check, m, phase }: { check: ProofCheck; m: AuthorMessages['exercise']; phase: 'before' | 'after' }) {
   return (

@@ -3,11 +3,15 @@
 // {error: {code, message, problems?, current?, diff?}}.
 import 'server-only';
 import type { NextResponse } from 'next/server';
-import type { z } from 'zod';
+import { z } from 'zod';
+import type { Exercise } from '@kubelab/exercise-format';
 import { authorizeRequest, type CurrentUser } from '../authz';
 import { AREAS } from '../authz-policy';
+import { db } from '../db';
 import { apiError, apiJson } from '../runner/responses';
 import { AUTHORING_STATUS, AuthoringError } from './errors';
+import { checkExerciseYaml } from './exercise-yaml';
+import { MAX_EXERCISE_YAML_CHARS } from './limits';
 import { sideBySide } from './side-by-side';
 
 export async function guardAuthor(): Promise<{ ok: true; user: CurrentUser } | { ok: false; response: NextResponse }> {
@@ -41,4 +45,25 @@ export function authoringFailure(error: unknown, mine?: string): NextResponse {
     },
     AUTHORING_STATUS[error.code],
   );
+}
+
+const draftBodySchema = z.strictObject({ yaml: z.string().max(MAX_EXERCISE_YAML_CHARS) });
+
+/**
+ * What "Try it" and "Prove it" start from: an author, an exercise, and the text in the editor
+ * (`{yaml}`, saved or not) as a valid spec; else the refusal to answer with.
+ */
+export async function draftFromRequest(
+  request: Request,
+  exerciseId: string,
+): Promise<{ ok: true; user: CurrentUser; exercise: { id: string; ref: string }; yaml: string; spec: Exercise } | { ok: false; response: NextResponse }> {
+  const who = await guardAuthor();
+  if (!who.ok) return who;
+  const input = await readBody(request, draftBodySchema);
+  if (!input.ok) return input;
+  const exercise = await db().exercise.findUnique({ where: { id: exerciseId }, select: { id: true, ref: true } });
+  if (!exercise) return { ok: false, response: apiError(404, 'NOT_FOUND', 'no such exercise') };
+  const checked = checkExerciseYaml(input.body.yaml, `${exercise.ref}.yaml`);
+  if (!checked.ok) return { ok: false, response: authoringFailure(new AuthoringError('INVALID', 'the exercise is not valid', { problems: checked.problems })) };
+  return { ok: true, user: who.user, exercise, yaml: input.body.yaml, spec: checked.spec };
 }

@@ -2,35 +2,23 @@
 // the runner's proof events to the browser as they happen (JSON lines) and records the outcome
 // against the text's sha256, which is what publishing asks for. A runner that stops mid-proof
 // (a sandbox or the runner dying) ends the stream with a failed "done" event, also recorded.
-import { z } from 'zod';
 import { db } from '@/lib/db';
-import { checkExerciseYaml } from '@/lib/authoring/exercise-yaml';
 import { recordProof } from '@/lib/authoring/exercises';
-import { AuthoringError } from '@/lib/authoring/errors';
-import { authoringFailure, guardAuthor, readBody } from '@/lib/authoring/http';
-import { MAX_EXERCISE_YAML_CHARS } from '@/lib/authoring/limits';
+import { draftFromRequest } from '@/lib/authoring/http';
 import { readProofEvents, type ProofEvent } from '@/lib/authoring/proof-events';
 import { runner } from '@/lib/runner';
-import { apiError, runnerFailure } from '@/lib/runner/responses';
-
-const bodySchema = z.strictObject({ yaml: z.string().max(MAX_EXERCISE_YAML_CHARS) });
+import { runnerFailure } from '@/lib/runner/responses';
 
 export async function POST(request: Request, { params }: { params: Promise<{ id: string }> }) {
-  const who = await guardAuthor();
-  if (!who.ok) return who.response;
-  const input = await readBody(request, bodySchema);
-  if (!input.ok) return input.response;
-  const exercise = await db().exercise.findUnique({ where: { id: (await params).id }, select: { id: true, ref: true } });
-  if (!exercise) return apiError(404, 'NOT_FOUND', 'no such exercise');
-  const yaml = input.body.yaml;
-  const checked = checkExerciseYaml(yaml, `${exercise.ref}.yaml`);
-  if (!checked.ok) return authoringFailure(new AuthoringError('INVALID', 'the exercise is not valid', { problems: checked.problems }));
+  const draft = await draftFromRequest(request, (await params).id);
+  if (!draft.ok) return draft.response;
+  const { user, exercise, yaml, spec } = draft;
 
   const controller = new AbortController();
   request.signal.addEventListener('abort', () => controller.abort(), { once: true });
   let upstream: ReadableStream<Uint8Array>;
   try {
-    upstream = await runner().prove(`${who.user.id}:proof`, checked.spec as unknown as Record<string, unknown>, controller.signal);
+    upstream = await runner().prove(`${user.id}:proof`, spec as unknown as Record<string, unknown>, controller.signal);
   } catch (error) {
     return runnerFailure(error);
   }
@@ -61,7 +49,7 @@ export async function POST(request: Request, { params }: { params: Promise<{ id:
         send({ type: 'done', passed: false, problems: ['the runner ended the proof without an outcome (the sandbox or the runner stopped)'], seconds: 0 });
         done = events.at(-1);
       }
-      await recordProof(db(), { exerciseId: exercise.id, yaml, passed: done?.type === 'done' && done.passed, report: events, userId: who.user.id });
+      await recordProof(db(), { exerciseId: exercise.id, yaml, passed: done?.type === 'done' && done.passed, report: events, userId: user.id });
       out.close();
     },
     cancel() {
