@@ -66,7 +66,9 @@ export default function YamlEditor(props: YamlEditorProps) {
           lint,
           autocompletion({ override: [complete], activateOnTyping: true }),
           EditorState.readOnly.of(props.readOnly ?? false),
-          EditorView.contentAttributes.of({ 'aria-labelledby': props.labelledBy, 'aria-describedby': props.describedBy, 'data-testid': 'yaml-editor' }),
+          // Focusable in the tab order, so the scrolling editor is reachable by keyboard (axe:
+          // scrollable-region-focusable does not count contenteditable alone).
+          EditorView.contentAttributes.of({ tabindex: '0', 'aria-labelledby': props.labelledBy, 'aria-describedby': props.describedBy, 'data-testid': 'yaml-editor' }),
           EditorView.updateListener.of((update) => {
             if (update.docChanged) latest.current.onChange(update.state.doc.toString());
           }),
