@@ -3,6 +3,7 @@
 import type { Db } from './db';
 import { pick } from './content/text';
 import type { Locale } from './i18n/locale';
+import { visibleExercise, visibleLesson } from './content/visibility';
 
 export interface CatalogueCourse {
   slug: string;
@@ -24,15 +25,15 @@ export async function listCatalogue(db: Db, locale: Locale, userId?: string): Pr
       title: true,
       summary: true,
       lessons: {
-        where: { archived: false },
-        select: { _count: { select: { exercises: { where: { archived: false } } } } },
+        where: visibleLesson,
+        select: { _count: { select: { exercises: { where: visibleExercise } } } },
       },
     },
   });
   const passedByCourse = new Map<string, number>();
   if (userId) {
     const passed = await db.progress.findMany({
-      where: { userId, status: 'passed', exercise: { archived: false, lesson: { archived: false } } },
+      where: { userId, status: 'passed', exercise: { ...visibleExercise, lesson: visibleLesson } },
       select: { exercise: { select: { lesson: { select: { courseId: true } } } } },
     });
     for (const p of passed) {

@@ -43,6 +43,12 @@ export interface ExerciseWorkspaceProps {
   /** The tasks (server-rendered Markdown). */
   tasks: ReactNode;
   m: LearnMessages['exercise'];
+  /**
+   * An instructor's "Try it" of a draft: the sandbox comes from `openSandbox` (made from the
+   * draft as it is), Check records nothing, and hints, solution and history (which belong to a
+   * published exercise) are not offered.
+   */
+  tryDraft?: { openSandbox: () => Promise<SandboxForBrowser> };
 }
 
 interface LiveResult {
@@ -177,7 +183,7 @@ export function ExerciseWorkspace(props: ExerciseWorkspaceProps) {
         }
       };
       void watch();
-      let next = await learnerApi.openSandbox(exerciseRef).finally(() => {
+      let next = await (props.tryDraft ? props.tryDraft.openSandbox() : learnerApi.openSandbox(exerciseRef)).finally(() => {
         pending = false;
       });
       while (next.state === 'provisioning') {
@@ -195,7 +201,7 @@ export function ExerciseWorkspace(props: ExerciseWorkspaceProps) {
     } finally {
       starting.current = false;
     }
-  }, [exerciseRef, describeError, m]);
+  }, [exerciseRef, describeError, m, props.tryDraft]);
 
   // Opening the exercise starts (or resumes) the learner's sandbox.
   useEffect(() => {
@@ -279,10 +285,10 @@ export function ExerciseWorkspace(props: ExerciseWorkspaceProps) {
       setLastRun(run);
       setLive(Object.fromEntries(run.results.map((r) => [r.id, { passed: r.passed, message: r.message, observed: r.observed }])));
       const passedChecks = run.results.filter((r) => r.passed).length;
-      setHistory((h) => [
-        { id: run.attempt!.id, createdAt: run.attempt!.createdAt, passed: run.passed, points: run.points, passedChecks, totalChecks: run.results.length },
-        ...h,
-      ]);
+      const attempt = run.attempt;
+      if (attempt) {
+        setHistory((h) => [{ id: attempt.id, createdAt: attempt.createdAt, passed: run.passed, points: run.points, passedChecks, totalChecks: run.results.length }, ...h]);
+      }
       setAnnouncement(run.passed ? m.allPassed : format(m.lastResult, { passed: passedChecks, total: run.results.length, points: run.points, max: run.maxPoints }));
       // The header's state and points come from the server: render them again now.
       router.refresh();
@@ -426,7 +432,7 @@ export function ExerciseWorkspace(props: ExerciseWorkspaceProps) {
                       <Markdown source={text} copyLabels={copyLabels} idPrefix={`hint-${c.id}-${i}`} />
                     </div>
                   ))}
-                  {shown.length < c.hintCount ? (
+                  {shown.length < c.hintCount && !props.tryDraft ? (
                     <button type="button" className={styles.linkButton} onClick={() => void revealHint(c.id)}>
                       {format(m.nextHint, { n: shown.length + 1, total: c.hintCount })}
                     </button>
@@ -445,6 +451,8 @@ export function ExerciseWorkspace(props: ExerciseWorkspaceProps) {
           </p>
           {lastRun?.passed && allPassingNow ? <p className={styles.success}>{m.allPassed}</p> : null}
         </section>
+        {props.tryDraft ? null : (
+        <>
         <section aria-labelledby="solution-title">
           <h2 id="solution-title">{m.solutionTitle}</h2>
           {solution ? (
@@ -496,6 +504,8 @@ export function ExerciseWorkspace(props: ExerciseWorkspaceProps) {
             ))}
           </ol>
         </section>
+        </>
+        )}
       </div>
 
       <div className={styles.stack}>

@@ -58,7 +58,7 @@ export async function syncContentFromDir(db: Db, dir: string): Promise<SyncSumma
   if (stored?.value === JSON.stringify(files)) {
     const content = await db.setting.findUnique({ where: { key: CONTENT_HASH_SETTING } });
     const hash = content ? (JSON.parse(content.value) as string) : '';
-    return { changed: false, hash, courses: 0, lessons: 0, exercises: 0, newVersions: [], archived: [] };
+    return { changed: false, hash, courses: 0, lessons: 0, exercises: 0, newVersions: [], archived: [], conflicts: [] };
   }
   const summary = await loadAndSync(db, dir);
   const value = JSON.stringify(files);

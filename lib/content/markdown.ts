@@ -301,3 +301,8 @@ export function inlineText(spans: readonly Inline[]): string {
     })
     .join('');
 }
+
+/** A lesson page's h1 is the lesson title, so a leading "# Title" line of the text is not repeated. */
+export function withoutLeadingTitle(markdown: string): string {
+  return markdown.replace(/^\s*#\s+[^\n]*\n/, '');
+}

@@ -16,7 +16,8 @@ export async function syncContentOnStart(log: (line: string) => void = (line) =>
     log(
       `[content] synced ${summary.courses} courses, ${summary.lessons} lessons, ${summary.exercises} exercises from ${dir} in ${ms} ms` +
         (summary.newVersions.length ? `; new versions: ${summary.newVersions.join(', ')}` : '') +
-        (summary.archived.length ? `; archived: ${summary.archived.join(', ')}` : ''),
+        (summary.archived.length ? `; archived: ${summary.archived.join(', ')}` : '') +
+        (summary.conflicts.length ? `; kept the browser's content, skipped the files of: ${summary.conflicts.join(', ')}` : ''),
     );
   } catch (error) {
     if (error instanceof ContentSyncError) {

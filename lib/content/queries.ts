@@ -2,11 +2,12 @@
 // with its current version. Archived content is not served (its attempts stay in history).
 import { exerciseSchema, type Exercise } from '@kubelab/exercise-format';
 import type { Db } from '../db';
+import { visibleExercise, visibleLesson } from './visibility';
 
 export async function findLesson(db: Db, courseSlug: string, lessonSlug: string) {
   const course = await db.course.findFirst({
     where: { slug: courseSlug, archived: false },
-    include: { lessons: { where: { archived: false }, orderBy: { position: 'asc' }, select: { id: true, slug: true, title: true, position: true } } },
+    include: { lessons: { where: visibleLesson, orderBy: { position: 'asc' }, select: { id: true, slug: true, title: true, position: true } } },
   });
   if (!course) return null;
   const index = course.lessons.findIndex((l) => l.slug === lessonSlug);
@@ -21,6 +22,8 @@ export interface PublishedExercise {
   title: unknown;
   versionId: string;
   version: number;
+  /** "files" (the runner knows it by ref) or "editor" (the runner gets the whole spec). */
+  origin: string;
   spec: Exercise;
   lesson: { slug: string; title: unknown };
   course: { slug: string; title: unknown };
@@ -43,7 +46,7 @@ export function parsedSpec(versionId: string, stored: unknown): Exercise {
 
 export async function findExercise(db: Db, ref: string): Promise<PublishedExercise | null> {
   const exercise = await db.exercise.findFirst({
-    where: { ref, archived: false, lesson: { archived: false, course: { archived: false } } },
+    where: { ref, ...visibleExercise, lesson: { ...visibleLesson, course: { archived: false } } },
     include: { currentVersion: true, lesson: { select: { slug: true, title: true, course: { select: { slug: true, title: true } } } } },
   });
   if (!exercise?.currentVersion) return null;
@@ -53,6 +56,7 @@ export async function findExercise(db: Db, ref: string): Promise<PublishedExerci
     title: exercise.title,
     versionId: exercise.currentVersion.id,
     version: exercise.currentVersion.version,
+    origin: exercise.origin,
     spec: parsedSpec(exercise.currentVersion.id, exercise.currentVersion.spec),
     lesson: { slug: exercise.lesson.slug, title: exercise.lesson.title },
     course: exercise.lesson.course,
@@ -62,8 +66,24 @@ export async function findExercise(db: Db, ref: string): Promise<PublishedExerci
 /** The exercises of a lesson with what the list shows. */
 export function lessonExercises(db: Db, lessonId: string) {
   return db.exercise.findMany({
-    where: { lessonId, archived: false },
+    where: { lessonId, ...visibleExercise },
     orderBy: { position: 'asc' },
     select: { id: true, ref: true, title: true, currentVersion: { select: { spec: true } } },
   });
+}
+
+/**
+ * The spec a learner's sandbox is graded against: the version they started on (a newer
+ * published version does not change an exercise under a learner's hands), else the current one.
+ */
+export async function sandboxSpec(db: Db, sandbox: { exerciseVersionId: string | null }, current: PublishedExercise): Promise<{ versionId: string; spec: Exercise }> {
+  if (!sandbox.exerciseVersionId || sandbox.exerciseVersionId === current.versionId) return { versionId: current.versionId, spec: current.spec };
+  const version = await db.exerciseVersion.findUnique({ where: { id: sandbox.exerciseVersionId }, select: { id: true, spec: true } });
+  if (!version) return { versionId: current.versionId, spec: current.spec };
+  return { versionId: version.id, spec: parsedSpec(version.id, version.spec) };
+}
+
+/** What the runner is told an exercise is: its id for repository content, the spec otherwise. */
+export function runnerExercise(exercise: { origin: string; ref: string }, spec: Exercise): string | Record<string, unknown> {
+  return exercise.origin === 'files' ? exercise.ref : (spec as unknown as Record<string, unknown>);
 }

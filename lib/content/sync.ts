@@ -3,6 +3,9 @@
 // changed gets a new ExerciseVersion (by content hash) and attempts keep pointing at theirs.
 // Nothing that attempts, reveals, sandboxes or progress reference is ever deleted: content that
 // left the files is archived, and comes back (unarchived) if it returns.
+// Content made in the browser (origin "editor") is never touched: a file whose id an editor row
+// already holds is skipped and reported in `conflicts` (the browser's content wins, nothing is
+// overwritten silently), and editor rows are never archived for being absent from the files.
 import { createHash } from 'node:crypto';
 import type { LoadedCourse } from '@kubelab/exercise-format';
 import type { Db } from '../db';
@@ -21,6 +24,8 @@ export interface SyncSummary {
   newVersions: string[];
   /** Slugs/refs archived because they are no longer in the files. */
   archived: string[];
+  /** Files skipped because content made in the browser holds their id. */
+  conflicts: string[];
 }
 
 /** One hash over every course, so an unchanged tree is recognised with one query. */
@@ -48,7 +53,7 @@ export function specHash(spec: unknown): string {
 
 export async function syncContent(db: Db, courses: readonly LoadedCourse[], options: { force?: boolean } = {}): Promise<SyncSummary> {
   const hash = contentHash(courses);
-  const summary: SyncSummary = { changed: false, hash, courses: 0, lessons: 0, exercises: 0, newVersions: [], archived: [] };
+  const summary: SyncSummary = { changed: false, hash, courses: 0, lessons: 0, exercises: 0, newVersions: [], archived: [], conflicts: [] };
   if (!options.force) {
     const stored = await db.setting.findUnique({ where: { key: CONTENT_HASH_SETTING } });
     if (stored?.value === JSON.stringify(hash)) return summary;
@@ -59,7 +64,12 @@ export async function syncContent(db: Db, courses: readonly LoadedCourse[], opti
   const seenLessons = new Set<string>();
   const seenExercises = new Set<string>();
 
+  const editorCourses = new Set((await db.course.findMany({ where: { origin: 'editor' }, select: { slug: true } })).map((c) => c.slug));
   for (const [courseIndex, course] of courses.entries()) {
+    if (editorCourses.has(course.spec.id)) {
+      summary.conflicts.push(`course ${course.spec.id}`);
+      continue;
+    }
     const courseRow = await db.course.upsert({
       where: { slug: course.spec.id },
       create: { slug: course.spec.id, title: course.spec.title, summary: course.spec.description, position: courseIndex },
@@ -69,6 +79,11 @@ export async function syncContent(db: Db, courses: readonly LoadedCourse[], opti
     summary.courses += 1;
 
     for (const lesson of course.lessons) {
+      const existingLesson = await db.lesson.findUnique({ where: { courseId_slug: { courseId: courseRow.id, slug: lesson.spec.id } }, select: { origin: true } });
+      if (existingLesson?.origin === 'editor') {
+        summary.conflicts.push(`lesson ${course.spec.id}/${lesson.spec.id}`);
+        continue;
+      }
       const lessonRow = await db.lesson.upsert({
         where: { courseId_slug: { courseId: courseRow.id, slug: lesson.spec.id } },
         create: { courseId: courseRow.id, slug: lesson.spec.id, title: lesson.spec.title, body: lesson.markdown, position: lesson.spec.order },
@@ -79,6 +94,11 @@ export async function syncContent(db: Db, courses: readonly LoadedCourse[], opti
 
       for (const [exerciseIndex, exercise] of lesson.exercises.entries()) {
         const ref = exercise.spec.id;
+        const existingExercise = await db.exercise.findUnique({ where: { ref }, select: { origin: true } });
+        if (existingExercise?.origin === 'editor') {
+          summary.conflicts.push(`exercise ${ref}`);
+          continue;
+        }
         // An exercise may move between lessons; it stays the same row (its attempts follow it).
         const exerciseRow = await db.exercise.upsert({
           where: { ref },
@@ -113,9 +133,9 @@ export async function syncContent(db: Db, courses: readonly LoadedCourse[], opti
   }
 
   // Archive (never delete) whatever left the files.
-  const goneExercises = await db.exercise.findMany({ where: { archived: false, id: { notIn: [...seenExercises] } }, select: { id: true, ref: true } });
-  const goneLessons = await db.lesson.findMany({ where: { archived: false, id: { notIn: [...seenLessons] } }, select: { id: true, slug: true } });
-  const goneCourses = await db.course.findMany({ where: { archived: false, id: { notIn: [...seenCourses] } }, select: { id: true, slug: true } });
+  const goneExercises = await db.exercise.findMany({ where: { archived: false, origin: 'files', id: { notIn: [...seenExercises] } }, select: { id: true, ref: true } });
+  const goneLessons = await db.lesson.findMany({ where: { archived: false, origin: 'files', id: { notIn: [...seenLessons] } }, select: { id: true, slug: true } });
+  const goneCourses = await db.course.findMany({ where: { archived: false, origin: 'files', id: { notIn: [...seenCourses] } }, select: { id: true, slug: true } });
   if (goneExercises.length) await db.exercise.updateMany({ where: { id: { in: goneExercises.map((e) => e.id) } }, data: { archived: true } });
   if (goneLessons.length) await db.lesson.updateMany({ where: { id: { in: goneLessons.map((l) => l.id) } }, data: { archived: true } });
   if (goneCourses.length) await db.course.updateMany({ where: { id: { in: goneCourses.map((c) => c.id) } }, data: { archived: true } });

@@ -12,15 +12,15 @@ export function ownedSandbox(db: Db, userId: string, sandboxId: string) {
 /** The learner's live sandbox for an exercise, newest first. */
 export function liveSandboxFor(db: Db, userId: string, exerciseId: string) {
   return db.sandbox.findFirst({
-    where: { userId, exerciseId, state: { in: LIVE_STATES }, expiresAt: { gt: new Date() } },
+    where: { userId, exerciseId, purpose: 'learn', state: { in: LIVE_STATES }, expiresAt: { gt: new Date() } },
     orderBy: { createdAt: 'desc' },
   });
 }
 
-/** Every live sandbox of the learner, with its exercise's ref and title, newest first. */
+/** Every live sandbox of the learner (not an instructor's "Try it"), with its exercise's ref and title, newest first. */
 export function liveSandboxesOf(db: Db, userId: string) {
   return db.sandbox.findMany({
-    where: { userId, state: { in: LIVE_STATES }, expiresAt: { gt: new Date() } },
+    where: { userId, purpose: 'learn', state: { in: LIVE_STATES }, expiresAt: { gt: new Date() } },
     orderBy: { createdAt: 'desc' },
     select: { id: true, createdAt: true, exercise: { select: { ref: true, title: true } } },
   });

@@ -1,6 +1,7 @@
 // What the catalogue, lesson and progress pages show: each exercise's status and points for one
 // learner, rolled up per lesson and course, and where to resume.
 import type { Db } from '../db';
+import { visibleExercise, visibleLesson } from '../content/visibility';
 
 export type ExerciseStatus = 'not_started' | 'in_progress' | 'passed';
 
@@ -65,7 +66,7 @@ export async function coursesWithProgress(db: Db, userId: string | null, courseS
     orderBy: { position: 'asc' },
     include: {
       lessons: {
-        where: { archived: false },
+        where: visibleLesson,
         orderBy: { position: 'asc' },
         select: {
           id: true,
@@ -73,7 +74,7 @@ export async function coursesWithProgress(db: Db, userId: string | null, courseS
           title: true,
           position: true,
           exercises: {
-            where: { archived: false },
+            where: visibleExercise,
             orderBy: { position: 'asc' },
             select: { id: true, ref: true, title: true, position: true, currentVersionId: true },
           },

@@ -13,6 +13,9 @@ import {
   workloadsSchema,
 } from './wire';
 
+/** An exercise as the runner accepts it: an id from exercises/, or a whole spec. */
+export type RunnerExercise = string | Record<string, unknown>;
+
 const sandboxPath = (id: string) => `/v1/sandboxes/${encodeURIComponent(id)}`;
 
 export class RunnerClientError extends Error {
@@ -39,8 +42,11 @@ export interface RunnerClientOptions {
 export class RunnerClient {
   constructor(private readonly options: RunnerClientOptions) {}
 
-  /** Creates a sandbox for `owner` (an opaque user id) with the published exercise `exercise`. */
-  createSandbox(owner: string, exercise: string): Promise<RunnerSandbox> {
+  /**
+   * Creates a sandbox for `owner` (an opaque user id) with `exercise`: an id from exercises/ or
+   * a whole spec (a browser-made exercise, an instructor's draft).
+   */
+  createSandbox(owner: string, exercise: RunnerExercise): Promise<RunnerSandbox> {
     return this.request('POST', '/v1/sandboxes', sandboxViewSchema, { owner, exercise }, this.options.createTimeoutMs ?? 180_000);
   }
 
@@ -65,9 +71,19 @@ export class RunnerClient {
     return this.request('POST', `${sandboxPath(id)}/extend`, sandboxViewSchema, { owner });
   }
 
-  /** The authoritative check run. */
-  runChecks(id: string, owner: string, exercise: string): Promise<RunnerCheckRun> {
+  /** The authoritative check run, against `exercise` (an id or a whole spec). */
+  runChecks(id: string, owner: string, exercise: RunnerExercise): Promise<RunnerCheckRun> {
     return this.request('POST', `${sandboxPath(id)}/checks`, checkRunSchema, { owner, exercise }, 120_000);
+  }
+
+  /**
+   * "Prove it": exercises:verify on a fresh sandbox. Resolves once the runner answered; the body
+   * streams one JSON event per line until {type: "done"}. Aborting `signal` stops the proof.
+   */
+  async prove(owner: string, exercise: RunnerExercise, signal: AbortSignal, stepTimeoutSeconds?: number): Promise<ReadableStream<Uint8Array>> {
+    const response = await this.send('POST', '/v1/proofs', { owner, exercise, ...(stepTimeoutSeconds ? { stepTimeoutSeconds } : {}) }, undefined, signal);
+    if (!response.body) throw new RunnerClientError('runner_bad_reply', 502, 'the runner answered POST /v1/proofs without a body');
+    return response.body;
   }
 
   /** A one-use, short-lived WebSocket URL for terminal `terminal` of the sandbox. */
@@ -91,7 +107,7 @@ export class RunnerClient {
     return parsed.data;
   }
 
-  private async send(method: string, path: string, body?: unknown, timeoutMs?: number): Promise<Response> {
+  private async send(method: string, path: string, body?: unknown, timeoutMs?: number, signal?: AbortSignal): Promise<Response> {
     let response: Response;
     try {
       response = await fetch(new URL(path, this.options.baseUrl), {
@@ -102,7 +118,8 @@ export class RunnerClient {
           ...(body === undefined ? {} : { 'content-type': 'application/json' }),
         },
         body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(timeoutMs ?? this.options.timeoutMs ?? 15_000),
+        // A stream's caller owns its lifetime (`signal`); every other call has a timeout.
+        signal: signal ?? AbortSignal.timeout(timeoutMs ?? this.options.timeoutMs ?? 15_000),
         cache: 'no-store',
       });
     } catch (error) {

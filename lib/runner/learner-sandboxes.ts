@@ -1,7 +1,9 @@
 // A learner's sandboxes as the web app keeps them: the runner's sandbox plus our row naming
 // its user and exercise. Every change of state goes through here so the row follows the runner.
 import type { Sandbox } from '@prisma/client';
+import type { Exercise } from '@kubelab/exercise-format';
 import type { Db } from '../db';
+import { runnerExercise } from '../content/queries';
 import { markStarted } from '../progress/record';
 import { liveSandboxFor } from '../progress/sandboxes';
 import { RunnerClientError, type RunnerClient } from './client';
@@ -29,7 +31,8 @@ export async function refreshSandbox(db: Db, runner: RunnerClient, row: Sandbox)
 }
 
 /**
- * The learner's live sandbox for the exercise if the runner still has it, else a new one.
+ * The learner's live sandbox for the exercise if the runner still has it, else a new one on the
+ * current version (the row remembers which: checks grade against it).
  *
  * One sandbox follows the learner's attention: opening a sandbox for this exercise ends the
  * ones they hold for other exercises (their attempts, points and hints stay). The runner's own
@@ -37,13 +40,18 @@ export async function refreshSandbox(db: Db, runner: RunnerClient, row: Sandbox)
  * does not know (a lost row, a crash between create and insert), those are ended too and the
  * create is tried once more.
  */
-export async function openSandbox(db: Db, runner: RunnerClient, userId: string, exercise: { id: string; ref: string }): Promise<SandboxWithView> {
+export async function openSandbox(
+  db: Db,
+  runner: RunnerClient,
+  userId: string,
+  exercise: { id: string; ref: string; origin: string; versionId: string; spec: Exercise },
+): Promise<SandboxWithView> {
   const existing = await currentSandbox(db, runner, userId, exercise.id);
   if (existing) return existing;
   await endOtherSandboxes(db, runner, userId, exercise.id);
   let view: RunnerSandbox;
   try {
-    view = await runner.createSandbox(userId, exercise.ref);
+    view = await runner.createSandbox(userId, runnerExercise(exercise, exercise.spec));
   } catch (error) {
     if (!(error instanceof RunnerClientError) || error.code !== 'owner_limit_reached') throw error;
     for (const stray of await runner.listSandboxes(userId)) {
@@ -52,10 +60,10 @@ export async function openSandbox(db: Db, runner: RunnerClient, userId: string, 
         if (!(e instanceof RunnerClientError) || e.code !== 'sandbox_not_found') throw e;
       });
     }
-    view = await runner.createSandbox(userId, exercise.ref);
+    view = await runner.createSandbox(userId, runnerExercise(exercise, exercise.spec));
   }
   const row = await db.sandbox.create({
-    data: { runnerId: view.id, userId, exerciseId: exercise.id, state: view.state, expiresAt: new Date(view.expiresAt) },
+    data: { runnerId: view.id, userId, exerciseId: exercise.id, exerciseVersionId: exercise.versionId, state: view.state, expiresAt: new Date(view.expiresAt) },
   });
   await markStarted(db, userId, exercise.id);
   return { row, view };

@@ -34,7 +34,8 @@ export async function GET(request: Request) {
   if (!exercise || exercise.length > 200) return apiError(400, 'BAD_REQUEST', 'expected ?exercise=<exercise id>');
   try {
     const mine = (await runner().listSandboxes(who.user.id))
-      .filter((s) => s.exercise === exercise)
+      // A browser-made exercise reaches the runner as a whole spec, which it lists as "draft:<id>".
+      .filter((s) => s.exercise === exercise || s.exercise === `draft:${exercise}`)
       .sort((a, b) => (b.createdAt ?? '').localeCompare(a.createdAt ?? ''));
     const latest = mine[0];
     return apiJson(latest ? { state: latest.state, createdAt: latest.createdAt ?? null, history: latest.history } : { state: null });

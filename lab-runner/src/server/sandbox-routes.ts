@@ -6,6 +6,7 @@ import type { CheckEngine } from '../checks/check-engine.js';
 import type { LiveChecks } from '../checks/live-checks.js';
 import { RunnerError } from '../errors.js';
 import type { ExerciseCatalog } from '../exercises/exercise-catalog.js';
+import { verifyExercise, type ProofEvent } from '../exercises/verify-exercise.js';
 import type { SandboxService } from '../sandboxes/sandbox-service.js';
 import { workloadSummary } from '../sandboxes/workload-summary.js';
 import type { Route } from './routes.js';
@@ -25,6 +26,12 @@ export const ShellTicketBody = z.strictObject({
   terminal: z.string().regex(/^[a-z0-9-]{1,32}$/, 'a terminal name is 1-32 lower-case letters, digits or dashes').default('main'),
 });
 const OwnerQuery = z.strictObject({ owner: Owner.optional() });
+export const ProofBody = z.strictObject({
+  owner: Owner,
+  exercise: ExerciseRef,
+  /** How long one solution step may run before the proof calls it failed. */
+  stepTimeoutSeconds: z.int().min(1).max(600).default(120),
+});
 
 export interface SandboxRouteDeps {
   sandboxes: SandboxService;
@@ -161,6 +168,32 @@ export function sandboxRoutes(deps: SandboxRouteDeps): Route[] {
           clearInterval(keepAlive);
           unsubscribe();
           unwatch();
+        });
+        return { handled: true };
+      },
+    },
+    {
+      // "Prove it": exercises:verify on a fresh sandbox, streamed as JSON lines (ProofEvent), the
+      // last one {type: "done"}. A client that leaves aborts the proof; its sandbox is deleted.
+      method: 'POST',
+      path: '/v1/proofs',
+      auth: true,
+      handler: async (ctx) => {
+        const body = await ctx.body(ProofBody);
+        const exercise = await catalog.resolve(body.exercise);
+        const controller = new AbortController();
+        ctx.res.writeHead(200, { 'content-type': 'application/x-ndjson; charset=utf-8', 'cache-control': 'no-store' });
+        const write = (event: ProofEvent) => {
+          if (!ctx.res.writableEnded) ctx.res.write(`${JSON.stringify(event)}\n`);
+        };
+        ctx.holdOpen(() => controller.abort(new RunnerError('bad_request', 'the client went away')));
+        void verifyExercise(sandboxes, engine, exercise.id, exercise.spec, {
+          onEvent: write,
+          signal: controller.signal,
+          solutionStepTimeoutMs: body.stepTimeoutSeconds * 1000,
+          owner: body.owner,
+        }).finally(() => {
+          if (!ctx.res.writableEnded) ctx.res.end();
         });
         return { handled: true };
       },

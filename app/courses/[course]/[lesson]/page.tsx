@@ -6,6 +6,7 @@ import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { cache } from 'react';
 import { Markdown } from '@/components/learn/Markdown';
+import { withoutLeadingTitle } from '@/lib/content/markdown';
 import { SectionTracker } from '@/components/learn/SectionTracker';
 import { StatusBadge } from '@/components/learn/StatusBadge';
 import { Breadcrumb } from '@/components/learn/Breadcrumb';
@@ -27,11 +28,6 @@ export async function generateMetadata({ params }: Params): Promise<Metadata> {
   const { locale } = await getLearnI18n();
   const found = await findLesson(db(), course, lesson);
   return { title: found ? pick(found.lesson.title, locale) : undefined };
-}
-
-/** The page's h1 is the lesson title, so a leading "# Title" line of the text is not repeated. */
-function withoutLeadingTitle(markdown: string): string {
-  return markdown.replace(/^\s*#\s+[^\n]*\n/, '');
 }
 
 const FIGURE_NAME = /^[\w.-]+\.svg$/;

@@ -1,0 +1,29 @@
+// POST /api/instructor/exercises/:id/try {yaml}: a sandbox made from the text in the editor,
+// saved or not, for the "Try it" workspace (terminal, live checks, Check): the sandbox, and the
+// checks and tasks of that text in the reader's language.
+import { db } from '@/lib/db';
+import { draftFromRequest } from '@/lib/authoring/http';
+import { openTrySandbox } from '@/lib/authoring/try-sandboxes';
+import { getI18n } from '@/lib/i18n/server';
+import { runner } from '@/lib/runner';
+import { apiJson, runnerFailure, sandboxForBrowser } from '@/lib/runner/responses';
+
+export async function POST(request: Request, { params }: { params: Promise<{ id: string }> }) {
+  const draft = await draftFromRequest(request, (await params).id);
+  if (!draft.ok) return draft.response;
+  const { user, exercise, spec } = draft;
+  try {
+    const { row, view } = await openTrySandbox(db(), runner(), user.id, exercise.id, spec);
+    const { locale } = await getI18n();
+    return apiJson(
+      {
+        sandbox: sandboxForBrowser(row.id, view),
+        checks: spec.checks.map((c) => ({ id: c.id, title: c.title[locale], points: c.points })),
+        tasks: spec.tasks[locale],
+      },
+      201,
+    );
+  } catch (error) {
+    return runnerFailure(error);
+  }
+}

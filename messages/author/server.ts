@@ -1,0 +1,9 @@
+// The authoring pages' strings for this request, in the locale the foundation's i18n negotiated.
+import { cache } from 'react';
+import { getI18n } from '../../lib/i18n/server';
+import { authorCatalogues } from './index';
+
+export const getAuthorI18n = cache(async () => {
+  const i18n = await getI18n();
+  return { ...i18n, am: authorCatalogues[i18n.locale] };
+});
