@@ -135,7 +135,10 @@ function decodeBody(req: IncomingMessage, body: Buffer): unknown {
   const text = body.toString('utf8');
   if (type === 'application/yaml' || type === 'application/apply-patch+yaml') {
     try {
-      return parseYaml(text);
+      // JSON is what the server works on: YAML 1.1 types (!!binary, !!set, timestamps) and
+      // infinities become what JSON can say. Warnings about odd tags are not the log's business.
+      const value: unknown = parseYaml(text, { logLevel: 'error' });
+      return value === undefined ? undefined : JSON.parse(JSON.stringify(value));
     } catch (e) {
       throw badRequest(`error converting YAML to JSON: ${(e as Error).message}`);
     }
@@ -234,7 +237,9 @@ export async function handleRequest(ctx: RequestContext, req: IncomingMessage, r
           });
       }
       if (path.startsWith('/openapi/v3/')) {
-        const doc = openapiDocs().v3[path.slice('/openapi/v3/'.length)];
+        const docs = openapiDocs().v3;
+        const key = path.slice('/openapi/v3/'.length);
+        const doc = Object.hasOwn(docs, key) ? docs[key] : undefined;
         if (!doc) throw NOT_FOUND_PATH();
         res.writeHead(200, {
           'Content-Type': 'application/json',
