@@ -126,6 +126,11 @@ function frameBytes(frame: WsFrame): Buffer {
   }
 }
 
+/** A client that sends a close frame (or raw bytes that may be one) gets its own code echoed: a 1011 then is not the server's. */
+function mayCloseFirst(frames: WsFrame[]): boolean {
+  return frames.some((f) => f.type === 'close' || f.type === 'raw');
+}
+
 interface Session {
   frames: { opcode: number; payload: Buffer }[];
   closeCode: number | undefined;
@@ -189,7 +194,9 @@ async function executeWsStream(target: FuzzTarget, input: WsStreamInput): Promis
   const protocol = answer.head.headers['sec-websocket-protocol'] ?? '';
   const session = await runWebSocket(socket, answer.rest, input.frames.map(frameBytes));
   const out: string[] = [];
-  for (const frame of session.frames) {
+  // Port-forward channels carry the port number first, then bytes or error text: no Status to judge.
+  const remoteCommand = !/\/portforward(\?|$)/.test(input.path);
+  for (const frame of remoteCommand ? session.frames : []) {
     if (frame.opcode !== Opcode.binary && frame.opcode !== Opcode.text) continue;
     const base64 = protocol.includes('base64');
     const channel = base64 ? frame.payload[0]! - 0x30 : frame.payload[0];
@@ -197,7 +204,7 @@ async function executeWsStream(target: FuzzTarget, input: WsStreamInput): Promis
     const text = base64 ? Buffer.from(frame.payload.subarray(1).toString('latin1'), 'base64').toString('utf8') : frame.payload.subarray(1).toString('utf8');
     out.push(...problems(judgeStreamStatus(text)));
   }
-  if (session.closeCode === 1011) out.push('the API server closed a stream with 1011 (internal error)');
+  if (session.closeCode === 1011 && !mayCloseFirst(input.frames)) out.push('the API server closed a stream with 1011 (internal error)');
   return out;
 }
 
@@ -255,7 +262,7 @@ async function executeShell(target: FuzzTarget, input: ShellInput): Promise<stri
     }
     if (attempt > 0) out.push('a shell ticket was accepted twice');
     const session = await runWebSocket(socket, answer.rest, input.frames.map(frameBytes));
-    if (session.closeCode === 1011) out.push('the shell gateway closed with 1011 (internal error)');
+    if (session.closeCode === 1011 && !mayCloseFirst(input.frames)) out.push('the shell gateway closed with 1011 (internal error)');
   }
   return out;
 }

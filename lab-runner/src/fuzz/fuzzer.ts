@@ -40,6 +40,12 @@ export interface FuzzResult {
 const INPUT_TIMEOUT_MS = 60_000;
 const SLOW_INPUT_MS = 10_000;
 
+function describe(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const cause = error.cause instanceof Error ? ` (${(error.cause as NodeJS.ErrnoException).code ?? ''} ${error.cause.message})` : '';
+  return `${error.message}${cause}`;
+}
+
 export function inputAt(seed: number, index: number): FuzzInput {
   return generateInput(new Random(seed, index));
 }
@@ -109,7 +115,7 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzResult> {
             if (Date.now() - began > SLOW_INPUT_MS) log(`slow: seed=${options.seed} index=${index} [${input.label}] took ${Date.now() - began} ms`);
           } catch (error) {
             // The fuzzer's own requests (a shell ticket, a connection) failing: the runner's fault unless it is down.
-            problems = target.runner.alive ? [`the input could not be run: ${error instanceof Error ? error.message : String(error)}`] : [];
+            problems = target.runner.alive ? [`the input could not be run: ${describe(error)}`] : [];
           }
           if (problems.length === 0) continue;
           unexpected++;

@@ -4,7 +4,6 @@
 // Streaming subresources (exec, attach, portforward) arrive as HTTP upgrades (see server.ts).
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { parse as parseYaml } from 'yaml';
 import type { KubeObject, Pod } from '../k8s-types.js';
 import type { LogOptions } from '../node-contract.js';
 import { StatusError, badRequest } from '../status-error.js';
@@ -31,6 +30,7 @@ import { buildV2Document, buildV3Document, type OpenApiV3Document } from './sche
 import { checkFieldSelector, parseFieldSelector, parseLabelSelector } from './selectors.js';
 import { ResourceExpiredError } from './store.js';
 import { table, type IncludeObject } from './tables.js';
+import { yamlToJson } from './yaml-body.js';
 import { selfSubjectAccessReview } from './access-review.js';
 import { resolveContainer } from './containers.js';
 
@@ -133,16 +133,7 @@ function decodeBody(req: IncomingMessage, body: Buffer): unknown {
   const type = (req.headers['content-type'] ?? 'application/json').split(';')[0]?.trim() ?? '';
   if (type === 'application/vnd.kubernetes.protobuf') return decodeProtobufObject(body);
   const text = body.toString('utf8');
-  if (type === 'application/yaml' || type === 'application/apply-patch+yaml') {
-    try {
-      // JSON is what the server works on: YAML 1.1 types (!!binary, !!set, timestamps) and
-      // infinities become what JSON can say. Warnings about odd tags are not the log's business.
-      const value: unknown = parseYaml(text, { logLevel: 'error' });
-      return value === undefined ? undefined : JSON.parse(JSON.stringify(value));
-    } catch (e) {
-      throw badRequest(`error converting YAML to JSON: ${(e as Error).message}`);
-    }
-  }
+  if (type === 'application/yaml' || type === 'application/apply-patch+yaml') return yamlToJson(text);
   if (type !== 'application/json' && !type.endsWith('+json'))
     throw new StatusError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf`);
   try {

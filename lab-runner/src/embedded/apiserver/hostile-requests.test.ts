@@ -8,6 +8,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkStatusBody } from '../../fuzz/oracle.js';
 import { createEmbeddedClusterHost } from '../host.js';
+import { yamlNestingBound } from './yaml-body.js';
 import type { EmbeddedCluster, EmbeddedClusterHost } from '../host-contract.js';
 
 let dir: string;
@@ -113,5 +114,20 @@ describe('hostile YAML', () => {
     const dated = await send('POST', '/api/v1/namespaces/default/configmaps', '%YAML 1.1\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: dated\n  annotations:\n    when: !!str 2001-12-14\ndata:\n  when: "2001-12-14"\n', 'application/yaml');
     expect(dated.status, JSON.stringify(dated.body)).toBe(201);
     expect(dated.body).toMatchObject({ data: { when: '2001-12-14' } });
+  });
+
+  it('refuses YAML nested deeper than 256 levels at once with 400 instead of stalling the runner in the parser (found by the fuzzer)', async () => {
+    const deep = [`a: ${'['.repeat(100_000)}1${']'.repeat(100_000)}\n`, `a:\n${'- '.repeat(2000)}x\n`, Array.from({ length: 2000 }, (_, i) => `${' '.repeat(i)}k${i}:`).join('\n') + ' 1\n', `a: [${'"]", ['.repeat(5000)}]\n`];
+    for (const body of deep) {
+      const started = Date.now();
+      const reply = await send('PATCH', '/api/v1/namespaces/default/pods/proto?fieldManager=fuzz', body, 'application/apply-patch+yaml');
+      expectStatus(reply, 400, 'BadRequest');
+      expect(reply.body).toMatchObject({ message: 'error converting YAML to JSON: yaml: exceeded max depth of 256' });
+      expect(Date.now() - started).toBeLessThan(5000);
+    }
+    expect(yamlNestingBound('apiVersion: v1\nkind: Pod\nspec:\n  containers:\n  - name: c\n    args: [a, {b: c}]\n')).toBeLessThan(10);
+    // kubectl's server-side apply sends JSON under the YAML content type: deep JSON is JSON's business.
+    const json = JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'proto', labels: { deep: 'no' } } });
+    expect((await send('PATCH', '/api/v1/namespaces/default/pods/proto?fieldManager=fuzz&force=true', json, 'application/apply-patch+yaml')).status).toBe(200);
   });
 });

@@ -3,6 +3,7 @@
 // crash (the process died) from an error answer: the chaos test and the fuzzer.
 
 import { spawn, type ChildProcess } from 'node:child_process';
+import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -97,22 +98,42 @@ export class RunnerProcess {
     return this.child.exitCode === null && this.child.signalCode === null;
   }
 
-  /** A runner API call with the service token; the body is JSON when it is not a string. */
-  async api(method: string, route: string, body?: unknown): Promise<{ status: number; json: any; text: string }> {
-    const response = await fetch(`${this.url}${route}`, {
-      method,
-      headers: { authorization: `Bearer ${this.token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
-      signal: AbortSignal.timeout(120_000),
+  /**
+   * A runner API call with the service token; the body is JSON when it is not a string. Each
+   * call has a connection of its own: a kept-alive socket that the server closes as it is
+   * reused (likelier on a loaded machine, where timers run late) would fail the call.
+   */
+  api(method: string, route: string, body?: unknown): Promise<{ status: number; json: any; text: string }> {
+    const data = body === undefined ? undefined : Buffer.from(typeof body === 'string' ? body : JSON.stringify(body));
+    return new Promise((resolve, reject) => {
+      const req = http.request(
+        `${this.url}${route}`,
+        {
+          method,
+          agent: false,
+          timeout: 120_000,
+          headers: { authorization: `Bearer ${this.token}`, ...(data ? { 'content-type': 'application/json', 'content-length': String(data.length) } : {}) },
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (chunk: Buffer) => chunks.push(chunk));
+          res.on('error', reject);
+          res.on('end', () => {
+            const text = Buffer.concat(chunks).toString('utf8');
+            let json: unknown;
+            try {
+              json = JSON.parse(text);
+            } catch {
+              json = undefined;
+            }
+            resolve({ status: res.statusCode ?? 0, json, text });
+          });
+        },
+      );
+      req.on('timeout', () => req.destroy(new Error(`${method} ${route}: no answer within 120 s`)));
+      req.on('error', reject);
+      req.end(data);
     });
-    const text = await response.text();
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      json = undefined;
-    }
-    return { status: response.status, json, text };
   }
 
   /** SIGKILL: nothing is cleaned up, exactly as a crash or an OOM kill would leave it. */
