@@ -620,7 +620,7 @@ function shellInput(r: Random): ShellInput {
       const resize = r.chance(0.6)
         ? { type: 'resize', cols: r.chance(0.5) ? r.int(1, 300) : oddNumber(r), rows: r.chance(0.5) ? r.int(1, 100) : anyValue(r, 0) }
         : r.chance(0.5)
-          ? { type: r.pick(['resize', 'ping', 'checks', 'nope', '__proto__']), ...(anyValue(r, 1) as object) }
+          ? { type: r.pick(['resize', 'ping', 'checks', 'nope', '__proto__']), extra: anyValue(r, 1) }
           : anyValue(r, 2);
       frames.push({ type: 'text', data: r.chance(0.9) ? JSON.stringify(resize) : oddString(r) });
     } else frames.push(...wsFrames(r, false, 1));

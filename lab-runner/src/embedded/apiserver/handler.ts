@@ -160,7 +160,8 @@ function checkDecoded(obj: KubeObject, info: ResourceInfo, validation: Validatio
   const { unknown } = checkFields(obj as unknown as Record<string, unknown>, info.definition, info.kind);
   if (unknown.length === 0 || validation === 'Ignore') return [];
   if (validation === 'Strict') throw badRequest(strictDecodingMessage(info.kind, unknown));
-  return unknown.map((u) => `299 - ${JSON.stringify(`unknown field "${u}"`)}`);
+  // A header carries bytes, not text: characters beyond ASCII in a field name are escaped, or Node refuses the header (500).
+  return unknown.map((u) => `299 - ${JSON.stringify(`unknown field "${u}"`).replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)}`);
 }
 
 function listKind(info: ResourceInfo) {
