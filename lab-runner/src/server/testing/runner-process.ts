@@ -19,7 +19,7 @@ export interface RunnerProcessOptions {
   prefix: string;
   /** More RUNNER_* settings (they win over the defaults here). */
   env?: Record<string, string>;
-  /** How long a cold start may take before start() gives up. */
+  /** How long a cold start may take before start() gives up (a loaded machine: not a speed test). */
   startTimeoutMs?: number;
 }
 
@@ -70,7 +70,7 @@ export class RunnerProcess {
       const timer = setTimeout(() => {
         child.kill('SIGKILL');
         reject(new Error(`runner did not start: ${output.text.slice(-2000)}`));
-      }, options.startTimeoutMs ?? 120_000);
+      }, options.startTimeoutMs ?? 300_000);
       const onData = () => {
         const line = output.text.split('\n').find((l) => l.includes('"runner_started"'));
         if (!line) return;
