@@ -41,17 +41,27 @@ export class FuzzTarget {
   static async start(): Promise<FuzzTarget> {
     const target = new FuzzTarget();
     target.stateDir = await mkdtemp(path.join(tmpdir(), 'kubelab-fuzz-'));
-    await target.startRunner();
-    const created = await target.runner.api('POST', '/v1/sandboxes', { owner: 'fuzzer', exercise: EXERCISE });
-    if (created.status !== 201) throw new Error(`sandbox create answered ${created.status}: ${created.text}`);
-    target.sandboxId = created.json.id as string;
-    // A second sandbox, so a ticket for one can be tried on the other.
-    const other = await target.runner.api('POST', '/v1/sandboxes', { owner: 'fuzzer-other', exercise: EXERCISE });
-    if (other.status !== 201) throw new Error(`sandbox create answered ${other.status}: ${other.text}`);
-    target.otherSandboxId = other.json.id as string;
-    await target.connect();
-    await target.prepareCluster();
+    try {
+      await target.setUp();
+    } catch (error) {
+      // Nothing of a target that never came up stays behind.
+      await target.stop().catch(() => undefined);
+      throw error;
+    }
     return target;
+  }
+
+  private async setUp(): Promise<void> {
+    await this.startRunner();
+    const created = await this.runner.api('POST', '/v1/sandboxes', { owner: 'fuzzer', exercise: EXERCISE });
+    if (created.status !== 201) throw new Error(`sandbox create answered ${created.status}: ${created.text}`);
+    this.sandboxId = created.json.id as string;
+    // A second sandbox, so a ticket for one can be tried on the other.
+    const other = await this.runner.api('POST', '/v1/sandboxes', { owner: 'fuzzer-other', exercise: EXERCISE });
+    if (other.status !== 201) throw new Error(`sandbox create answered ${other.status}: ${other.text}`);
+    this.otherSandboxId = other.json.id as string;
+    await this.connect();
+    await this.prepareCluster();
   }
 
   private async startRunner(): Promise<void> {
