@@ -5,6 +5,8 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { DEFAULT_API_SHARES, type ApiShareLimits } from './embedded/apiserver/api-shares.js';
+import { DEFAULT_DISK_SHARES, type DiskShares } from './embedded/kubelet/eviction.js';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -67,6 +69,23 @@ const EnvSchema = z.object({
   RUNNER_SANDBOX_MEMORY_MB: intFrom(64, 65_536).default(1024),
   RUNNER_SANDBOX_PIDS: intFrom(16, 100_000).default(512),
   RUNNER_SANDBOX_CPUS: numberFrom(0.05, 64).default(1),
+  RUNNER_SANDBOX_CGROUP_PARENT: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/, 'must be a relative cgroup path such as kubelab (no leading "/", no "..")')
+    .refine((v) => !v.split('/').includes('..'), 'must not contain ".."')
+    .default('kubelab'),
+  RUNNER_API_OBJECTS_PER_KIND: intFrom(10, 1_000_000).default(DEFAULT_API_SHARES.objectsPerKind),
+  RUNNER_API_STORED_MB: intFrom(1, 4096).default(DEFAULT_API_SHARES.storedBytes / (1024 * 1024)),
+  RUNNER_API_MAX_BODY_BYTES: intFrom(64 * 1024, 64 * 1024 * 1024).default(DEFAULT_API_SHARES.maxBodyBytes),
+  RUNNER_API_WATCHES: intFrom(1, 10_000).default(DEFAULT_API_SHARES.watches),
+  RUNNER_API_STREAMS: intFrom(1, 10_000).default(DEFAULT_API_SHARES.streams),
+  RUNNER_API_QPS: intFrom(1, 100_000).default(DEFAULT_API_SHARES.requestsPerSecond),
+  RUNNER_API_BURST: intFrom(1, 1_000_000).default(DEFAULT_API_SHARES.burst),
+  RUNNER_EMPTYDIR_DEFAULT_MB: intFrom(1, 1_048_576).default(DEFAULT_DISK_SHARES.emptyDirBytes / (1024 * 1024)),
+  RUNNER_CONTAINER_WRITABLE_MB: intFrom(1, 1_048_576).default(DEFAULT_DISK_SHARES.writableLayerBytes / (1024 * 1024)),
+  RUNNER_NODE_DIR_MB: intFrom(1, 1_048_576).default(DEFAULT_DISK_SHARES.nodeDirBytes / (1024 * 1024)),
+  RUNNER_CONTAINER_LOG_MAX_MB: intFrom(1, 1024).default(DEFAULT_DISK_SHARES.containerLogBytes / (1024 * 1024)),
+  RUNNER_EVICTION_INTERVAL_SECONDS: intFrom(1, 3600).default(DEFAULT_DISK_SHARES.intervalMs / 1000),
   RUNNER_SANDBOX_PREFIX: z
     .string()
     .regex(/^[a-z][a-z0-9]{0,15}-$/, 'must be 1-16 lower-case letters or digits (starting with a letter) followed by "-", e.g. sb-')
@@ -104,6 +123,12 @@ export interface RunnerConfig {
   shellGraceSeconds: number;
   toolbox: { memoryBytes: number; pids: number; cpus: number };
   sandboxLimits: { memoryBytes: number; pids: number; cpus: number };
+  /** Sandbox cgroups live under /sys/fs/cgroup[/<controller>]/<this>/<sandbox>. */
+  sandboxCgroupParent: string;
+  /** Each sandbox's share of the API server (docs/security/shares.md). */
+  apiShares: ApiShareLimits;
+  /** Each sandbox's disk shares, enforced by the kubelet's eviction (docs/security/shares.md). */
+  diskShares: DiskShares;
   /** Sandbox ids start with this; start-up cleanup only touches ids with it (several runners may share an engine). */
   sandboxPrefix: string;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
@@ -158,6 +183,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): RunnerConfig {
     shellGraceSeconds: e.RUNNER_SHELL_GRACE_SECONDS,
     toolbox: { memoryBytes: e.RUNNER_TOOLBOX_MEMORY_MB * mb, pids: e.RUNNER_TOOLBOX_PIDS, cpus: e.RUNNER_TOOLBOX_CPUS },
     sandboxLimits: { memoryBytes: e.RUNNER_SANDBOX_MEMORY_MB * mb, pids: e.RUNNER_SANDBOX_PIDS, cpus: e.RUNNER_SANDBOX_CPUS },
+    sandboxCgroupParent: e.RUNNER_SANDBOX_CGROUP_PARENT,
+    apiShares: {
+      objectsPerKind: e.RUNNER_API_OBJECTS_PER_KIND,
+      storedBytes: e.RUNNER_API_STORED_MB * mb,
+      maxBodyBytes: e.RUNNER_API_MAX_BODY_BYTES,
+      watches: e.RUNNER_API_WATCHES,
+      streams: e.RUNNER_API_STREAMS,
+      requestsPerSecond: e.RUNNER_API_QPS,
+      burst: e.RUNNER_API_BURST,
+    },
+    diskShares: {
+      emptyDirBytes: e.RUNNER_EMPTYDIR_DEFAULT_MB * mb,
+      writableLayerBytes: e.RUNNER_CONTAINER_WRITABLE_MB * mb,
+      nodeDirBytes: e.RUNNER_NODE_DIR_MB * mb,
+      containerLogBytes: e.RUNNER_CONTAINER_LOG_MAX_MB * mb,
+      intervalMs: e.RUNNER_EVICTION_INTERVAL_SECONDS * 1000,
+    },
     sandboxPrefix: e.RUNNER_SANDBOX_PREFIX,
     logLevel: e.RUNNER_LOG_LEVEL,
     shutdownDrainMs: e.RUNNER_SHUTDOWN_DRAIN_MS,

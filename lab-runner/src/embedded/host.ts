@@ -14,6 +14,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import os from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
+import type { ApiShareLimits } from './apiserver/api-shares.js';
 import { VirtualCluster } from './apiserver/cluster.js';
 import { loadOrCreateTlsIdentity, type TlsIdentity } from './apiserver/pki.js';
 import { ApiServer } from './apiserver/server.js';
@@ -34,6 +35,8 @@ export interface HostOptions extends EmbeddedClusterHostOptions {
   limits?: ClusterLimits;
   /** `memory` keeps objects in memory only (tests, benchmarks); `file` (the default) is durable. */
   storage?: 'file' | 'memory';
+  /** Each cluster's share of the API server; DEFAULT_API_SHARES when unset. */
+  apiShares?: ApiShareLimits;
 }
 
 export const DEFAULT_LIMITS: ClusterLimits = { pids: 1024, memoryBytes: 2 * 1024 ** 3, cpus: 2 };
@@ -175,6 +178,7 @@ class Host implements EmbeddedClusterHost {
       storage,
       nodeAddress: NODE_HOST_IP,
       capacity: { cpus: this.limits.cpus, memoryBytes: this.limits.memoryBytes, pods: 110 },
+      ...(this.options.apiShares ? { shares: this.options.apiShares } : {}),
     });
     cluster.start();
     let kubelet: Kubelet | undefined;

@@ -34,6 +34,21 @@ describe('limits, warm pool and expiry', () => {
     expect(new Set((await fixture.leftovers()).filter((l) => l.startsWith('relays/')))).toHaveProperty('size', 2);
   });
 
+  it('fails closed: a sandbox whose cgroup cannot be made does not start, and says why', async () => {
+    // A cgroup parent below a cgroupfs file: the kernel refuses to make the sandbox's cgroup.
+    const fixture = await RunnerFixture.start({ env: { RUNNER_SANDBOX_CGROUP_PARENT: 'cgroup.procs' } });
+    fixtures.push(fixture);
+    const refused = await fixture.api('POST', '/v1/sandboxes', { owner: 'ivy', exercise: DRAFT_EXERCISE });
+    expect(refused).toMatchObject({
+      status: 502,
+      json: { error: { code: 'provider_failed', message: expect.stringMatching(/the sandbox's cgroup could not be set up \(creating \/sys\/fs\/cgroup\/\S*cgroup\.procs\/.*\); a sandbox does not start without its pids, memory and CPU limits/) } },
+    });
+    // Nothing runs for it: no Pod, no toolbox, no state.
+    expect(await fixture.leftovers()).toEqual([]);
+    const listed = (await fixture.api('GET', '/v1/sandboxes')).json.sandboxes as { state: string }[];
+    expect(listed.filter((s) => s.state === 'ready')).toEqual([]);
+  }, 180_000);
+
   it('serves a create from the warm pool at once, then refills the pool', async () => {
     const fixture = await RunnerFixture.start({ env: { RUNNER_WARM_POOL_SIZE: '1' } });
     fixtures.push(fixture);

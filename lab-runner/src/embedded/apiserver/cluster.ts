@@ -21,7 +21,8 @@ import { fitPod, type Fit } from './scheduler.js';
 import { STORED, type ResourceInfo } from './resources.js';
 import { matchesFields, matchesLabels, type FieldSelector, type LabelSelector } from './selectors.js';
 import type { StorageBackend, StoredChange } from './storage.js';
-import { ObjectStore, type HistoryOptions } from './store.js';
+import { ObjectStore, storedSize, type HistoryOptions } from './store.js';
+import { ApiShares, DEFAULT_API_SHARES, type ApiShareLimits } from './api-shares.js';
 import { strategies, type Strategy } from './strategies.js';
 
 export const DEFAULT_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
@@ -34,6 +35,8 @@ export interface WriteOptions {
   fieldManager: string;
   /** Replaces the computed managedFields (server-side apply computes its own). */
   managedFields?: ManagedFieldsEntry[];
+  /** A write of the control plane or the kubelet: not charged to the sandbox's quota. Never set from a request. */
+  internal?: boolean;
 }
 
 export interface DeleteOptions {
@@ -59,6 +62,8 @@ export interface VirtualClusterOptions {
   /** The node's InternalIP, as the kubelet reports it in Pod status (display only). */
   nodeAddress?: string;
   history?: HistoryOptions;
+  /** The sandbox's share of the API server (objects, bytes, watches, streams, request rate). */
+  shares?: ApiShareLimits;
 }
 
 const now = () => new Date(Math.floor(Date.now() / 1000) * 1000).toISOString().replace('.000Z', 'Z');
@@ -75,6 +80,7 @@ export class VirtualCluster {
   readonly id: string;
   readonly store: ObjectStore;
   readonly nodeName: string;
+  readonly shares: ApiShares;
   private runtime: NodeRuntime | undefined;
   private readonly timers: NodeJS.Timeout[] = [];
   private readonly unsubscribers: (() => void)[] = [];
@@ -87,12 +93,27 @@ export class VirtualCluster {
     this.capacity = options.capacity ?? { cpus: Math.max(1, os.cpus().length), memoryBytes: os.totalmem(), pods: 110 };
     this.nodeAddress = options.nodeAddress ?? '172.18.0.2';
     this.store = new ObjectStore(options.storage, options.history);
+    this.shares = new ApiShares(options.shares ?? DEFAULT_API_SHARES);
+  }
+
+  /** The `sandbox-quota` ResourceQuota with live usage (read-only, derived like the node's Lease). */
+  sandboxQuota(): KubeObject {
+    const created = this.store.peek('namespaces', undefined, 'default')?.metadata.creationTimestamp;
+    return this.shares.quotaObject({ count: (r) => this.store.count(r), storedBytes: this.store.storedBytes }, created);
+  }
+
+  /** ResourceQuota admission of a learner's write: the object count of its kind and the sandbox's stored bytes. */
+  private admitQuota(resource: string, obj: KubeObject, create: boolean, opts: WriteOptions): void {
+    if (opts.internal) return;
+    const name = obj.metadata.name ?? '';
+    const previous = create ? 0 : this.store.sizeOf(resource, obj.metadata.namespace, name);
+    this.shares.admitWrite({ count: (r) => this.store.count(r), storedBytes: this.store.storedBytes }, resource, name, create, storedSize(obj), previous);
   }
 
   /** Creates what a fresh cluster has (namespaces, service accounts, the node) and starts the controllers. */
   start(): void {
     for (const ns of DEFAULT_NAMESPACES) {
-      if (!this.store.peek('namespaces', undefined, ns)) this.create('namespaces', undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } }, { fieldManager: 'kube-apiserver' });
+      if (!this.store.peek('namespaces', undefined, ns)) this.create('namespaces', undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } }, { fieldManager: 'kube-apiserver', internal: true });
       this.ensureDefaultServiceAccount(ns);
     }
     this.refreshNode();
@@ -224,6 +245,7 @@ export class VirtualCluster {
     if (this.store.peek(resource, meta.namespace, meta.name ?? '')) throw alreadyExists(resource, meta.name ?? '');
     meta.managedFields = opts.managedFields ?? recordUpdate(undefined, obj, info.definition, opts.fieldManager, ts);
     if (!meta.managedFields?.length) delete meta.managedFields;
+    this.admitQuota(resource, obj, true, opts);
     if (opts.dryRun) return obj;
     const fit = resource === 'pods' ? this.schedule(obj as Pod, ts) : undefined;
     const stored = this.store.create(resource, obj);
@@ -283,6 +305,7 @@ export class VirtualCluster {
     } else next.metadata.managedFields = managed;
     if (!next.metadata.managedFields?.length) delete next.metadata.managedFields;
     if (sameObject(prev, next)) return prev;
+    this.admitQuota(resource, next, false, opts);
     if (opts.dryRun) return next;
     const stored = this.store.update(resource, next);
     this.maybeFinishDeletion(resource, stored);
@@ -380,7 +403,7 @@ export class VirtualCluster {
   private ensureDefaultServiceAccount(namespace: string): void {
     const ns = this.store.peek('namespaces', undefined, namespace);
     if (!ns || ns.metadata.deletionTimestamp || this.store.peek('serviceaccounts', namespace, 'default')) return;
-    this.create('serviceaccounts', namespace, { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'default' } }, { fieldManager: 'kube-controller-manager' });
+    this.create('serviceaccounts', namespace, { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'default' } }, { fieldManager: 'kube-controller-manager', internal: true });
   }
 
   private sweep(): void {
@@ -560,7 +583,7 @@ export class VirtualCluster {
         if (!prev || prev.metadata.uid !== uid) return undefined;
         const input = structuredClone(prev);
         input.status = structuredClone(status);
-        return cluster.update('pods', namespace, name, input, { fieldManager: 'kubelet', subresource: 'status' }) as Pod;
+        return cluster.update('pods', namespace, name, input, { fieldManager: 'kubelet', subresource: 'status', internal: true }) as Pod;
       },
       async removePod(namespace: string, name: string, uid: string): Promise<void> {
         const prev = cluster.store.get('pods', namespace, name);

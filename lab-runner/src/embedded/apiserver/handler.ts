@@ -25,7 +25,7 @@ import { checkFields, strictDecodingMessage } from './field-check.js';
 import { METHOD_NOT_ALLOWED, NOT_FOUND_PATH, readBody, sendJson, sendStatus } from './http-util.js';
 import { jsonPatch, mergePatch, strategicMergeFor } from './patch.js';
 import { decodeProtobufObject } from './protobuf.js';
-import { CORE_RESOURCES, LEASES, SELF_SUBJECT_ACCESS_REVIEWS, SELF_SUBJECT_REVIEWS, STORED, type ResourceInfo } from './resources.js';
+import { CORE_RESOURCES, LEASES, RESOURCEQUOTAS, SELF_SUBJECT_ACCESS_REVIEWS, SELF_SUBJECT_REVIEWS, STORED, type ResourceInfo } from './resources.js';
 import { buildV2Document, buildV3Document, type OpenApiV3Document } from './schema/openapi.js';
 import { checkFieldSelector, parseFieldSelector, parseLabelSelector } from './selectors.js';
 import { ResourceExpiredError } from './store.js';
@@ -245,13 +245,13 @@ export async function handleRequest(ctx: RequestContext, req: IncomingMessage, r
     }
     if (path === '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews') {
       if (method !== 'POST') throw METHOD_NOT_ALLOWED();
-      const review = decodeBody(req, await readBody(req));
+      const review = decodeBody(req, await readBody(req, ctx.cluster.shares.limits.maxBodyBytes));
       return sendJson(res, 201, selfSubjectAccessReview(review));
     }
     const whoami = /^\/apis\/authentication\.k8s\.io\/(v1|v1beta1)\/selfsubjectreviews$/.exec(path);
     if (whoami) {
       if (method !== 'POST') throw METHOD_NOT_ALLOWED();
-      decodeBody(req, await readBody(req));
+      decodeBody(req, await readBody(req, ctx.cluster.shares.limits.maxBodyBytes));
       // Every credential of a sandbox (its token, its socket) is the sandbox's one user.
       return sendJson(res, 201, {
         kind: 'SelfSubjectReview',
@@ -260,8 +260,11 @@ export async function handleRequest(ctx: RequestContext, req: IncomingMessage, r
         status: { userInfo: { username: 'kubelab', groups: ['system:authenticated'] } },
       });
     }
-    if (path.startsWith('/apis/coordination.k8s.io/v1/')) return serveLeases(ctx, req, res, q, path.slice('/apis/coordination.k8s.io/v1/'.length).split('/'), method);
+    if (path.startsWith('/apis/coordination.k8s.io/v1/'))
+      return serveDerived(req, res, q, path.slice('/apis/coordination.k8s.io/v1/'.length).split('/'), method, LEASES, [ctx.cluster.nodeLease()], ctx.cluster);
     if (!path.startsWith('/api/v1/')) throw NOT_FOUND_PATH();
+    if (/^\/api\/v1\/(namespaces\/[^/]+\/)?resourcequotas(\/|$)/.test(path))
+      return serveDerived(req, res, q, path.slice('/api/v1/'.length).split('/'), method, RESOURCEQUOTAS, [ctx.cluster.sandboxQuota()], ctx.cluster);
     const target = parseResourcePath(path.slice('/api/v1/'.length).split('/'));
     if (!target) throw NOT_FOUND_PATH();
     if (target.watchPrefix) q.set('watch', 'true');
@@ -271,8 +274,11 @@ export async function handleRequest(ctx: RequestContext, req: IncomingMessage, r
   }
 }
 
-/** Leases are read-only here: the node's heartbeat lease, derived from the node. */
-function serveLeases(ctx: RequestContext, req: IncomingMessage, res: ServerResponse, q: URLSearchParams, segments: string[], method: string): void {
+/**
+ * Objects derived from the platform's state rather than stored, and read-only: the node's
+ * heartbeat Lease and the sandbox's `sandbox-quota` ResourceQuota (live usage).
+ */
+function serveDerived(req: IncomingMessage, res: ServerResponse, q: URLSearchParams, segments: string[], method: string, info: ResourceInfo, objects: KubeObject[], cluster: VirtualCluster): void {
   let ns: string | undefined;
   let rest = segments;
   if (rest[0] === 'namespaces' && rest.length >= 3) {
@@ -280,19 +286,20 @@ function serveLeases(ctx: RequestContext, req: IncomingMessage, res: ServerRespo
     rest = rest.slice(2);
   }
   const [resource, name, ...extra] = rest;
-  if (resource !== 'leases' || extra.length > 0) throw NOT_FOUND_PATH();
-  if (method !== 'GET' || q.get('watch') === 'true') throw METHOD_NOT_ALLOWED();
-  const lease = ctx.cluster.nodeLease();
-  const visible = ns === undefined || ns === lease.metadata.namespace ? [lease] : [];
+  if (resource !== info.name || extra.length > 0) throw NOT_FOUND_PATH();
+  if (q.get('watch') === 'true') throw METHOD_NOT_ALLOWED();
+  if (method !== 'GET') throw forbiddenReadOnly(info, method === 'POST' ? 'create' : method, name ?? '', ns);
+  const apiVersion = info.group ? `${info.group}/${info.version}` : info.version;
+  const visible = objects.filter((o) => ns === undefined || ns === o.metadata.namespace);
   if (name !== undefined) {
-    const found = visible.find((l) => l.metadata.name === name);
-    if (!found) throw new StatusError(404, 'NotFound', `leases.coordination.k8s.io "${name}" not found`, { name, group: 'coordination.k8s.io', kind: 'leases' });
-    return sendJson(res, 200, renderObject(req, q, LEASES, found));
+    const found = visible.find((o) => o.metadata.name === name);
+    if (!found) throw new StatusError(404, 'NotFound', `${info.group ? `${info.name}.${info.group}` : info.name} "${name}" not found`, { name, ...(info.group ? { group: info.group } : {}), kind: info.name });
+    return sendJson(res, 200, renderObject(req, q, info, found));
   }
-  const items = visible.filter((l) => ctx.cluster.matchesLabelsOnly(l, parseLabelSelector(q.get('labelSelector'))));
-  const listMeta = { resourceVersion: String(ctx.cluster.store.resourceVersion) };
-  if (wantsTable(req)) return sendJson(res, 200, table('leases', items, includeObject(q), listMeta));
-  sendJson(res, 200, { kind: 'LeaseList', apiVersion: 'coordination.k8s.io/v1', metadata: listMeta, items });
+  const items = visible.filter((o) => cluster.matchesLabelsOnly(o, parseLabelSelector(q.get('labelSelector'))));
+  const listMeta = { resourceVersion: String(cluster.store.resourceVersion) };
+  if (wantsTable(req)) return sendJson(res, 200, table(info.name, items, includeObject(q), listMeta));
+  sendJson(res, 200, { kind: listKind(info), apiVersion, metadata: listMeta, items });
 }
 
 function serveOpenApiV2(req: IncomingMessage, res: ServerResponse): void {
@@ -337,14 +344,14 @@ async function serveResource(ctx: RequestContext, req: IncomingMessage, res: Ser
       if (!info.verbs.includes('create')) throw forbiddenReadOnly(info, 'create', '', ns);
       if (info.namespaced && ns === undefined) throw NOT_FOUND_PATH();
       const validation = validationOf(q);
-      const obj = asObject(decodeBody(req, await readBody(req)), info);
+      const obj = asObject(decodeBody(req, await readBody(req, ctx.cluster.shares.limits.maxBodyBytes)), info);
       const warnings = checkDecoded(obj, info, validation);
       const created = cluster.create(info.name, ns, obj, { dryRun: dryRunOf(q), fieldManager: fieldManagerOf(req, q) });
       return sendJson(res, 201, renderObject(req, q, info, created), warnings.length ? { Warning: warnings } : {});
     }
     if (method === 'DELETE') {
       if (!info.verbs.includes('deletecollection')) throw READ_ONLY.has(info.name) ? forbiddenReadOnly(info, 'deletecollection', '', ns) : METHOD_NOT_ALLOWED();
-      const opts = await deleteOptions(req, q);
+      const opts = await deleteOptions(req, q, cluster.shares.limits.maxBodyBytes);
       const { items } = cluster.list(info.name, listOptions(q, info, ns));
       const deleted: KubeObject[] = [];
       for (const o of items) {
@@ -368,7 +375,7 @@ async function serveResource(ctx: RequestContext, req: IncomingMessage, res: Ser
     case 'PUT': {
       if (!info.verbs.includes('update') && !(sub === 'status')) throw forbiddenReadOnly(info, 'update', name, ns);
       const validation = validationOf(q);
-      const obj = asObject(decodeBody(req, await readBody(req)), info);
+      const obj = asObject(decodeBody(req, await readBody(req, ctx.cluster.shares.limits.maxBodyBytes)), info);
       const warnings = checkDecoded(obj, info, validation);
       const updated = cluster.update(info.name, ns, name, obj, { dryRun: dryRunOf(q), fieldManager: fieldManagerOf(req, q), subresource: sub });
       return sendJson(res, 200, renderObject(req, q, info, updated), warnings.length ? { Warning: warnings } : {});
@@ -378,7 +385,7 @@ async function serveResource(ctx: RequestContext, req: IncomingMessage, res: Ser
       return servePatch(ctx, req, res, q, info, ns, name, sub);
     case 'DELETE': {
       if (!info.verbs.includes('delete')) throw forbiddenReadOnly(info, 'delete', name, ns);
-      const opts = await deleteOptions(req, q);
+      const opts = await deleteOptions(req, q, cluster.shares.limits.maxBodyBytes);
       const { object, gone } = cluster.delete(info.name, ns, name, opts);
       if (info.name === 'pods' || info.name === 'namespaces' || !gone) return sendJson(res, 200, object);
       return sendJson(res, 200, {
@@ -400,17 +407,17 @@ const READ_ONLY = new Set(['nodes', 'services']);
 function forbiddenReadOnly(info: ResourceInfo, verb: string, name: string, namespace: string | undefined): StatusError {
   const v = verb === 'PUT' ? 'update' : verb === 'PATCH' ? 'patch' : verb.toLowerCase();
   const scope = info.namespaced ? `in the namespace "${namespace ?? 'default'}"` : 'at the cluster scope';
-  return new StatusError(403, 'Forbidden', `${info.name}${name ? ` "${name}"` : ''} is forbidden: User "kubelab" cannot ${v} resource "${info.name}" in API group "" ${scope}`, {
+  return new StatusError(403, 'Forbidden', `${info.name}${name ? ` "${name}"` : ''} is forbidden: User "kubelab" cannot ${v} resource "${info.name}" in API group "${info.group}" ${scope}`, {
     ...(name ? { name } : {}),
     kind: info.name,
   });
 }
 
-async function deleteOptions(req: IncomingMessage, q: URLSearchParams) {
+async function deleteOptions(req: IncomingMessage, q: URLSearchParams, bodyLimit: number) {
   let grace: number | undefined;
   let preconditions: { uid?: string; resourceVersion?: string } | undefined;
   let dryRun = dryRunOf(q);
-  const body = await readBody(req);
+  const body = await readBody(req, bodyLimit);
   if (body.length > 0) {
     const o = decodeBody(req, body) as { gracePeriodSeconds?: number; preconditions?: typeof preconditions; dryRun?: string[] } | null;
     if (o && typeof o === 'object') {
@@ -472,6 +479,9 @@ function serveWatch(ctx: RequestContext, req: IncomingMessage, res: ServerRespon
     if (!Number.isInteger(since) || since < 0) throw badRequest(`invalid resource version: ${rvParam}`);
   }
   const render = (o: KubeObject) => (asTable ? table(info.name, [o], include, { resourceVersion: o.metadata.resourceVersion }) : asMeta ? metadataOnly(o) : o);
+  // One of the sandbox's watch slots, held until the stream ends (429 when none is free).
+  const release = cluster.shares.openWatch();
+  res.on('close', release);
   res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked' });
   res.flushHeaders();
   const send = (type: WatchEventType | 'ERROR' | 'BOOKMARK', object: unknown) => {
@@ -526,6 +536,7 @@ function serveWatch(ctx: RequestContext, req: IncomingMessage, res: ServerRespon
   }
   let timer: NodeJS.Timeout | undefined;
   const finish = () => {
+    release();
     unsubscribe();
     if (timer) clearTimeout(timer);
     if (!res.writableEnded) res.end();
@@ -553,7 +564,7 @@ async function servePatch(
   const validation = validationOf(q);
   const dryRun = dryRunOf(q);
   const fieldManager = fieldManagerOf(req, q);
-  const body = await readBody(req);
+  const body = await readBody(req, ctx.cluster.shares.limits.maxBodyBytes);
   if (type === 'application/apply-patch+yaml') {
     if (!q.get('fieldManager')) throw badRequest('PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch');
     const applied = asObject(decodeBody(req, body), info);

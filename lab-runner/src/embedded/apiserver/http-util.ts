@@ -5,17 +5,23 @@ import { StatusError } from '../status-error.js';
 
 export const MAX_BODY_BYTES = 3 * 1024 * 1024;
 
-export function readBody(req: IncomingMessage): Promise<Buffer> {
+/** Reads a request body of at most `limit` bytes; a bigger one gets kube-apiserver's 413. */
+export function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    // Refused without buffering more; the rest is read and dropped so the client sees the
+    // answer, and a client that keeps sending after it is cut off.
+    const refuse = () => {
+      reject(new StatusError(413, 'RequestEntityTooLarge', `Request entity too large: limit is ${limit}`));
+      req.removeAllListeners('data');
+      req.resume();
+      setTimeout(() => req.complete || req.destroy(), 2000).unref();
+    };
+    if (Number(req.headers['content-length'] ?? 0) > limit) return refuse();
     req.on('data', (c: Buffer) => {
       size += c.length;
-      if (size > MAX_BODY_BYTES) {
-        reject(new StatusError(413, 'RequestEntityTooLarge', 'Request entity too large: limit is 3145728'));
-        req.destroy();
-        return;
-      }
+      if (size > limit) return refuse();
       chunks.push(c);
     });
     req.on('end', () => resolve(Buffer.concat(chunks)));

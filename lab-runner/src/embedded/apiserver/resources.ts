@@ -181,6 +181,21 @@ export const SERVICES: ResourceInfo = {
   storageVersionHash: '0/CO1lhkEBI=',
 };
 
+/** The sandbox's quota, derived (read-only) from its shares and live usage: see api-shares.ts. */
+export const RESOURCEQUOTAS: ResourceInfo = {
+  name: 'resourcequotas',
+  singularName: 'resourcequota',
+  kind: 'ResourceQuota',
+  group: '',
+  version: 'v1',
+  namespaced: true,
+  verbs: ['get', 'list'],
+  shortNames: ['quota'],
+  definition: 'core.ResourceQuota',
+  fieldSelectors: meta(true),
+  storageVersionHash: '8uhSgffRX6w=',
+};
+
 export const LEASES: ResourceInfo = {
   name: 'leases',
   singularName: 'lease',
@@ -219,6 +234,7 @@ export const CORE_RESOURCES: ResourceInfo[] = [
   sub(PODS, 'log', 'Pod', ['get']),
   sub(PODS, 'portforward', 'PodPortForwardOptions', ['create', 'get']),
   sub(PODS, 'status', 'Pod', ['get', 'patch', 'update']),
+  RESOURCEQUOTAS,
   SECRETS,
   SERVICEACCOUNTS,
   SERVICES,

@@ -14,7 +14,7 @@ import type { StreamOptions } from '../node-contract.js';
 import { StatusError, badRequest } from '../status-error.js';
 import type { VirtualCluster } from './cluster.js';
 import { resolveContainer } from './containers.js';
-import { handleRequest } from './handler.js';
+import { handleRequest, type RequestContext } from './handler.js';
 import { sendStatus } from './http-util.js';
 import type { TlsIdentity } from './pki.js';
 import { isStreamUpgrade, serveStreamUpgrade, type StreamTarget } from './streaming/index.js';
@@ -50,7 +50,7 @@ export class ApiServer {
     const server = createHttpsServer({ key: this.identity.keyPem, cert: this.identity.certPem }, (req, res) => {
       const cluster = this.authenticate(req);
       if (!cluster) return sendStatus(res, UNAUTHORIZED());
-      void handleRequest({ cluster, serverAddress: `127.0.0.1:${this.tlsPort}` }, req, res);
+      serve({ cluster, serverAddress: `127.0.0.1:${this.tlsPort}` }, req, res);
     });
     server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
       const cluster = this.authenticate(req);
@@ -74,7 +74,7 @@ export class ApiServer {
     const server = createHttpServer((req: IncomingMessage, res: ServerResponse) => {
       const cluster = this.clusters.get(clusterId);
       if (!cluster) return sendStatus(res, UNAUTHORIZED());
-      void handleRequest({ cluster, serverAddress: 'localhost' }, req, res);
+      serve({ cluster, serverAddress: 'localhost' }, req, res);
     });
     server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
       const cluster = this.clusters.get(clusterId);
@@ -123,14 +123,37 @@ export class ApiServer {
 
   private upgrade(cluster: VirtualCluster, req: IncomingMessage, socket: Duplex, head: Buffer): void {
     socket.on('error', () => socket.destroy());
+    const wait = cluster.shares.admitRequest();
+    if (wait !== undefined) return rejectUpgrade(socket, new StatusError(429, 'TooManyRequests', TOO_MANY_REQUESTS, { retryAfterSeconds: wait }), { 'Retry-After': String(wait) });
+    let release: (() => void) | undefined;
     try {
       if (!isStreamUpgrade(req)) throw badRequest('Upgrade request required');
       const target = streamTarget(cluster, req);
+      // One of the sandbox's streaming slots, held while the connection lives.
+      release = cluster.shares.openStream(target.kind);
+      socket.once('close', release);
       serveStreamUpgrade(req, socket, head, target);
     } catch (err) {
+      release?.();
       rejectUpgrade(socket, err);
     }
   }
+}
+
+/** API Priority and Fairness' answer when a request is refused for rate (kube-apiserver's exact text). */
+const TOO_MANY_REQUESTS = 'Too many requests, please try again later.';
+
+/** Admits the request against the sandbox's rate share, then handles it. */
+function serve(ctx: RequestContext, req: IncomingMessage, res: ServerResponse): void {
+  const wait = ctx.cluster.shares.admitRequest();
+  if (wait === undefined) {
+    void handleRequest(ctx, req, res);
+    return;
+  }
+  // As the real server: plain text and Retry-After, which client-go honours by waiting and retrying.
+  req.resume();
+  res.writeHead(429, { 'Content-Type': 'text/plain; charset=utf-8', 'X-Content-Type-Options': 'nosniff', 'Retry-After': String(wait) });
+  res.end(`${TOO_MANY_REQUESTS}\n`);
 }
 
 function closeServer(server: Server): Promise<void> {
@@ -141,12 +164,13 @@ function closeServer(server: Server): Promise<void> {
 }
 
 /** Answers an upgrade request with a plain HTTP Status reply and closes the connection. */
-function rejectUpgrade(socket: Duplex, err: unknown): void {
+function rejectUpgrade(socket: Duplex, err: unknown, headers: Record<string, string> = {}): void {
   const e = err instanceof StatusError ? err : new StatusError(500, 'InternalError', `Internal error occurred: ${err instanceof Error ? err.message : String(err)}`);
   const body = JSON.stringify(e.toStatus());
-  const reason = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 500: 'Internal Server Error' }[e.code] ?? 'Error';
+  const reason = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 429: 'Too Many Requests', 500: 'Internal Server Error' }[e.code] ?? 'Error';
+  const extra = Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join('');
   if (!socket.destroyed)
-    socket.end(`HTTP/1.1 ${e.code} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+    socket.end(`HTTP/1.1 ${e.code} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n${extra}Connection: close\r\n\r\n${body}`);
 }
 
 /** A percent-decoded path segment; a malformed escape is the client's error, as Go's URL parser says. */

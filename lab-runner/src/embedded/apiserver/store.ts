@@ -23,14 +23,23 @@ export interface HistoryOptions {
   limit: number;
   /** Write a snapshot (and truncate the change log) after this many changes. */
   compactEvery: number;
+  /**
+   * Bytes the retained history may hold, and the change log may grow by before a snapshot:
+   * without them, rewriting one large object again and again would fill memory and disk
+   * while the stored objects stay small.
+   */
+  maxBytes?: number;
 }
 
-const DEFAULT_HISTORY: HistoryOptions = { limit: 4000, compactEvery: 2000 };
+const DEFAULT_HISTORY: HistoryOptions = { limit: 4000, compactEvery: 2000, maxBytes: 64 * 1024 * 1024 };
 
 const clone = <T>(v: T): T => structuredClone(v);
 
 /** A retained change and the object it replaced: null when it created the object, undefined when not known (loaded from storage). */
-type HistoryEntry = StoredChange & { previous?: KubeObject | null };
+type HistoryEntry = StoredChange & { previous?: KubeObject | null; bytes: number };
+
+/** An object's size as stored (JSON), what the sandbox's byte quota counts. */
+export const storedSize = (o: KubeObject): number => Buffer.byteLength(JSON.stringify(o));
 
 export class ObjectStore {
   private readonly objects = new Map<string, Map<string, KubeObject>>(); // resource -> key -> object
@@ -40,9 +49,15 @@ export class ObjectStore {
   private rv: number;
   private appendedSinceCompact = 0;
   private readonly watchers = new Set<StoreWatcher>();
+  /** Size of every stored object, by resource and key, and their total. */
+  private readonly sizes = new Map<string, number>();
+  private totalBytes = 0;
+  private historyBytes = 0;
+  private bytesSinceCompact = 0;
 
   private readonly historyLimit: number;
   private readonly compactEvery: number;
+  private readonly maxBytes: number;
 
   constructor(
     private readonly backend: StorageBackend,
@@ -50,16 +65,31 @@ export class ObjectStore {
   ) {
     this.historyLimit = history.limit;
     this.compactEvery = history.compactEvery;
+    this.maxBytes = history.maxBytes ?? Infinity;
     const state = backend.load();
     this.rv = state.rv;
-    for (const { resource, object } of state.objects) this.bucket(resource).set(keyOf(object), object);
-    this.history = state.changes.slice(-this.historyLimit);
+    for (const { resource, object } of state.objects) {
+      this.bucket(resource).set(keyOf(object), object);
+      this.account(resource, object, storedSize(object));
+    }
+    this.history = state.changes.slice(-this.historyLimit).map((c) => ({ ...c, bytes: storedSize(c.object) }));
+    for (const c of this.history) this.historyBytes += c.bytes;
     this.oldestRv = this.history.length > 0 && this.history.length === state.changes.length ? state.snapshotRv : (this.history[0]?.rv ?? state.rv + 1) - 1;
     this.appendedSinceCompact = state.changes.length;
   }
 
   get resourceVersion(): number {
     return this.rv;
+  }
+
+  /** Bytes of every stored object together (as JSON). */
+  get storedBytes(): number {
+    return this.totalBytes;
+  }
+
+  /** The stored size of one object; 0 when it does not exist. */
+  sizeOf(resource: string, namespace: string | undefined, name: string): number {
+    return this.sizes.get(`${resource}\0${namespace ?? ''}/${name}`) ?? 0;
   }
 
   get(resource: string, namespace: string | undefined, name: string): KubeObject | undefined {
@@ -151,18 +181,33 @@ export class ObjectStore {
     object.metadata.resourceVersion = String(this.rv);
     const key = keyOf(object);
     const previous = this.bucket(resource).get(key) ?? null;
-    if (type === 'DELETED') this.bucket(resource).delete(key);
-    else this.bucket(resource).set(key, object);
+    const bytes = storedSize(object);
+    if (type === 'DELETED') {
+      this.bucket(resource).delete(key);
+      this.account(resource, object, 0);
+    } else {
+      this.bucket(resource).set(key, object);
+      this.account(resource, object, bytes);
+    }
     const change: StoredChange = { rv: this.rv, type, resource, object };
     this.backend.append(change);
     // The replaced object is the one the previous change recorded: keeping it costs no copy.
-    this.history.push({ ...change, previous });
-    if (this.history.length > this.historyLimit) {
-      const dropped = this.history.splice(0, this.history.length - this.historyLimit);
+    this.history.push({ ...change, previous, bytes });
+    this.historyBytes += bytes;
+    let drop = Math.max(0, this.history.length - this.historyLimit);
+    let over = this.historyBytes;
+    for (let i = 0; i < drop; i++) over -= this.history[i]?.bytes ?? 0;
+    // Oldest first until the history fits its bytes; the newest change always stays.
+    while (over > this.maxBytes && drop < this.history.length - 1) over -= this.history[drop++]?.bytes ?? 0;
+    if (drop > 0) {
+      const dropped = this.history.splice(0, drop);
+      this.historyBytes = over;
       this.oldestRv = dropped[dropped.length - 1]?.rv ?? this.oldestRv;
     }
-    if (++this.appendedSinceCompact >= this.compactEvery) {
+    this.bytesSinceCompact += bytes;
+    if (++this.appendedSinceCompact >= this.compactEvery || this.bytesSinceCompact >= this.maxBytes) {
       this.appendedSinceCompact = 0;
+      this.bytesSinceCompact = 0;
       const all: { resource: string; object: KubeObject }[] = [];
       for (const [r, bucket] of this.objects) for (const o of bucket.values()) all.push({ resource: r, object: o });
       this.backend.compact(this.rv, all);
@@ -177,6 +222,13 @@ export class ObjectStore {
       }
     }
     return clone(object);
+  }
+
+  private account(resource: string, object: KubeObject, bytes: number): void {
+    const k = `${resource}\0${keyOf(object)}`;
+    this.totalBytes += bytes - (this.sizes.get(k) ?? 0);
+    if (bytes === 0) this.sizes.delete(k);
+    else this.sizes.set(k, bytes);
   }
 
   private bucket(resource: string): Map<string, KubeObject> {

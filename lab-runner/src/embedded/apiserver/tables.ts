@@ -297,6 +297,18 @@ const servicePrinter: Printer = {
   },
 };
 
+/** As kubectl's: REQUEST lists every hard limit but the limits.* ones, which LIMIT lists, as used/hard. */
+const resourceQuotaPrinter: Printer = {
+  columns: [NAME, AGE, col('Request', 'Requests and object counts: used/hard.'), col('Limit', 'Limits: used/hard.')],
+  cells(o, now) {
+    const status = (o as unknown as { status?: { hard?: Record<string, string>; used?: Record<string, string> } }).status ?? {};
+    const entries = Object.keys(status.hard ?? {})
+      .sort()
+      .map((k) => [k, `${k}: ${status.used?.[k] ?? '0'}/${status.hard?.[k] ?? ''}`] as const);
+    return [o.metadata.name, age(o, now), entries.filter(([k]) => !k.startsWith('limits.')).map(([, v]) => v).join(', '), entries.filter(([k]) => k.startsWith('limits.')).map(([, v]) => v).join(', ')];
+  },
+};
+
 const leasePrinter: Printer = {
   columns: [NAME, col('Holder', 'Who holds the lease.'), AGE],
   cells: (o, now) => [o.metadata.name, (o as unknown as { spec?: { holderIdentity?: string } }).spec?.holderIdentity ?? '', age(o, now)],
@@ -304,6 +316,7 @@ const leasePrinter: Printer = {
 
 export const printers: Record<string, Printer> = {
   leases: leasePrinter,
+  resourcequotas: resourceQuotaPrinter,
   services: servicePrinter,
   pods: podPrinter,
   namespaces: namespacePrinter,

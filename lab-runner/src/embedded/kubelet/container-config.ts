@@ -16,6 +16,8 @@ export interface PodContext {
   limits: { pids: number; memoryBytes: number; cpus: number };
   /** The sandbox's cgroup (shared limits), or undefined when the engine's cgroups are out of reach. */
   cgroupParent: string | undefined;
+  /** Log rotation size (the kubelet's containerLogMaxSize); the engine keeps at most this much. */
+  containerLogBytes?: number;
 }
 
 export function podLabels(ctx: PodContext, container: string, role: ContainerRole, restartCount: number): Record<string, string> {
@@ -187,6 +189,8 @@ export async function containerCreateOptions(
       ...hostConfigLimits(ctx, `${(pod.metadata.uid ?? '').slice(0, 8)}_${container.name}_${restartCount}`),
       ...(memory !== undefined ? { Memory: memory, MemorySwap: memory } : {}),
       ...(cpus !== undefined ? { NanoCpus: cpus } : {}),
+      // No driver named: the engine's own (k8s-file on Podman, json-file on Docker) rotates at max-size.
+      ...(ctx.containerLogBytes ? { LogConfig: { Type: '', Config: { 'max-size': String(ctx.containerLogBytes), 'max-file': '5' } } } : {}),
       ReadonlyRootfs: security.readOnlyRootFilesystem ?? false,
       ...(security.capabilities?.add ? { CapAdd: security.capabilities.add } : {}),
       ...(security.capabilities?.drop ? { CapDrop: security.capabilities.drop } : {}),

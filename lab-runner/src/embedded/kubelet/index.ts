@@ -4,6 +4,7 @@
 // and serves logs, exec, attach and port-forward.
 
 import { mkdir, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import Dockerode from 'dockerode';
 import { normalizeImageReference } from '../../images/index.js';
 import type { Pod } from '../k8s-types.js';
@@ -11,10 +12,11 @@ import type { Kubelet, KubeletFactory, KubeletOptions, PodWatchEvent } from '../
 import { subscribeContainerEvents } from './engine-events.js';
 import { isNotFound, observe, type ObservedContainer } from './engine.js';
 import { LABEL } from './labels.js';
+import { DEFAULT_DISK_SHARES, EvictionManager, type DiskShares } from './eviction.js';
 import { PodWorker } from './pod-worker.js';
-import { prepareSandboxCgroup, removeSandboxCgroup } from './sandbox-cgroup.js';
+import { DEFAULT_CGROUP_PARENT, prepareSandboxCgroup, removeSandboxCgroup } from './sandbox-cgroup.js';
 import { attachToPod, execInPod, portForwardToPod, streamLogs } from './streams.js';
-import { removePodDir } from './volumes.js';
+import { podDir, removePodDir } from './volumes.js';
 
 export { admissionErrors } from './admission.js';
 
@@ -26,6 +28,10 @@ export interface KubeletDeps {
   /** How often each Pod is re-synced without an event (volumes refreshed, drift repaired). */
   resyncMs?: number;
   log?: (message: string, error?: unknown) => void;
+  /** Disk shares of each sandbox, enforced by eviction (eviction.ts). */
+  disk?: DiskShares;
+  /** Sandbox cgroups live under this cgroup (relative to each controller's root). */
+  cgroupParent?: string;
 }
 
 // One engine client for every kubelet of the process, so the sandboxes share one engine event
@@ -44,6 +50,9 @@ class EmbeddedKubelet implements Kubelet {
   private readonly imageIds = new Map<string, string>();
   private readonly log: (message: string, error?: unknown) => void;
   private readonly resyncMs: number | undefined;
+  private readonly disk: DiskShares;
+  private readonly cgroupBase: string;
+  private readonly eviction: EvictionManager;
 
   constructor(
     private readonly options: KubeletOptions,
@@ -51,11 +60,33 @@ class EmbeddedKubelet implements Kubelet {
   ) {
     this.docker = deps.docker ?? engine();
     this.resyncMs = deps.resyncMs;
+    this.disk = deps.disk ?? DEFAULT_DISK_SHARES;
+    this.cgroupBase = deps.cgroupParent ?? DEFAULT_CGROUP_PARENT;
     this.log =
       deps.log ??
       ((message, error) => {
         console.error(`[kubelet ${options.cluster.clusterId}] ${message}${error ? `: ${(error as Error).message ?? String(error)}` : ''}`);
       });
+    this.eviction = new EvictionManager({
+      docker: this.docker,
+      nodeDir: options.nodeDir,
+      shares: this.disk,
+      log: this.log,
+      pods: () =>
+        [...this.workers.values()]
+          .filter((worker) => !worker.isTerminal)
+          .map((worker) => ({
+            pod: worker.pod,
+            emptyDirPath: (volume: string) => join(podDir(options.podsDir, worker.uid), 'volumes', volume),
+            containerIds: () => worker.containerIds(),
+            evict: async (message: string) => worker.evict(message),
+          })),
+    });
+  }
+
+  /** One local-storage eviction pass now (tests; it also runs every DiskShares.intervalMs). */
+  checkEviction(): Promise<void> {
+    return this.eviction.check();
   }
 
   private get clusterId(): string {
@@ -106,7 +137,8 @@ class EmbeddedKubelet implements Kubelet {
     this.state = 'running';
     await mkdir(this.options.nodeDir, { recursive: true });
     await mkdir(this.options.podsDir, { recursive: true });
-    this.cgroupParent = await prepareSandboxCgroup(this.clusterId, this.options.limits);
+    // Fails closed: a sandbox whose pids, memory and CPU limits cannot be applied does not start.
+    this.cgroupParent = await prepareSandboxCgroup(this.clusterId, this.options.limits, this.cgroupBase);
     const existing = await this.clusterContainers();
     const byPod = new Map<string, ObservedContainer[]>();
     for (const container of existing) {
@@ -122,6 +154,7 @@ class EmbeddedKubelet implements Kubelet {
       this.workers.get(event.podUid)?.kick();
     });
     this.unwatch = this.options.cluster.watchPods((event) => this.onPodEvent(event, byPod));
+    this.eviction.start();
     // Containers of Pods that no longer exist (deleted while the runner was down) go away.
     const live = new Set(this.options.cluster.listPods().map((p) => p.metadata.uid ?? ''));
     for (const [uid, containers] of byPod) {
@@ -164,6 +197,7 @@ class EmbeddedKubelet implements Kubelet {
         podsDir: this.options.podsDir,
         limits: this.options.limits,
         cgroupParent: this.cgroupParent,
+        containerLogBytes: this.disk.containerLogBytes,
         hostIP: NODE_HOST_IP,
         allocatePodIP: () => this.allocatePodIP(),
         localImageId: (reference) => this.localImageId(reference),
@@ -181,6 +215,7 @@ class EmbeddedKubelet implements Kubelet {
   async stop(): Promise<void> {
     if (this.state === 'stopped') return;
     this.state = 'stopped';
+    this.eviction.stop();
     this.unwatch?.();
     this.unsubscribeEvents?.();
     await Promise.all([...this.workers.values()].map((worker) => worker.stop()));
@@ -198,10 +233,10 @@ class EmbeddedKubelet implements Kubelet {
     for (const uid of new Set([...listed.map((c) => c.Labels?.[LABEL.podUid] ?? '').filter(Boolean), ...dirs])) {
       await removePodDir(this.options.podsDir, uid);
     }
-    await removeSandboxCgroup(this.clusterId);
+    await removeSandboxCgroup(this.clusterId, this.cgroupBase);
     // Podman's exec monitors linger in the sandbox cgroup for its exit_command_delay (300 s by
     // default) and keep it busy; try again once they are gone.
-    const retry = setTimeout(() => void removeSandboxCgroup(this.clusterId), 310_000);
+    const retry = setTimeout(() => void removeSandboxCgroup(this.clusterId, this.cgroupBase), 310_000);
     retry.unref();
   }
 

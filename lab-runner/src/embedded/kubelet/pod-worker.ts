@@ -30,6 +30,8 @@ export interface WorkerEnv {
   podsDir: string;
   limits: { pids: number; memoryBytes: number; cpus: number };
   cgroupParent: string | undefined;
+  /** The engine rotates each container's log at this size (the kubelet's containerLogMaxSize). */
+  containerLogBytes?: number;
   hostIP: string;
   allocatePodIP(): string;
   /** Image id for a normalised reference, or undefined when the engine does not have it. */
@@ -171,6 +173,7 @@ export class PodWorker {
       addresses: { podIP: this.podIP ?? '', hostIP: this.env.hostIP },
       limits: this.env.limits,
       cgroupParent: this.env.cgroupParent,
+      ...(this.env.containerLogBytes ? { containerLogBytes: this.env.containerLogBytes } : {}),
     };
   }
 
@@ -280,6 +283,10 @@ export class PodWorker {
       await this.report();
       return;
     }
+    if (this.evictionMessage !== undefined) {
+      await this.evictNow(this.evictionMessage);
+      return;
+    }
     const deadline = this.pod.spec.activeDeadlineSeconds;
     if (deadline !== undefined && this.startTime) {
       const left = Date.parse(this.startTime) + deadline * 1000 - Date.now();
@@ -384,7 +391,7 @@ export class PodWorker {
     await this.env.docker.getContainer(id).remove({ force: true, v: true }).catch((error) => {
       if (!isNotFound(error)) this.env.log(`removing container ${id} failed`, error);
     });
-    if (info?.cgroupParent && info.labels[LABEL.role] !== 'infra') await removeContainerCgroup(info.cgroupParent);
+    if (info?.cgroupParent && info.labels[LABEL.role] !== 'infra') await removeContainerCgroup(info.cgroupParent, this.env.cgroupParent);
     if (info && info.labels[LABEL.role] !== 'infra') {
       this.logTails.delete(id);
       await removeTerminationLog(this.terminationLogOf(info));
@@ -755,14 +762,47 @@ export class PodWorker {
     record.current = (await observe(this.env.docker, current.id)) ?? { ...current, running: false };
   }
 
-  private async finish(phase: 'Succeeded' | 'Failed'): Promise<void> {
+  private async finish(phase: 'Succeeded' | 'Failed', grace = this.gracePeriod()): Promise<void> {
     this.terminal = true;
     this.phase = phase;
     // A finished Pod keeps its exited containers (for logs) but stops its sidecars and sandbox.
     for (const record of this.records) {
-      if (record.current?.running) await this.stopContainer(record, this.gracePeriod());
+      if (record.current?.running) await this.stopContainer(record, grace);
     }
     if (this.infra) await this.env.docker.getContainer(this.infra.id).stop({ t: 0 }).catch(() => undefined);
+  }
+
+  private evictionMessage: string | undefined;
+
+  /** Asks for the Pod's eviction (local storage over a limit, see eviction.ts); the next sync carries it out. */
+  evict(message: string): void {
+    if (this.terminal || this.evictionMessage !== undefined) return;
+    this.evictionMessage = message;
+    this.kick();
+  }
+
+  /**
+   * As the kubelet evicts for local storage: no grace period, phase Failed with reason Evicted,
+   * an Evicted event; then, as its container GC does for evicted Pods, the containers and the
+   * emptyDirs go, which gives the disk back.
+   */
+  private async evictNow(message: string): Promise<void> {
+    this.event('Warning', 'Evicted', message);
+    this.terminalReason = { reason: 'Evicted', message };
+    await this.finish('Failed', 0);
+    await this.report();
+    await this.removeAll();
+  }
+
+  get isTerminal(): boolean {
+    return this.terminal || this.stopped || this.evictionMessage !== undefined || Boolean(this.pod.metadata.deletionTimestamp);
+  }
+
+  /** The engine ids of the containers' current runs, by container name. */
+  containerIds(): Map<string, string> {
+    const ids = new Map<string, string>();
+    for (const record of this.records) if (record.current) ids.set(record.name, record.current.id);
+    return ids;
   }
 
   /** Graceful deletion: containers get SIGTERM, SIGKILL after the grace period; then everything is removed. */

@@ -1,7 +1,8 @@
 // The sandbox's own cgroup: every container of one virtual cluster is created under it
 // (the engine's CgroupParent), so the pids, memory and CPU limits hold for the sandbox as a
 // whole, across all its Pods and containers. Works where the engine runs on this machine
-// with cgroupfs (cgroups v1 or v2); elsewhere the per-container limits still apply.
+// with cgroupfs (cgroups v1 or v2). It fails closed: a sandbox whose cgroup cannot be made,
+// or whose limits cannot be written, does not start, and the error says which and why.
 
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, readdir, rmdir, writeFile } from 'node:fs/promises';
@@ -9,42 +10,67 @@ import { join } from 'node:path';
 
 const ROOT = '/sys/fs/cgroup';
 const V1_CONTROLLERS = ['pids', 'memory', 'cpu'] as const;
+/** Where sandbox cgroups live by default: /sys/fs/cgroup[/<controller>]/kubelab/<sandbox>. */
+export const DEFAULT_CGROUP_PARENT = 'kubelab';
 
 export interface SandboxLimits { pids: number; memoryBytes: number; cpus: number }
+
+/** The sandbox's pids, memory or CPU limit could not be put in place. */
+export class SandboxCgroupError extends Error {
+  readonly code = 'SANDBOX_CGROUP_FAILED';
+  constructor(message: string, options?: { cause: unknown }) {
+    super(message, options);
+    this.name = 'SandboxCgroupError';
+  }
+}
 
 function isV2(): boolean {
   return existsSync(join(ROOT, 'cgroup.controllers'));
 }
 
-export function sandboxCgroupParent(clusterId: string): string {
-  return `/kubelab/${clusterId.replace(/[^a-zA-Z0-9_.-]/g, '-')}`;
+export function sandboxCgroupParent(clusterId: string, base = DEFAULT_CGROUP_PARENT): string {
+  return `/${base}/${clusterId.replace(/[^a-zA-Z0-9_.-]/g, '-')}`;
 }
 
-/** Creates the sandbox cgroup with its limits. Returns the CgroupParent to use, or undefined if cgroups are not writable here. */
-export async function prepareSandboxCgroup(clusterId: string, limits: SandboxLimits): Promise<string | undefined> {
-  const parent = sandboxCgroupParent(clusterId);
+/**
+ * Creates the sandbox cgroup with its limits and returns the CgroupParent to use. Throws
+ * SandboxCgroupError when cgroups are out of reach or a limit is refused: without them one
+ * sandbox could take the machine's pids, memory or CPU from every other.
+ */
+export async function prepareSandboxCgroup(clusterId: string, limits: SandboxLimits, base = DEFAULT_CGROUP_PARENT): Promise<string> {
+  const parent = sandboxCgroupParent(clusterId, base);
   const period = 100_000;
+  let step = `creating ${parent}`;
+  const write = async (file: string, value: string) => {
+    step = `writing ${value} to ${file}`;
+    await writeFile(file, value);
+  };
   try {
     if (isV2()) {
       const dir = join(ROOT, parent);
+      const levels = [ROOT, ...base.split('/').map((_, i, parts) => join(ROOT, ...parts.slice(0, i + 1)))];
       await mkdir(dir, { recursive: true });
-      for (const level of [ROOT, join(ROOT, 'kubelab')]) {
-        await writeFile(join(level, 'cgroup.subtree_control'), '+pids +memory +cpu').catch(() => undefined);
-      }
-      await writeFile(join(dir, 'pids.max'), String(limits.pids));
-      await writeFile(join(dir, 'memory.max'), String(limits.memoryBytes));
-      await writeFile(join(dir, 'cpu.max'), `${Math.round(limits.cpus * period)} ${period}`);
+      for (const level of levels) await writeFile(join(level, 'cgroup.subtree_control'), '+pids +memory +cpu').catch(() => undefined);
+      await write(join(dir, 'pids.max'), String(limits.pids));
+      await write(join(dir, 'memory.max'), String(limits.memoryBytes));
+      await write(join(dir, 'cpu.max'), `${Math.round(limits.cpus * period)} ${period}`);
       return parent;
     }
-    if (!existsSync(join(ROOT, 'pids'))) return undefined;
-    for (const controller of V1_CONTROLLERS) await mkdir(join(ROOT, controller, parent), { recursive: true });
-    await writeFile(join(ROOT, 'pids', parent, 'pids.max'), String(limits.pids));
-    await writeFile(join(ROOT, 'memory', parent, 'memory.limit_in_bytes'), String(limits.memoryBytes));
-    await writeFile(join(ROOT, 'cpu', parent, 'cpu.cfs_period_us'), String(period));
-    await writeFile(join(ROOT, 'cpu', parent, 'cpu.cfs_quota_us'), String(Math.round(limits.cpus * period)));
+    for (const controller of V1_CONTROLLERS) {
+      step = `creating ${join(ROOT, controller, parent)}`;
+      if (!existsSync(join(ROOT, controller))) throw new Error(`the ${controller} controller is not mounted at ${join(ROOT, controller)}`);
+      await mkdir(join(ROOT, controller, parent), { recursive: true });
+    }
+    await write(join(ROOT, 'pids', parent, 'pids.max'), String(limits.pids));
+    await write(join(ROOT, 'memory', parent, 'memory.limit_in_bytes'), String(limits.memoryBytes));
+    await write(join(ROOT, 'cpu', parent, 'cpu.cfs_period_us'), String(period));
+    await write(join(ROOT, 'cpu', parent, 'cpu.cfs_quota_us'), String(Math.round(limits.cpus * period)));
     return parent;
-  } catch {
-    return undefined;
+  } catch (error) {
+    throw new SandboxCgroupError(
+      `the sandbox's cgroup could not be set up (${step}: ${error instanceof Error ? error.message : String(error)}); a sandbox does not start without its pids, memory and CPU limits`,
+      { cause: error },
+    );
   }
 }
 
@@ -55,15 +81,15 @@ async function removeTree(dir: string): Promise<void> {
 }
 
 /** Removes the sandbox cgroup once its containers are gone. Safe to repeat. */
-export async function removeSandboxCgroup(clusterId: string): Promise<void> {
-  const parent = sandboxCgroupParent(clusterId);
+export async function removeSandboxCgroup(clusterId: string, base = DEFAULT_CGROUP_PARENT): Promise<void> {
+  const parent = sandboxCgroupParent(clusterId, base);
   const controllers = isV2() ? [''] : await readdir(ROOT).catch(() => [] as string[]);
   for (const controller of controllers) await removeTree(join(ROOT, controller, parent));
 }
 
 /** Current number of tasks in the sandbox (for tests and metrics); undefined if unknown. */
-export function pidsCurrentPath(clusterId: string): string {
-  return isV2() ? join(ROOT, sandboxCgroupParent(clusterId), 'pids.current') : join(ROOT, 'pids', sandboxCgroupParent(clusterId), 'pids.current');
+export function pidsCurrentPath(clusterId: string, base = DEFAULT_CGROUP_PARENT): string {
+  return isV2() ? join(ROOT, sandboxCgroupParent(clusterId, base), 'pids.current') : join(ROOT, 'pids', sandboxCgroupParent(clusterId, base), 'pids.current');
 }
 
 async function readNumber(path: string, field?: string): Promise<number | undefined> {
@@ -74,6 +100,9 @@ async function readNumber(path: string, field?: string): Promise<number | undefi
   return match ? Number(match[1]) : undefined;
 }
 
+/** memory.failcnt of each sandbox level when last looked at. */
+const sandboxFailures = new Map<string, number>();
+
 /**
  * Whether a container that died by SIGKILL was killed for memory. The engine here does not
  * report OOMKilled under cgroups v1, so the kubelet reads the container's own cgroup level
@@ -83,12 +112,18 @@ export async function diedOfOom(cgroupParent: string, memoryLimit: number): Prom
   if (!cgroupParent) return false;
   if (isV2()) return ((await readNumber(join(ROOT, cgroupParent, 'memory.events'), 'oom_kill')) ?? 0) > 0;
   if (memoryLimit > 0) return ((await readNumber(join(ROOT, 'memory', cgroupParent, 'memory.max_usage_in_bytes'))) ?? 0) >= memoryLimit;
-  return false;
+  // No limit of its own: the sandbox's (a level up) killed it if that level failed charges since
+  // the last look (v1 counts the kill in the engine's per-container cgroup, gone with it).
+  const sandboxLevel = join(ROOT, 'memory', cgroupParent, '..');
+  const failures = (await readNumber(join(sandboxLevel, 'memory.failcnt'))) ?? 0;
+  const seen = sandboxFailures.get(sandboxLevel) ?? 0;
+  sandboxFailures.set(sandboxLevel, failures);
+  return failures > seen;
 }
 
 /** Removes a dead container's own cgroup level (best effort: the engine's monitor may still sit in it). */
-export async function removeContainerCgroup(cgroupParent: string): Promise<void> {
-  if (!cgroupParent.startsWith('/kubelab/') || cgroupParent.split('/').length < 4) return;
+export async function removeContainerCgroup(cgroupParent: string, sandboxParent: string | undefined): Promise<void> {
+  if (!sandboxParent || !cgroupParent.startsWith(`${sandboxParent}/`) || cgroupParent.includes('..')) return;
   const controllers = isV2() ? [''] : await readdir(ROOT).catch(() => [] as string[]);
   for (const controller of controllers) await removeTree(join(ROOT, controller, cgroupParent));
 }

@@ -6,6 +6,8 @@ import Dockerode from 'dockerode';
 import { createEmbeddedClusterHost } from '../../embedded/host.js';
 import { ensureImages, IMAGES } from '../../images/index.js';
 import { createKubeletWith } from '../../embedded/kubelet/index.js';
+import type { ApiShareLimits } from '../../embedded/apiserver/api-shares.js';
+import type { DiskShares } from '../../embedded/kubelet/eviction.js';
 import type { Logger } from '../../log.js';
 import { EmbeddedProvider } from './embedded-provider.js';
 import { SocketRelays } from './socket-relay.js';
@@ -23,6 +25,10 @@ export interface EmbeddedProviderConfig {
   labels?: Record<string, string>;
   /** The toolbox image; the locally built one by default. */
   toolboxImage?: string;
+  /** Each sandbox's shares (docs/security/shares.md); the defaults when unset. */
+  apiShares?: ApiShareLimits;
+  diskShares?: DiskShares;
+  sandboxCgroupParent?: string;
 }
 
 export function createEmbeddedProvider(config: EmbeddedProviderConfig, logger: Logger): EmbeddedProvider {
@@ -33,8 +39,11 @@ export function createEmbeddedProvider(config: EmbeddedProviderConfig, logger: L
       stateDir: path.join(config.stateDir, 'host'),
       port: config.embeddedPort,
       limits: config.sandboxLimits,
+      ...(config.apiShares ? { apiShares: config.apiShares } : {}),
       kubeletFactory: createKubeletWith({
         docker,
+        ...(config.diskShares ? { disk: config.diskShares } : {}),
+        ...(config.sandboxCgroupParent ? { cgroupParent: config.sandboxCgroupParent } : {}),
         log: (message, error) => kubeletLog.warn('kubelet', { message, ...(error === undefined ? {} : { error }) }),
       }),
     }),

@@ -1,5 +1,5 @@
 // Schemas of the other core/v1 kinds served (Namespace, Event, Node, ConfigMap, Secret,
-// ServiceAccount), with descriptions written for Kubelab.
+// ServiceAccount, ResourceQuota), with descriptions written for Kubelab.
 
 import { ANY, B, I32, I64, INT_OR_STRING, QUANTITY, S, TIME, arr, en, f, keyed, map, ref, type Definition } from './model.js';
 
@@ -206,6 +206,24 @@ export const coreDefinitions: Record<string, Definition> = {
     },
   },
   'core.ServiceAccountList': listDefinition('ServiceAccount'),
+  'core.ResourceQuota': {
+    description: 'Limits on what a namespace may hold. In a Kubelab sandbox, "sandbox-quota" in default is the share of the API server the whole sandbox has (objects of each kind, stored bytes); it is read-only.',
+    gvk: { group: '', version: 'v1', kind: 'ResourceQuota' },
+    fields: {
+      ...objectFields('ResourceQuota', 'resource quota'),
+      spec: f(ref('core.ResourceQuotaSpec'), 'The limits.'),
+      status: f(ref('core.ResourceQuotaStatus'), 'The limits enforced and what is used now.'),
+    },
+  },
+  'core.ResourceQuotaList': listDefinition('ResourceQuota'),
+  'core.ResourceQuotaSpec': {
+    description: 'The limits of a quota.',
+    fields: { hard: f(map(QUANTITY), 'The most of each named resource, such as count/configmaps.') },
+  },
+  'core.ResourceQuotaStatus': {
+    description: 'The limits enforced and the current usage.',
+    fields: { hard: f(map(QUANTITY), 'The limits enforced.'), used: f(map(QUANTITY), 'What is used now.') },
+  },
   'core.Service': {
     description: 'A stable virtual address and DNS name in front of a set of Pods. Kubelab sandboxes show the API server\'s own "kubernetes" Service; creating Services is not part of this course.',
     gvk: { group: '', version: 'v1', kind: 'Service' },
