@@ -53,6 +53,15 @@ export function compileRoute(route: Route): CompiledRoute {
   return { ...route, pattern: new RegExp(`^${source}$`), names };
 }
 
+/** A percent-decoded path segment; a malformed escape (`%zz`, half a UTF-8 sequence) names nothing: not_found. */
+export function decodePathSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw new RunnerError('not_found', `the path segment ${JSON.stringify(segment.slice(0, 100))} is not valid percent-encoding`);
+  }
+}
+
 /** The route for `method path`, or a not_found / method_not_allowed error. */
 export function matchRoute(routes: CompiledRoute[], method: string, pathname: string): { route: CompiledRoute; params: Record<string, string> } {
   let pathMatched = false;
@@ -63,7 +72,7 @@ export function matchRoute(routes: CompiledRoute[], method: string, pathname: st
     if (route.method !== method) continue;
     const params: Record<string, string> = {};
     route.names.forEach((name, index) => {
-      params[name] = decodeURIComponent(match[index + 1] ?? '');
+      params[name] = decodePathSegment(match[index + 1] ?? '');
     });
     return { route, params };
   }

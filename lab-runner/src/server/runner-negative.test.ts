@@ -103,6 +103,14 @@ describe('refusals on the shell WebSocket', () => {
     await expectOnlyTheTwoSandboxes();
   });
 
+  it('refuses a sandbox id that is not valid percent-encoding with 404, not 500 (found by the fuzzer)', async () => {
+    const base = `${fixture.url.replace('http', 'ws')}/v1/sandboxes`;
+    const ticket = new URL(await fixture.shellUrl(sandbox.id)).searchParams.get('ticket');
+    for (const id of ['%E0%A4%A', '%zz', '%F0%9F%98']) expect(await TerminalClient.refusal(`${base}/${id}/shell?ticket=${ticket}`)).toBe(404);
+    expect((await fixture.api('GET', '/v1/sandboxes/%E0%A4%A')).json).toMatchObject({ error: { code: 'not_found' } });
+    await expectOnlyTheTwoSandboxes();
+  });
+
   it('closes a terminal that sends an oversized frame with 1009, and the runner stays healthy', async () => {
     const client = await TerminalClient.open(await fixture.shellUrl(sandbox.id));
     await client.waitForPrompt();

@@ -13,6 +13,7 @@ import type { RunnerMetrics } from '../metrics.js';
 import type { LiveChecks } from '../checks/live-checks.js';
 import type { SandboxService } from '../sandboxes/sandbox-service.js';
 import type { SandboxView } from '../sandboxes/sandbox.js';
+import { decodePathSegment } from '../server/routes.js';
 import type { UpgradeHandler } from '../server/runner-server.js';
 import type { ShellTickets } from '../server/shell-tickets.js';
 import type { Scrollbacks } from './scrollback.js';
@@ -126,7 +127,7 @@ export class ShellGateway implements UpgradeHandler {
     if (origin !== undefined && !this.options.allowedOrigins.includes(origin)) {
       throw new RunnerError('forbidden', `origin ${origin} is not allowed`);
     }
-    const sandboxId = decodeURIComponent(match[1] ?? '');
+    const sandboxId = decodePathSegment(match[1] ?? '');
     const ticket = url.searchParams.get('ticket');
     if (!ticket) throw new RunnerError('unauthorized', 'a shell ticket is required');
     const redemption = this.options.tickets.redeem(ticket);

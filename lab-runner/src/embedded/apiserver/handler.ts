@@ -4,7 +4,6 @@
 // Streaming subresources (exec, attach, portforward) arrive as HTTP upgrades (see server.ts).
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { parse as parseYaml } from 'yaml';
 import type { KubeObject, Pod } from '../k8s-types.js';
 import type { LogOptions } from '../node-contract.js';
 import { StatusError, badRequest } from '../status-error.js';
@@ -31,6 +30,7 @@ import { buildV2Document, buildV3Document, type OpenApiV3Document } from './sche
 import { checkFieldSelector, parseFieldSelector, parseLabelSelector } from './selectors.js';
 import { ResourceExpiredError } from './store.js';
 import { table, type IncludeObject } from './tables.js';
+import { yamlToJson } from './yaml-body.js';
 import { selfSubjectAccessReview } from './access-review.js';
 import { resolveContainer } from './containers.js';
 
@@ -133,13 +133,7 @@ function decodeBody(req: IncomingMessage, body: Buffer): unknown {
   const type = (req.headers['content-type'] ?? 'application/json').split(';')[0]?.trim() ?? '';
   if (type === 'application/vnd.kubernetes.protobuf') return decodeProtobufObject(body);
   const text = body.toString('utf8');
-  if (type === 'application/yaml' || type === 'application/apply-patch+yaml') {
-    try {
-      return parseYaml(text);
-    } catch (e) {
-      throw badRequest(`error converting YAML to JSON: ${(e as Error).message}`);
-    }
-  }
+  if (type === 'application/yaml' || type === 'application/apply-patch+yaml') return yamlToJson(text);
   if (type !== 'application/json' && !type.endsWith('+json'))
     throw new StatusError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf`);
   try {
@@ -166,7 +160,8 @@ function checkDecoded(obj: KubeObject, info: ResourceInfo, validation: Validatio
   const { unknown } = checkFields(obj as unknown as Record<string, unknown>, info.definition, info.kind);
   if (unknown.length === 0 || validation === 'Ignore') return [];
   if (validation === 'Strict') throw badRequest(strictDecodingMessage(info.kind, unknown));
-  return unknown.map((u) => `299 - ${JSON.stringify(`unknown field "${u}"`)}`);
+  // A header carries bytes, not text: characters beyond ASCII in a field name are escaped, or Node refuses the header (500).
+  return unknown.map((u) => `299 - ${JSON.stringify(`unknown field "${u}"`).replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)}`);
 }
 
 function listKind(info: ResourceInfo) {
@@ -234,7 +229,9 @@ export async function handleRequest(ctx: RequestContext, req: IncomingMessage, r
           });
       }
       if (path.startsWith('/openapi/v3/')) {
-        const doc = openapiDocs().v3[path.slice('/openapi/v3/'.length)];
+        const docs = openapiDocs().v3;
+        const key = path.slice('/openapi/v3/'.length);
+        const doc = Object.hasOwn(docs, key) ? docs[key] : undefined;
         if (!doc) throw NOT_FOUND_PATH();
         res.writeHead(200, {
           'Content-Type': 'application/json',

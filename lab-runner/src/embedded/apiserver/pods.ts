@@ -67,7 +67,7 @@ function defaultVolume(v: Volume): void {
 }
 
 export function qosClass(spec: PodSpec): 'Guaranteed' | 'Burstable' | 'BestEffort' {
-  const all = [...(spec.initContainers ?? []), ...spec.containers];
+  const all = [...(spec.initContainers ?? []), ...(spec.containers ?? [])];
   let any = false;
   let guaranteed = true;
   for (const c of all) {
@@ -88,6 +88,8 @@ export function qosClass(spec: PodSpec): 'Guaranteed' | 'Burstable' | 'BestEffor
  * DefaultTolerationSeconds, Priority) and the scheduler add, on a Pod being created.
  */
 export function applyPodDefaults(pod: Pod): void {
+  // A Pod sent without a spec is defaulted like an empty one; validation then says what is missing.
+  pod.spec ??= {} as PodSpec;
   const spec = pod.spec;
   spec.restartPolicy ??= 'Always';
   spec.dnsPolicy ??= 'ClusterFirst';

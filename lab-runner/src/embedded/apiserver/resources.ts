@@ -244,7 +244,8 @@ export const AUTHZ_RESOURCES: ResourceInfo[] = [SELF_SUBJECT_ACCESS_REVIEWS];
 export const COORDINATION_RESOURCES: ResourceInfo[] = [LEASES];
 export const AUTHN_RESOURCES: ResourceInfo[] = [SELF_SUBJECT_REVIEWS];
 
-/** Stored (CRUD) resources by plural name. */
-export const STORED: Record<string, ResourceInfo> = Object.fromEntries(
-  [PODS, NAMESPACES, EVENTS, NODES, CONFIGMAPS, SECRETS, SERVICEACCOUNTS, SERVICES].map((r) => [r.name, r]),
+/** Stored (CRUD) resources by plural name. No prototype: a URL naming `constructor` or `__proto__` finds nothing. */
+export const STORED: Record<string, ResourceInfo> = Object.assign(
+  Object.create(null) as Record<string, ResourceInfo>,
+  Object.fromEntries([PODS, NAMESPACES, EVENTS, NODES, CONFIGMAPS, SECRETS, SERVICEACCOUNTS, SERVICES].map((r) => [r.name, r])),
 );

@@ -173,6 +173,15 @@ function rejectUpgrade(socket: Duplex, err: unknown, headers: Record<string, str
     socket.end(`HTTP/1.1 ${e.code} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n${extra}Connection: close\r\n\r\n${body}`);
 }
 
+/** A percent-decoded path segment; a malformed escape is the client's error, as Go's URL parser says. */
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw badRequest(`invalid URL escape in ${JSON.stringify(segment.slice(0, 100))}`);
+  }
+}
+
 const STREAM_PATH = /^\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/]+)\/(exec|attach|portforward)\/?$/;
 
 /** Validates a streaming request the way the real API server does, and binds it to the node runtime. */
@@ -181,7 +190,7 @@ function streamTarget(cluster: VirtualCluster, req: IncomingMessage): StreamTarg
   const m = STREAM_PATH.exec(url.pathname);
   if (!m) throw new StatusError(404, 'NotFound', 'the server could not find the requested resource', {});
   const [, ns, name, kind] = m as unknown as [string, string, string, 'exec' | 'attach' | 'portforward'];
-  const pod = cluster.get('pods', decodeURIComponent(ns), decodeURIComponent(name)) as Pod;
+  const pod = cluster.get('pods', decodeSegment(ns), decodeSegment(name)) as Pod;
   const q = url.searchParams;
   const runtime = cluster.nodeRuntime;
   if (kind === 'portforward') {

@@ -53,15 +53,18 @@ export class EmbeddedProvider implements Provider {
     this.started ??= (async () => {
       await this.options.ensureImages?.();
       await this.options.host.start();
-      for (const cluster of this.ownClusters()) {
-        await this.options.relays.open(cluster.id, cluster.socketPath);
-        // Toolboxes of restored clusters may have stopped with the engine; bring them back.
-        if (!(await this.options.toolboxes.running(cluster.id).catch(() => false))) {
-          await this.options.toolboxes.ensureRunning(cluster.id).catch((error: unknown) =>
-            this.options.logger.warn('toolbox_restart_failed', { sandbox: cluster.id, error }),
-          );
-        }
-      }
+      // Each restored cluster on its own: twenty sandboxes must not wait for one another's engine calls.
+      await Promise.all(
+        this.ownClusters().map(async (cluster) => {
+          await this.options.relays.open(cluster.id, cluster.socketPath);
+          // Toolboxes of restored clusters may have stopped with the engine; bring them back.
+          if (!(await this.options.toolboxes.running(cluster.id).catch(() => false))) {
+            await this.options.toolboxes.ensureRunning(cluster.id).catch((error: unknown) =>
+              this.options.logger.warn('toolbox_restart_failed', { sandbox: cluster.id, error }),
+            );
+          }
+        }),
+      );
     })();
     return this.started;
   }

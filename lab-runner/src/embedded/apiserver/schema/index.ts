@@ -13,6 +13,9 @@ export const definitions: Record<string, Definition> = {
   ...coordinationDefinitions,
   ...authnDefinitions,
 };
+// Field tables are looked up with keys from request bodies: without a prototype, a field named
+// `constructor`, `toString` or `__proto__` is simply unknown, never an inherited function.
+for (const d of Object.values(definitions)) Object.setPrototypeOf(d.fields, null);
 
 export function definition(name: string): Definition {
   const d = definitions[name];
