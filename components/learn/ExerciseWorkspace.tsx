@@ -184,6 +184,18 @@ export function ExerciseWorkspace(props: ExerciseWorkspaceProps) {
     [locale],
   );
 
+  // The sandbox may have ended (idle timeout, maximum lifetime, an admin ended it): say which
+  // instead of reconnecting forever; the learner can start a fresh one, their progress stays.
+  const noticeEnded = useCallback(async () => {
+    if (!sandbox) return;
+    const now = await learnerApi.sandbox(sandbox.id).catch(() => null);
+    if (now && now.state !== 'ready') {
+      setSandbox(now);
+      setStage('failed');
+      setError(now.endReason === 'ended_by_admin' ? m.endedByAdmin : m.expired);
+    }
+  }, [sandbox, m]);
+
   const ticketFor = useCallback(
     (terminal: string) => async () => {
       if (!sandbox) throw new Error('no sandbox');
@@ -192,20 +204,11 @@ export function ExerciseWorkspace(props: ExerciseWorkspaceProps) {
         setStage('ready');
         return url;
       } catch (e) {
-        // The sandbox may have ended (idle timeout, maximum lifetime): show that instead of
-        // reconnecting forever; the learner can start a fresh one.
-        if (e instanceof ApiError && (e.status === 404 || e.status === 409)) {
-          const now = await learnerApi.sandbox(sandbox.id).catch(() => null);
-          if (now && now.state !== 'ready') {
-            setSandbox(now);
-            setStage('failed');
-            setError(m.expired);
-          }
-        }
+        if (e instanceof ApiError && (e.status === 404 || e.status === 409)) await noticeEnded();
         throw e;
       }
     },
-    [sandbox, m],
+    [sandbox, noticeEnded],
   );
 
   async function check() {
@@ -511,6 +514,7 @@ export function ExerciseWorkspace(props: ExerciseWorkspaceProps) {
                   labels={terminalLabels}
                   ticketUrl={ticketFor(t)}
                   onControl={onControl}
+                  onEnded={() => void noticeEnded()}
                 />
               ))}
             </div>

@@ -11,6 +11,8 @@ export interface SandboxForBrowser {
   maxExpiresAt: string | null;
   history: { state: SandboxStateName; at: string }[];
   error: { code: string; message: string } | null;
+  /** Why it ended, once it has (e.g. "ended_by_admin", "idle_timeout"). */
+  endReason: string | null;
 }
 
 export interface CheckResultForBrowser {

@@ -30,6 +30,8 @@ export interface TerminalProps {
   labels: TerminalLabels;
   /** Text-frame control messages from the runner (e.g. live check runs). */
   onControl?: (message: unknown) => void;
+  /** The runner closed the shell because the sandbox is gone (deleted, expired, ended by an admin). */
+  onEnded?: () => void;
   id: string;
 }
 
@@ -37,14 +39,14 @@ type Connection = { kind: 'connecting' } | { kind: 'connected'; again: boolean }
 
 const MAX_BACKOFF_S = 10;
 
-export function Terminal({ ticketUrl, active, fontSize, labels, onControl, id }: TerminalProps) {
+export function Terminal({ ticketUrl, active, fontSize, labels, onControl, onEnded, id }: TerminalProps) {
   const hostRef = useRef<HTMLDivElement>(null);
   const termRef = useRef<XTerm | null>(null);
   const fitRef = useRef<FitAddon | null>(null);
   const socketRef = useRef<WebSocket | null>(null);
   const reconnectRef = useRef<() => void>(() => undefined);
-  const propsRef = useRef({ ticketUrl, onControl });
-  propsRef.current = { ticketUrl, onControl };
+  const propsRef = useRef({ ticketUrl, onControl, onEnded });
+  propsRef.current = { ticketUrl, onControl, onEnded };
   const [connection, setConnection] = useState<Connection>({ kind: 'connecting' });
 
   useEffect(() => {
@@ -103,8 +105,10 @@ export function Terminal({ ticketUrl, active, fontSize, labels, onControl, id }:
         if (socketRef.current !== ws || disposed) return;
         socketRef.current = null;
         // 4404: the sandbox was deleted; reconnecting cannot help.
-        if (event.code === 4404) setConnection({ kind: 'closed' });
-        else scheduleReconnect();
+        if (event.code === 4404) {
+          setConnection({ kind: 'closed' });
+          propsRef.current.onEnded?.();
+        } else scheduleReconnect();
       };
     };
 

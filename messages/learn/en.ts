@@ -57,6 +57,7 @@ export const learnEn = {
     extend: 'Extend time',
     timeLeft: 'Time left: {time}',
     expired: 'This sandbox has expired.',
+    endedByAdmin: 'An administrator ended this sandbox. Your progress is saved; start a new sandbox to go on.',
     stages: {
       requesting: 'Requesting a sandbox',
       provisioning: 'Creating your cluster and toolbox',

@@ -58,6 +58,7 @@ export const learnZhCN: LearnMessages = {
     extend: '延长时间',
     timeLeft: '剩余时间：{time}',
     expired: '这个沙箱已过期。',
+    endedByAdmin: '管理员结束了这个沙箱。你的进度已保存；启动一个新沙箱即可继续。',
     stages: {
       requesting: '正在申请沙箱',
       provisioning: '正在创建集群和工具箱',

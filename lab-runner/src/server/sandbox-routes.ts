@@ -25,6 +25,8 @@ export const ShellTicketBody = z.strictObject({
   terminal: z.string().regex(/^[a-z0-9-]{1,32}$/, 'a terminal name is 1-32 lower-case letters, digits or dashes').default('main'),
 });
 const OwnerQuery = z.strictObject({ owner: Owner.optional() });
+/** An admin's termination (no owner: the web app's admin area ends anyone's sandbox) says so. */
+const DeleteQuery = z.strictObject({ owner: Owner.optional(), reason: z.enum(['ended_by_admin']).optional() });
 
 export interface SandboxRouteDeps {
   sandboxes: SandboxService;
@@ -83,6 +85,13 @@ export function sandboxRoutes(deps: SandboxRouteDeps): Route[] {
       handler: (ctx) => ({ status: 200, json: { sandboxes: sandboxes.list(query(OwnerQuery, ctx.url)) } }),
     },
     {
+      // The admins' fleet view: every owned sandbox with its CPU and memory use.
+      method: 'GET',
+      path: '/v1/fleet',
+      auth: true,
+      handler: async () => ({ status: 200, json: { provider: sandboxes.providerName, counts: sandboxes.counts(), sandboxes: await sandboxes.fleet() } }),
+    },
+    {
       method: 'GET',
       path: '/v1/sandboxes/:id',
       auth: true,
@@ -97,8 +106,8 @@ export function sandboxRoutes(deps: SandboxRouteDeps): Route[] {
       path: '/v1/sandboxes/:id',
       auth: true,
       handler: async (ctx) => {
-        const { owner } = query(OwnerQuery, ctx.url);
-        const sandbox = await sandboxes.delete(ctx.params.id ?? '', owner);
+        const { owner, reason } = query(DeleteQuery, ctx.url);
+        const sandbox = await sandboxes.delete(ctx.params.id ?? '', owner, reason ?? 'deleted');
         tickets.revoke(sandbox.id);
         liveChecks.drop(sandbox.id);
         return { status: 200, json: sandbox };
