@@ -97,6 +97,16 @@ export const adminEn = {
     solution: 'Solution',
     sandboxesTitle: 'Sandboxes',
     endReason: 'Ended because',
+    sandboxStates: { provisioning: 'Starting', ready: 'Ready', deleting: 'Ending', deleted: 'Ended', failed: 'Failed' },
+    endReasons: {
+      deleted: 'the learner ended or reset it',
+      ended_by_admin: 'an admin ended it',
+      idle_timeout: 'it was idle too long',
+      max_lifetime: 'it reached its maximum lifetime',
+      create_failed: 'it could not be created',
+      create_aborted: 'its creation was cancelled',
+      interrupted: 'the runner restarted while creating it',
+    },
     notFound: 'There is no such learner.',
   },
   groups: {

@@ -101,7 +101,7 @@ export default async function FleetPage({ searchParams }: { searchParams: Promis
                       <td>{s.exercise ? <code>{s.exercise}</code> : '—'}</td>
                       <td>{ago(s.createdAt)}</td>
                       <td>{ago(s.lastActiveAt)}</td>
-                      <td>{s.state}</td>
+                      <td>{Object.hasOwn(am.learner.sandboxStates, s.state) ? am.learner.sandboxStates[s.state as keyof typeof am.learner.sandboxStates] : s.state}</td>
                       <td>{s.cpuPercent === null ? '—' : formatPercent(s.cpuPercent, locale)}</td>
                       <td>
                         {s.memoryBytes === null

@@ -16,6 +16,11 @@ import { getAdminI18n } from '@/messages/admin/server';
 
 const ATTEMPTS_SHOWN = 100;
 
+/** A stored code in words, or the code itself when it is one this page does not know. */
+function label(words: Record<string, string>, code: string): string {
+  return Object.hasOwn(words, code) ? words[code]! : code;
+}
+
 export async function generateMetadata(): Promise<Metadata> {
   return { title: (await getAdminI18n()).am.progress.learner };
 }
@@ -154,9 +159,9 @@ export default async function LearnerHistoryPage({ params }: { params: Promise<{
                     <th scope="row">
                       <code>{s.exercise.ref}</code>
                     </th>
-                    <td>{s.state}</td>
+                    <td>{label(am.learner.sandboxStates, s.state)}</td>
                     <td>{when(s.createdAt)}</td>
-                    <td>{s.endReason ?? '—'}</td>
+                    <td>{s.endReason ? label(am.learner.endReasons, s.endReason) : '—'}</td>
                   </tr>
                 ))}
               </tbody>
