@@ -11,7 +11,7 @@ export interface SandboxForBrowser {
   maxExpiresAt: string | null;
   history: { state: SandboxStateName; at: string }[];
   error: { code: string; message: string } | null;
-  /** Why it ended, once it has (e.g. "ended_by_admin", "idle_timeout"). */
+  /** Why the runner ended it (idle_timeout, max_lifetime, deleted, ...), once it has. */
   endReason: string | null;
 }
 

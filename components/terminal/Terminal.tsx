@@ -3,7 +3,9 @@
 // WebSocket. Binary frames carry terminal bytes both ways; text frames carry JSON control
 // messages (resize out; live check results in). It fits its pane and follows resizes, copies
 // and pastes with Ctrl+Shift+C / Ctrl+Shift+V, and reconnects by itself (with a fresh one-use
-// ticket each time), saying so.
+// ticket each time), saying so. The runner keeps the shell for a while, so a reconnect (or a
+// reload) finds the same shell and its last screen; a terminal opened in another tab takes
+// the shell over and this one waits to be asked back.
 import '@xterm/xterm/css/xterm.css';
 import { useEffect, useRef, useState } from 'react';
 import type { FitAddon } from '@xterm/addon-fit';
@@ -18,6 +20,8 @@ export interface TerminalLabels {
   reconnecting: string;
   reconnected: string;
   disconnected: string;
+  /** The same terminal was opened in another tab, which has the shell now. */
+  takenOver: string;
   reconnectNow: string;
   help: string;
 }
@@ -30,23 +34,29 @@ export interface TerminalProps {
   labels: TerminalLabels;
   /** Text-frame control messages from the runner (e.g. live check runs). */
   onControl?: (message: unknown) => void;
-  /** The runner closed the shell because the sandbox is gone (deleted, expired, ended by an admin). */
-  onEnded?: () => void;
   id: string;
 }
 
-type Connection = { kind: 'connecting' } | { kind: 'connected'; again: boolean } | { kind: 'reconnecting'; seconds: number } | { kind: 'closed' };
+type Connection =
+  | { kind: 'connecting' }
+  | { kind: 'connected'; again: boolean }
+  | { kind: 'reconnecting'; seconds: number }
+  | { kind: 'closed'; takenOver: boolean };
+
+/** The runner's close codes: the sandbox was deleted; the terminal was opened elsewhere. */
+const SANDBOX_DELETED = 4404;
+const TAKEN_OVER = 4409;
 
 const MAX_BACKOFF_S = 10;
 
-export function Terminal({ ticketUrl, active, fontSize, labels, onControl, onEnded, id }: TerminalProps) {
+export function Terminal({ ticketUrl, active, fontSize, labels, onControl, id }: TerminalProps) {
   const hostRef = useRef<HTMLDivElement>(null);
   const termRef = useRef<XTerm | null>(null);
   const fitRef = useRef<FitAddon | null>(null);
   const socketRef = useRef<WebSocket | null>(null);
   const reconnectRef = useRef<() => void>(() => undefined);
-  const propsRef = useRef({ ticketUrl, onControl, onEnded });
-  propsRef.current = { ticketUrl, onControl, onEnded };
+  const propsRef = useRef({ ticketUrl, onControl });
+  propsRef.current = { ticketUrl, onControl };
   const [connection, setConnection] = useState<Connection>({ kind: 'connecting' });
 
   useEffect(() => {
@@ -86,6 +96,8 @@ export function Terminal({ ticketUrl, active, fontSize, labels, onControl, onEnd
       socketRef.current = ws;
       ws.onopen = () => {
         attempt = 0;
+        // The runner replays the shell's last screen first: start from a clean one.
+        termRef.current?.reset();
         setConnection({ kind: 'connected', again: everConnected });
         everConnected = true;
         sendResize();
@@ -104,11 +116,10 @@ export function Terminal({ ticketUrl, active, fontSize, labels, onControl, onEnd
       ws.onclose = (event) => {
         if (socketRef.current !== ws || disposed) return;
         socketRef.current = null;
-        // 4404: the sandbox was deleted; reconnecting cannot help.
-        if (event.code === 4404) {
-          setConnection({ kind: 'closed' });
-          propsRef.current.onEnded?.();
-        } else scheduleReconnect();
+        // Reconnecting by itself cannot help when the sandbox is gone, and would take the shell
+        // back from the tab that has it now.
+        if (event.code === SANDBOX_DELETED || event.code === TAKEN_OVER) setConnection({ kind: 'closed', takenOver: event.code === TAKEN_OVER });
+        else scheduleReconnect();
       };
     };
 
@@ -236,7 +247,9 @@ export function Terminal({ ticketUrl, active, fontSize, labels, onControl, onEnd
         ? labels.connecting
         : connection.kind === 'reconnecting'
           ? labels.reconnecting.replace('{seconds}', String(connection.seconds))
-          : labels.disconnected;
+          : connection.takenOver
+            ? labels.takenOver
+            : labels.disconnected;
 
   return (
     <div role="tabpanel" id={`${id}-panel`} aria-labelledby={`${id}-tab`} hidden={!active}>
