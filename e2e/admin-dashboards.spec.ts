@@ -50,7 +50,7 @@ test('an admin follows a learner through their group, ends their sandbox, and ex
   // The learner signs up, joins through the link, and works on an exercise: one container of
   // the two the exercise wants, then Check.
   await signUp(page, learner.name, learner.email, learner.password);
-  await expect(page).toHaveURL(/\/$/);
+  await expect(page).toHaveURL(/\/$/, { timeout: 60_000 });
   await page.goto(new URL(link).pathname);
   await page.getByRole('button', { name: 'Join the group' }).click();
   await expect(page.getByTestId('enrol-joined')).toContainText(group);
