@@ -65,7 +65,7 @@ test('an admin follows a learner through their group, ends their sandbox, and ex
 
   // The admin finds the learner in the matrix through the group.
   await adminPage.goto('/admin/progress');
-  await adminPage.getByLabel('Group').selectOption({ label: group });
+  await adminPage.getByLabel('Group', { exact: true }).selectOption({ label: group });
   await adminPage.getByRole('button', { name: 'Apply' }).click();
   await expect(adminPage).toHaveURL(/group=/);
   const row = adminPage.getByTestId(`matrix-row-${learner.email}`);
