@@ -105,7 +105,7 @@ test('an admin follows a learner through their group, ends their sandbox, and ex
   await expect(sandbox).toContainText(/\d(\.\d)? (KiB|MiB|GiB)/);
   await expect(adminPage.getByTestId('runners')).toContainText('Up');
   await expectNoSeriousA11yViolations(adminPage, 'fleet page');
-  await sandbox.getByRole('button', { name: `End the sandbox of ${learner.name}` }).click();
+  await sandbox.getByRole('button', { name: `End sandbox: ${learner.name}` }).click();
   await expect(adminPage.getByTestId('admin-notice')).toHaveText('The sandbox was ended. Its learner’s progress stays.');
   await expect(adminPage.getByTestId(`sandbox-${learner.email}`)).toHaveCount(0);
   await expect(page.getByRole('alert')).toHaveText('An administrator ended this sandbox. Your attempts are kept: start a new sandbox to go on.', { timeout: 60_000 });

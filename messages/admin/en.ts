@@ -178,7 +178,7 @@ export const adminEn = {
     memoryOf: '{used} of {limit}',
     actions: 'Actions',
     terminate: 'End sandbox',
-    terminateFor: 'End the sandbox of {owner}',
+    terminateFor: 'End sandbox: {owner}',
     terminated: 'The sandbox was ended. Its learner’s progress stays.',
     notFound: 'That sandbox is already gone.',
     runnerFailed: 'The runner could not end that sandbox. Try again.',

@@ -179,7 +179,7 @@ export const adminZhCN: AdminMessages = {
     memoryOf: '{used} / {limit}',
     actions: '操作',
     terminate: '结束沙箱',
-    terminateFor: '结束 {owner} 的沙箱',
+    terminateFor: '结束沙箱：{owner}',
     terminated: '沙箱已结束。学员的进度保留。',
     notFound: '这个沙箱已经不存在。',
     runnerFailed: '运行器未能结束这个沙箱，请重试。',
