@@ -9,6 +9,8 @@ import { getI18n } from '@/lib/i18n/server';
 import { isSignupOpen } from '@/lib/settings';
 import { setSignupOpenAction } from './actions';
 import { StackTable } from '@/components/StackTable';
+import { AdminNav } from '@/components/admin/AdminNav';
+import { adminCatalogues } from '@/messages/admin';
 
 export async function generateMetadata(): Promise<Metadata> {
   return { title: (await getI18n()).m.admin.title };
@@ -16,11 +18,12 @@ export async function generateMetadata(): Promise<Metadata> {
 
 export default async function AdminPage() {
   const admin = await requireAdmin('/admin');
-  const { m, t, n } = await getI18n();
+  const { m, t, n, locale } = await getI18n();
   const [open, users] = await Promise.all([isSignupOpen(db(), env().SIGNUP_OPEN), listUsers(db())]);
   return (
     <>
       <h1>{m.admin.title}</h1>
+      <AdminNav current="users" am={adminCatalogues[locale]} />
       <section aria-labelledby="signup-title" className="panel">
         <h2 id="signup-title">{m.admin.signupTitle}</h2>
         <p role="status" data-testid="signup-state">

@@ -17,6 +17,10 @@ export interface RunnerMetrics {
   shellSessions: Gauge;
   setShellSessionSource(source: () => number): void;
   engineErrors: Counter<'operation'>;
+  /** Sandbox creates that failed (not those the client aborted). */
+  createFailures: Counter;
+  /** The most sandboxes this runner holds at once, and the warm pool size it keeps. */
+  capacity: Gauge<'limit'>;
   httpRequests: Counter<'method' | 'status'>;
 }
 
@@ -77,6 +81,13 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Runne
       name: 'kubelab_engine_errors_total',
       help: 'Failures of the container engine or cluster host, by operation',
       labelNames: ['operation'],
+      registers,
+    }),
+    createFailures: new Counter({ name: 'kubelab_sandbox_create_failures_total', help: 'Sandbox creates that failed (client aborts not counted)', registers }),
+    capacity: new Gauge({
+      name: 'kubelab_sandbox_capacity',
+      help: 'Configured capacity: max_sandboxes (live sandboxes at once) and warm_pool (kept ready)',
+      labelNames: ['limit'],
       registers,
     }),
     httpRequests: new Counter({ name: 'kubelab_http_requests_total', help: 'HTTP requests served', labelNames: ['method', 'status'], registers }),

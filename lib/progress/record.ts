@@ -50,7 +50,8 @@ export async function recordAttempt(db: Db, input: RecordAttemptInput) {
     include: { results: true },
   });
   const quizDone = !input.hasQuiz || (await hasPassedQuiz(db, input.userId, input.exerciseId));
-  await advanceProgress(db, input.userId, input.exerciseId, input.passed && quizDone, points);
+  await advanceProgress(db, input.userId, input.exerciseId, input.passed && quizDone, points, true);
+  await recordCheckStats(db, input.userId, input.exerciseId, input.outcomes, attempt.createdAt);
   return attempt;
 }
 
@@ -74,7 +75,7 @@ export async function recordQuizAnswer(db: Db, input: RecordQuizAnswerInput) {
   const checksDone =
     input.grade.passed &&
     (await db.attempt.count({ where: { userId: input.userId, passed: true, exerciseVersion: { exerciseId: input.exerciseId } } })) > 0;
-  await advanceProgress(db, input.userId, input.exerciseId, checksDone, 0);
+  await advanceProgress(db, input.userId, input.exerciseId, checksDone, 0, false);
   return answer;
 }
 
@@ -82,16 +83,47 @@ async function hasPassedQuiz(db: Db, userId: string, exerciseId: string): Promis
   return (await db.quizAnswer.count({ where: { userId, passed: true, exerciseVersion: { exerciseId } } })) > 0;
 }
 
-/** Moves one learner's Progress on an exercise forward: passed stays passed, points keep the best. */
-async function advanceProgress(db: Db, userId: string, exerciseId: string, passedNow: boolean, points: number): Promise<void> {
+/**
+ * Moves one learner's Progress on an exercise forward: passed stays passed, points keep the best.
+ * Also keeps what the admin dashboards read: the attempt count, when it started and when it
+ * first passed (and the seconds in between, the time to complete).
+ */
+async function advanceProgress(db: Db, userId: string, exerciseId: string, passedNow: boolean, points: number, countAttempt: boolean): Promise<void> {
   const existing = await db.progress.findUnique({ where: { userId_exerciseId: { userId, exerciseId } } });
-  const status = existing?.status === 'passed' || passedNow ? 'passed' : 'in_progress';
+  const alreadyPassed = existing?.status === 'passed';
+  const status = alreadyPassed || passedNow ? 'passed' : 'in_progress';
   const best = Math.max(existing?.points ?? 0, points);
+  const now = new Date();
+  const startedAt = existing?.startedAt ?? now;
+  const firstPass = !alreadyPassed && passedNow ? { passedAt: now, secondsToPass: Math.max(0, Math.round((now.getTime() - startedAt.getTime()) / 1000)) } : {};
+  const attempts = countAttempt ? 1 : 0;
   await db.progress.upsert({
     where: { userId_exerciseId: { userId, exerciseId } },
-    create: { userId, exerciseId, status, points: best },
-    update: { status, points: best },
+    create: { userId, exerciseId, status, points: best, attempts, startedAt, ...firstPass },
+    update: { status, points: best, attempts: { increment: attempts }, ...(existing?.startedAt ? {} : { startedAt }), ...firstPass },
   });
+}
+
+/** How many failing observations each check keeps for the admins' "checks that fail most". */
+const CHECK_SAMPLES = 5;
+const SAMPLE_CHARS = 2000;
+
+/** Counts each check's run and failure, and keeps its latest failing observations. */
+async function recordCheckStats(db: Db, userId: string, exerciseId: string, outcomes: readonly CheckOutcome[], at: Date): Promise<void> {
+  for (const outcome of outcomes) {
+    const failed = outcome.passed ? 0 : 1;
+    const key = { exerciseId_checkId: { exerciseId, checkId: outcome.checkId } };
+    const stat = await db.checkStat.upsert({
+      where: key,
+      create: { exerciseId, checkId: outcome.checkId, runs: 1, failures: failed, samples: [] },
+      update: { runs: { increment: 1 }, failures: { increment: failed } },
+      select: { samples: true },
+    });
+    if (outcome.passed) continue;
+    const sample = { at: at.toISOString(), userId, message: outcome.message.slice(0, SAMPLE_CHARS), observed: outcome.observed?.slice(0, SAMPLE_CHARS) ?? null };
+    const previous = Array.isArray(stat.samples) ? stat.samples : [];
+    await db.checkStat.update({ where: key, data: { samples: [sample, ...previous].slice(0, CHECK_SAMPLES) } });
+  }
 }
 
 /** Opening a sandbox for an exercise starts it (a passed one stays passed). */
@@ -99,13 +131,14 @@ export async function markStarted(db: Db, userId: string, exerciseId: string): P
   const existing = await db.progress.findUnique({ where: { userId_exerciseId: { userId, exerciseId } } });
   if (existing && existing.status !== 'not_started') {
     // Touch updatedAt so "resume" finds the exercise worked on most recently.
-    await db.progress.update({ where: { id: existing.id }, data: { status: existing.status } });
+    await db.progress.update({ where: { id: existing.id }, data: { status: existing.status, ...(existing.startedAt ? {} : { startedAt: new Date() }) } });
     return;
   }
+  const startedAt = existing?.startedAt ?? new Date();
   await db.progress.upsert({
     where: { userId_exerciseId: { userId, exerciseId } },
-    create: { userId, exerciseId, status: 'in_progress' },
-    update: { status: 'in_progress' },
+    create: { userId, exerciseId, status: 'in_progress', startedAt },
+    update: { status: 'in_progress', startedAt },
   });
 }
 

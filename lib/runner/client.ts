@@ -3,6 +3,8 @@
 import type { z } from 'zod';
 import {
   checkRunSchema,
+  fleetSchema,
+  type RunnerFleet,
   sandboxListSchema,
   errorBodySchema,
   sandboxViewSchema,
@@ -64,6 +66,21 @@ export class RunnerClient {
 
   deleteSandbox(id: string, owner: string): Promise<RunnerSandbox> {
     return this.request('DELETE', `${sandboxPath(id)}?owner=${encodeURIComponent(owner)}`, sandboxViewSchema);
+  }
+
+  /** Ends anyone's sandbox for an admin: the runner records "ended_by_admin", which the learner's page shows. */
+  terminateSandbox(id: string): Promise<RunnerSandbox> {
+    return this.request('DELETE', `${sandboxPath(id)}?reason=ended_by_admin`, sandboxViewSchema);
+  }
+
+  /** Every owned sandbox with its CPU and memory use (the admins' fleet view). */
+  fleet(): Promise<RunnerFleet> {
+    return this.request('GET', '/v1/fleet', fleetSchema);
+  }
+
+  /** The runner's Prometheus metrics as text (sent with the token, which /metrics may require). */
+  async metricsText(): Promise<string> {
+    return (await this.send('GET', '/metrics', undefined, 5_000)).text();
   }
 
   /** Pushes the idle deadline out (never past the maximum lifetime). */

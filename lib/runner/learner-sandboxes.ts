@@ -12,7 +12,15 @@ import type { RunnerSandbox } from './wire';
 export type SandboxWithView = { row: Sandbox; view: RunnerSandbox };
 
 function gone(row: Sandbox): RunnerSandbox {
-  return { id: row.runnerId, state: 'deleted', provider: '', expiresAt: row.expiresAt.toISOString(), createdAt: row.createdAt.toISOString(), history: [] };
+  return {
+    id: row.runnerId,
+    state: 'deleted',
+    provider: '',
+    expiresAt: row.expiresAt.toISOString(),
+    createdAt: row.createdAt.toISOString(),
+    history: [],
+    ...(row.endReason ? { endReason: row.endReason } : {}),
+  };
 }
 
 /** The runner's current view of a row's sandbox, written back to the row; a sandbox the runner lost reads as deleted. */
@@ -25,8 +33,13 @@ export async function refreshSandbox(db: Db, runner: RunnerClient, row: Sandbox)
     view = gone(row);
   }
   if (view.state !== row.state || view.expiresAt !== row.expiresAt.toISOString()) {
-    row = await db.sandbox.update({ where: { id: row.id }, data: { state: view.state, expiresAt: new Date(view.expiresAt) } });
+    row = await db.sandbox.update({
+      where: { id: row.id },
+      data: { state: view.state, expiresAt: new Date(view.expiresAt), ...(view.endReason && !row.endReason ? { endReason: view.endReason } : {}) },
+    });
   }
+  // The row knows why when the runner has forgotten (an admin's termination is written to both).
+  if (!view.endReason && row.endReason && view.state === 'deleted') view = { ...view, endReason: row.endReason };
   return { row, view };
 }
 

@@ -12,6 +12,7 @@ export const sandboxViewSchema = z.object({
   expiresAt: z.string(),
   createdAt: z.string().optional(),
   readyAt: z.string().nullable().optional(),
+  lastActiveAt: z.string().optional(),
   idleExpiresAt: z.string().optional(),
   maxExpiresAt: z.string().optional(),
   history: z.array(z.object({ state: sandboxStateSchema, at: z.string() })).default([]),
@@ -19,6 +20,23 @@ export const sandboxViewSchema = z.object({
   error: z.object({ code: z.string(), message: z.string() }).optional(),
 });
 export type RunnerSandbox = z.infer<typeof sandboxViewSchema>;
+
+/** GET /v1/fleet: every owned sandbox of the runner with what it uses now (the admins' view). */
+export const fleetSchema = z.object({
+  provider: z.string(),
+  counts: z.record(z.string(), z.number()),
+  sandboxes: z.array(
+    sandboxViewSchema.extend({
+      owner: z.string().nullable(),
+      exercise: z.string().nullable().optional(),
+      usage: z
+        .object({ cpuSeconds: z.number(), cpuPercent: z.number().nullable(), memoryBytes: z.number(), memoryLimitBytes: z.number().nullable() })
+        .nullable()
+        .default(null),
+    }),
+  ),
+});
+export type RunnerFleet = z.infer<typeof fleetSchema>;
 
 export const sandboxListSchema = z.object({ sandboxes: z.array(sandboxViewSchema.extend({ exercise: z.string().nullable().optional() })) });
 

@@ -83,6 +83,25 @@ export interface Provider {
   removeOrphans(keep: ReadonlySet<string>): Promise<string[]>;
 }
 
+/** What a sandbox uses right now, read from its cgroup. */
+export interface SandboxUsage {
+  /** CPU time used by the sandbox's containers since they started, in seconds. */
+  cpuSeconds: number;
+  memoryBytes: number;
+  /** The sandbox's memory limit, when one is enforced. */
+  memoryLimitBytes: number | null;
+}
+
+/** An optional capability: a provider that can say what each sandbox uses. */
+export interface UsageSource {
+  /** The sandbox's usage, or undefined when it cannot be read here (no such sandbox, no cgroup). */
+  usage(id: string): Promise<SandboxUsage | undefined>;
+}
+
+export function hasUsage(provider: Provider): provider is Provider & UsageSource {
+  return typeof (provider as Partial<UsageSource>).usage === 'function';
+}
+
 export type ProviderErrorCode = 'not_found' | 'create_failed' | 'aborted' | 'engine_failed' | 'timeout';
 
 export class ProviderError extends Error {

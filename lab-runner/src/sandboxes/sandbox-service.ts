@@ -7,7 +7,7 @@ import { errorMessage, RunnerError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { RunnerMetrics } from '../metrics.js';
 import { kubeClients, type KubeClients } from '../checks/kube-clients.js';
-import { ProviderError, type Provider, type SandboxEndpoint } from '../providers/provider.js';
+import { hasUsage, ProviderError, type Provider, type SandboxEndpoint, type SandboxUsage } from '../providers/provider.js';
 import { applySetup } from './exercise-setup.js';
 import { expiryOf, newSandboxId, toView, type EndReason, type SandboxRecord, type SandboxState, type SandboxTimeouts, type SandboxView } from './sandbox.js';
 import type { SandboxStore } from './sandbox-store.js';
@@ -32,6 +32,11 @@ export interface CreateRequest {
   exercise: Exercise;
 }
 
+/** A sandbox as the admins' fleet view sees it: its view plus what it uses now. */
+export interface FleetSandbox extends SandboxView {
+  usage: (SandboxUsage & { cpuPercent: number | null }) | null;
+}
+
 export type SandboxEvent = { type: 'changed'; sandbox: SandboxView } | { type: 'ended'; sandbox: SandboxView };
 
 const LIVE: ReadonlySet<SandboxState> = new Set(['provisioning', 'ready']);
@@ -48,6 +53,8 @@ export class SandboxService {
   private readonly idleWaiters: (() => void)[] = [];
   private readonly deleting = new Map<string, Promise<void>>();
   private readonly lastSavedActivity = new Map<string, number>();
+  /** The previous CPU reading per sandbox, so the fleet view shows recent CPU use, not a lifetime average. */
+  private readonly cpuSamples = new Map<string, { at: number; cpuSeconds: number }>();
   private reaper: NodeJS.Timeout | undefined;
   private filling: Promise<void> | undefined;
   private state: 'new' | 'running' | 'stopping' | 'stopped' = 'new';
@@ -83,6 +90,8 @@ export class SandboxService {
     });
     if (orphans.length > 0) logger.warn('orphans_removed', { sandboxes: orphans });
     this.state = 'running';
+    this.options.metrics.capacity.set({ limit: 'max_sandboxes' }, this.options.maxSandboxes);
+    this.options.metrics.capacity.set({ limit: 'warm_pool' }, this.options.warmPoolSize);
     this.updateGauge();
     logger.info('sandboxes_restored', { count: this.recordsById.size });
     this.reaper = setInterval(() => void this.reap(), this.options.reapIntervalMs ?? 10_000);
@@ -171,6 +180,7 @@ export class SandboxService {
       const aborted = controller.signal.aborted;
       const failure = aborted ? abortReason(controller.signal) : asCreateError(error);
       this.options.logger.warn('sandbox_create_failed', { sandbox: record.id, code: failure.code, error: failure.message });
+      if (!aborted) this.options.metrics.createFailures.inc();
       record.error = { code: failure.code, message: failure.message };
       await this.remove(record, aborted ? 'create_aborted' : 'create_failed', 'failed');
       throw failure;
@@ -214,6 +224,32 @@ export class SandboxService {
     return [...this.recordsById.values()]
       .filter((r) => r.owner !== null && (filter.owner === undefined || r.owner === filter.owner))
       .map((r) => toView(r, this.options.timeouts));
+  }
+
+  /**
+   * Every owned live sandbox with its CPU and memory use. CPU is a share of one core: since the
+   * previous fleet read of that sandbox, or averaged since creation on the first read.
+   */
+  async fleet(): Promise<FleetSandbox[]> {
+    const views = this.list();
+    const provider = this.options.provider;
+    const now = Date.now();
+    const seen = new Set<string>();
+    const fleet = await Promise.all(
+      views.map(async (view): Promise<FleetSandbox> => {
+        seen.add(view.id);
+        const usage = hasUsage(provider) && view.state === 'ready' ? await provider.usage(view.id).catch(() => undefined) : undefined;
+        if (!usage) return { ...view, usage: null };
+        const previous = this.cpuSamples.get(view.id);
+        this.cpuSamples.set(view.id, { at: now, cpuSeconds: usage.cpuSeconds });
+        const from = previous ?? { at: Date.parse(view.createdAt), cpuSeconds: 0 };
+        const elapsed = (now - from.at) / 1000;
+        const cpuPercent = elapsed > 0 ? Math.max(0, ((usage.cpuSeconds - from.cpuSeconds) / elapsed) * 100) : null;
+        return { ...view, usage: { ...usage, cpuPercent } };
+      }),
+    );
+    for (const id of this.cpuSamples.keys()) if (!seen.has(id)) this.cpuSamples.delete(id);
+    return fleet;
   }
 
   counts(): Record<string, number> {

@@ -7,7 +7,7 @@ import type { Exercise } from '@kubelab/exercise-format';
 export type SandboxState = 'provisioning' | 'ready' | 'deleting' | 'deleted' | 'failed';
 
 /** Why a sandbox went away. */
-export type EndReason = 'deleted' | 'idle_timeout' | 'max_lifetime' | 'create_failed' | 'create_aborted' | 'interrupted';
+export type EndReason = 'deleted' | 'ended_by_admin' | 'idle_timeout' | 'max_lifetime' | 'create_failed' | 'create_aborted' | 'interrupted';
 
 export interface SandboxRecord {
   id: string;
@@ -51,6 +51,8 @@ export interface SandboxView {
   exercise: string | null;
   createdAt: string;
   readyAt: string | null;
+  /** The last activity (shell input, a check, an extend): the idle time is measured from it. */
+  lastActiveAt: string;
   expiresAt: string;
   idleExpiresAt: string;
   maxExpiresAt: string;
@@ -70,6 +72,7 @@ export function toView(record: SandboxRecord, timeouts: SandboxTimeouts): Sandbo
     createdAt: record.createdAt,
     // The latest: a sandbox from the warm pool was ready once for the pool and again for its owner.
     readyAt: record.history.findLast((h) => h.state === 'ready')?.at ?? null,
+    lastActiveAt: record.lastActiveAt,
     expiresAt: expiry.expiresAt.toISOString(),
     idleExpiresAt: expiry.idleExpiresAt.toISOString(),
     maxExpiresAt: expiry.maxExpiresAt.toISOString(),

@@ -131,11 +131,27 @@ describe('sandbox lifecycle over HTTP', () => {
     }
   });
 
-  it('deletes the sandbox, leaving nothing on the engine or on disk', async () => {
-    const reply = await fixture.api('DELETE', `/v1/sandboxes/${sandbox.id}`);
-    expect(reply).toMatchObject({ status: 200, json: { state: 'deleted', endReason: 'deleted' } });
+  it("shows the fleet: each sandbox's owner, last activity, and CPU and memory read from its cgroup", async () => {
+    const first = await fixture.api('GET', '/v1/fleet');
+    expect(first.status).toBe(200);
+    const entry = first.json.sandboxes.find((s: { id: string }) => s.id === sandbox.id);
+    expect(entry).toMatchObject({ owner: 'learner-1', state: 'ready' });
+    expect(Date.parse(entry.lastActiveAt)).toBeGreaterThan(Date.parse(sandbox.createdAt) - 1);
+    // The Pod "web" (two busybox containers) runs in the sandbox cgroup: it has used CPU and holds memory.
+    expect(entry.usage.memoryBytes).toBeGreaterThan(0);
+    expect(entry.usage.cpuSeconds).toBeGreaterThan(0);
+    expect(entry.usage.cpuPercent).toBeGreaterThanOrEqual(0);
+    const metrics = await (await fetch(`${fixture.url}/metrics`, { headers: { authorization: `Bearer ${fixture.token}` } })).text();
+    expect(metrics).toMatch(/kubelab_sandbox_capacity\{limit="max_sandboxes"\} \d+/);
+    expect(metrics).toMatch(/kubelab_sandbox_create_failures_total 0/);
+  });
+
+  it('deletes the sandbox as an admin (any owner, with the reason kept), leaving nothing on the engine or on disk', async () => {
+    expect((await fixture.api('DELETE', `/v1/sandboxes/${sandbox.id}?reason=somebody`)).status).toBe(400);
+    const reply = await fixture.api('DELETE', `/v1/sandboxes/${sandbox.id}?reason=ended_by_admin`);
+    expect(reply).toMatchObject({ status: 200, json: { state: 'deleted', endReason: 'ended_by_admin' } });
     expect((await fixture.api('DELETE', `/v1/sandboxes/${sandbox.id}`)).status).toBe(200);
-    expect((await fixture.api('GET', `/v1/sandboxes/${sandbox.id}`)).json.state).toBe('deleted');
+    expect((await fixture.api('GET', `/v1/sandboxes/${sandbox.id}?owner=learner-1`)).json).toMatchObject({ state: 'deleted', endReason: 'ended_by_admin' });
     expect(await fixture.leftovers()).toEqual([]);
   });
 });

@@ -32,6 +32,8 @@ export const ProofBody = z.strictObject({
   /** How long one solution step may run before the proof calls it failed. */
   stepTimeoutSeconds: z.int().min(1).max(600).default(120),
 });
+/** An admin's termination (no owner: the web app's admin area ends anyone's sandbox) says so. */
+const DeleteQuery = z.strictObject({ owner: Owner.optional(), reason: z.enum(['ended_by_admin']).optional() });
 
 export interface SandboxRouteDeps {
   sandboxes: SandboxService;
@@ -90,6 +92,13 @@ export function sandboxRoutes(deps: SandboxRouteDeps): Route[] {
       handler: (ctx) => ({ status: 200, json: { sandboxes: sandboxes.list(query(OwnerQuery, ctx.url)) } }),
     },
     {
+      // The admins' fleet view: every owned sandbox with its CPU and memory use.
+      method: 'GET',
+      path: '/v1/fleet',
+      auth: true,
+      handler: async () => ({ status: 200, json: { provider: sandboxes.providerName, counts: sandboxes.counts(), sandboxes: await sandboxes.fleet() } }),
+    },
+    {
       method: 'GET',
       path: '/v1/sandboxes/:id',
       auth: true,
@@ -104,8 +113,8 @@ export function sandboxRoutes(deps: SandboxRouteDeps): Route[] {
       path: '/v1/sandboxes/:id',
       auth: true,
       handler: async (ctx) => {
-        const { owner } = query(OwnerQuery, ctx.url);
-        const sandbox = await sandboxes.delete(ctx.params.id ?? '', owner);
+        const { owner, reason } = query(DeleteQuery, ctx.url);
+        const sandbox = await sandboxes.delete(ctx.params.id ?? '', owner, reason ?? 'deleted');
         tickets.revoke(sandbox.id);
         liveChecks.drop(sandbox.id);
         return { status: 200, json: sandbox };

@@ -87,6 +87,28 @@ export async function removeSandboxCgroup(clusterId: string, base = DEFAULT_CGRO
   for (const controller of controllers) await removeTree(join(ROOT, controller, parent));
 }
 
+/**
+ * What the sandbox's containers use now: the CPU time and memory of the sandbox cgroup (which
+ * counts every container created under it). Undefined when there is no such cgroup here.
+ */
+export async function sandboxCgroupUsage(clusterId: string): Promise<{ cpuSeconds: number; memoryBytes: number; memoryLimitBytes: number | null } | undefined> {
+  const parent = sandboxCgroupParent(clusterId);
+  const v2 = isV2();
+  // v1: the engine creates the container's cgroup in every controller, cpuacct included, so the
+  // sandbox's level exists there although the kubelet only prepared pids, memory and cpu.
+  const cpu = v2 ? await readNumber(join(ROOT, parent, 'cpu.stat'), 'usage_usec') : await readNumber(join(ROOT, 'cpuacct', parent, 'cpuacct.usage'));
+  const memory = await readNumber(v2 ? join(ROOT, parent, 'memory.current') : join(ROOT, 'memory', parent, 'memory.usage_in_bytes'));
+  if (cpu === undefined && memory === undefined) return undefined;
+  const limitText = await readFile(v2 ? join(ROOT, parent, 'memory.max') : join(ROOT, 'memory', parent, 'memory.limit_in_bytes'), 'utf8').catch(() => undefined);
+  const limit = limitText === undefined ? NaN : Number(limitText.trim());
+  return {
+    cpuSeconds: cpu === undefined ? 0 : v2 ? cpu / 1e6 : cpu / 1e9,
+    memoryBytes: memory ?? 0,
+    // v1 reports "no limit" as a huge number, v2 as "max".
+    memoryLimitBytes: Number.isFinite(limit) && limit < 2 ** 60 ? limit : null,
+  };
+}
+
 /** Current number of tasks in the sandbox (for tests and metrics); undefined if unknown. */
 export function pidsCurrentPath(clusterId: string, base = DEFAULT_CGROUP_PARENT): string {
   return isV2() ? join(ROOT, sandboxCgroupParent(clusterId, base), 'pids.current') : join(ROOT, 'pids', sandboxCgroupParent(clusterId, base), 'pids.current');

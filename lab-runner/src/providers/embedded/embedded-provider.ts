@@ -12,8 +12,11 @@ import {
   type ExecResult,
   type Provider,
   type SandboxEndpoint,
+  type SandboxUsage,
   type TerminalSession,
+  type UsageSource,
 } from '../provider.js';
+import { sandboxCgroupUsage } from '../../embedded/kubelet/sandbox-cgroup.js';
 import { readNodeFile, writeNodeFile } from './node-files.js';
 import type { SocketRelays } from './socket-relay.js';
 import type { ManagedContainer, Toolboxes } from './toolbox.js';
@@ -39,7 +42,7 @@ interface Step {
   undo(): Promise<void>;
 }
 
-export class EmbeddedProvider implements Provider {
+export class EmbeddedProvider implements Provider, UsageSource {
   readonly name = 'embedded' as const;
   private started: Promise<void> | undefined;
   private stopping: Promise<void> | undefined;
@@ -161,6 +164,12 @@ export class EmbeddedProvider implements Provider {
 
   async readNodeFile(id: string, nodePath: string): Promise<string | undefined> {
     return readNodeFile(this.requireCluster(id).nodeDir, nodePath);
+  }
+
+  /** The sandbox cgroup's CPU time and memory (every Pod container of the sandbox is created under it). */
+  async usage(id: string): Promise<SandboxUsage | undefined> {
+    if (!this.options.host.getCluster(id)) return undefined;
+    return sandboxCgroupUsage(id);
   }
 
   /**
