@@ -115,7 +115,7 @@ describe('sandbox lifecycle over HTTP', () => {
     await new Promise((resolve) => setTimeout(resolve, 20));
     const extended = await fixture.api('POST', `/v1/sandboxes/${sandbox.id}/extend`, {});
     expect(Date.parse(extended.json.idleExpiresAt)).toBeGreaterThan(Date.parse(sandbox.idleExpiresAt));
-    const metrics = await (await fetch(`${fixture.url}/metrics`)).text();
+    const metrics = await fixture.metrics();
     expect(metrics).toMatch(/kubelab_sandboxes\{state="ready"\} 1/);
     expect(metrics).toMatch(/kubelab_sandbox_create_seconds_count\{source="cold"\} 1/);
     expect(metrics).toMatch(/kubelab_check_seconds_count\{kind="podExists"\}/);
