@@ -71,7 +71,8 @@ export async function startPlatform(platform: PlatformEnv): Promise<RunningPlatf
   const supervisor = new Supervisor();
   const { env } = platform;
   supervisor.start({ name: 'runner', command: 'tsx', args: ['lab-runner/src/main.ts'], env });
-  supervisor.start({ name: 'web', command: 'next', args: ['start', '-H', '127.0.0.1', '-p', env.PORT!], env });
+  // Not `next start`: the front server gives the app the real client address (lib/client-address.ts).
+  supervisor.start({ name: 'web', command: 'tsx', args: ['scripts/web-server.ts'], env });
   const failed = supervisor.done.then((code) => {
     throw new Error(`the platform stopped while starting (exit ${code})`);
   });
