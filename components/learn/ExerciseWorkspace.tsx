@@ -86,6 +86,7 @@ export function ExerciseWorkspace(props: ExerciseWorkspaceProps) {
   const describeError = useCallback(
     (e: unknown) => {
       if (e instanceof ApiError) {
+        if (e.code === 'RATE_LIMITED') return fill(m.errors.rateLimited, { minutes: e.retryAfterMinutes ?? 1 });
         if (e.status === 429) return m.errors.limit;
         if (e.code === 'at_capacity') return m.errors.capacity;
         if (e.code === 'runner_unreachable' || e.status === 503) return m.errors.runnerUnavailable;

@@ -2,6 +2,7 @@
 // its user and exercise. Every change of state goes through here so the row follows the runner.
 import type { Sandbox } from '@prisma/client';
 import type { Db } from '../db';
+import type { RateDecision } from '../rate-limit';
 import { markStarted } from '../progress/record';
 import { liveSandboxFor } from '../progress/sandboxes';
 import { RunnerClientError, type RunnerClient } from './client';
@@ -28,10 +29,29 @@ export async function refreshSandbox(db: Db, runner: RunnerClient, row: Sandbox)
   return { row, view };
 }
 
-/** The learner's live sandbox for the exercise if the runner still has it, else a new one. */
-export async function openSandbox(db: Db, runner: RunnerClient, userId: string, exercise: { id: string; ref: string }): Promise<SandboxWithView> {
+/** A new sandbox was refused by the per-account creation limit. */
+export class SandboxCreationThrottled extends Error {
+  readonly code = 'RATE_LIMITED';
+  constructor(readonly retryAfterMs: number) {
+    super(`too many sandboxes started recently; try again in ${Math.ceil(retryAfterMs / 1000)} s`);
+  }
+}
+
+/**
+ * The learner's live sandbox for the exercise if the runner still has it, else a new one,
+ * if `admitCreation` (counting creations per account) lets it be made.
+ */
+export async function openSandbox(
+  db: Db,
+  runner: RunnerClient,
+  userId: string,
+  exercise: { id: string; ref: string },
+  admitCreation: () => RateDecision = () => ({ allowed: true }),
+): Promise<SandboxWithView> {
   const existing = await currentSandbox(db, runner, userId, exercise.id);
   if (existing) return existing;
+  const admitted = admitCreation();
+  if (!admitted.allowed) throw new SandboxCreationThrottled(admitted.retryAfterMs);
   const view = await runner.createSandbox(userId, exercise.ref);
   const row = await db.sandbox.create({
     data: { runnerId: view.id, userId, exerciseId: exercise.id, state: view.state, expiresAt: new Date(view.expiresAt) },

@@ -100,6 +100,7 @@ export const learnEn = {
       runnerUnavailable: 'The lab runner is not reachable right now. Please try again in a moment.',
       limit: 'You already have the maximum number of sandboxes. Reset or close one first.',
       capacity: 'All sandboxes are in use right now. Please try again in a few minutes.',
+      rateLimited: 'You have started many sandboxes in a short time. Please wait {minutes} min before starting another.',
       notReady: 'The sandbox is not ready yet.',
     },
     narrowNotice: 'The terminal needs a wider screen (a tablet or larger). You can still read the tasks and use the checks.',

@@ -101,6 +101,7 @@ export const learnZhCN: LearnMessages = {
       runnerUnavailable: '暂时无法连接实验运行器，请稍后再试。',
       limit: '你的沙箱数量已达上限，请先重置或关闭一个。',
       capacity: '当前所有沙箱都在使用中，请几分钟后再试。',
+      rateLimited: '你在短时间内启动了太多沙箱，请 {minutes} 分钟后再启动新的沙箱。',
       notReady: '沙箱还没有就绪。',
     },
     narrowNotice: '终端需要更宽的屏幕（平板或更大）。你仍然可以阅读任务并使用检查。',
