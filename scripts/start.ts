@@ -1,11 +1,13 @@
 // Second half of `npm start` (after scripts/bootstrap.sh): prepare what changed, then run the
 // web app and the lab-runner until Ctrl-C / SIGTERM.
 import { loadDotEnv, log, platformEnv, preparePlatform, startPlatform } from './lib/platform.js';
-import { seededAccountsNotice } from './lib/accounts.js';
+import { readSeededCredentials, seededAccountsNotice } from './lib/accounts.js';
 
 loadDotEnv();
 const startedAt = Date.now();
 const platform = platformEnv();
+// What the seed had generated before this start: only passwords generated now are printed.
+const credentialsBefore = readSeededCredentials(platform.dataDir);
 await preparePlatform(platform);
 const running = await startPlatform(platform);
 
@@ -31,7 +33,7 @@ process.stdout.write(
     `  Kubelab is up in ${((Date.now() - startedAt) / 1000).toFixed(1)} s`,
     `  Web app:    ${platform.webUrl}`,
     `  Lab runner: ${platform.runnerUrl} (token in ${platform.dataDir}/runner-token)`,
-    ...seededAccountsNotice(platform.dataDir, platform.env),
+    ...seededAccountsNotice(platform.dataDir, platform.env, credentialsBefore),
     '  Ctrl-C stops both.',
     '',
   ].join('\n') + '\n',
