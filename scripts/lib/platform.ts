@@ -76,11 +76,18 @@ export async function startPlatform(platform: PlatformEnv): Promise<RunningPlatf
   const failed = supervisor.done.then((code) => {
     throw new Error(`the platform stopped while starting (exit ${code})`);
   });
-  await Promise.race([
-    Promise.all([waitForHttp(`${platform.runnerUrl}/healthz`, 120_000), waitForHttp(platform.webUrl, 120_000)]),
-    failed,
-  ]);
   failed.catch(() => undefined);
+  try {
+    await Promise.race([
+      Promise.all([waitForHttp(`${platform.runnerUrl}/healthz`, 120_000), waitForHttp(platform.webUrl, 120_000)]),
+      failed,
+    ]);
+  } catch (error) {
+    // Stop what did start before the caller cleans up: a runner still writing into its state
+    // directory made the cleanup fail (ENOTEMPTY) and hid why the start failed.
+    await supervisor.stop(1);
+    throw error;
+  }
   return { supervisor, stop: () => supervisor.stop() };
 }
 
