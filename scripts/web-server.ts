@@ -24,10 +24,16 @@ const app = loadNext()({ dev: false, dir: repoRoot, hostname, port });
 const handle = app.getRequestHandler();
 await app.prepare();
 const server = createFrontServer((req, res) => handle(req, res), trusted);
-await new Promise<void>((resolve, reject) => {
-  server.once('error', reject);
-  server.listen(port, hostname, () => resolve());
-});
+try {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, hostname, () => resolve());
+  });
+} catch (error) {
+  // Next's own uncaughtException handler would log this and keep an idle process alive.
+  console.error(`[web] cannot listen on ${hostname}:${port}: ${(error as Error).message}`);
+  process.exit(1);
+}
 console.log(`web app on http://${hostname}:${port}${trusted.entries.length ? ` (trusted proxies: ${trusted.entries.join(', ')})` : ''}`);
 
 let stopping = false;
