@@ -78,13 +78,14 @@ export async function startPlatform(platform: PlatformEnv): Promise<RunningPlatf
   });
   failed.catch(() => undefined);
   try {
+    // Generous: on a busy machine the runner's start (images, recovery, the warm pool) takes minutes.
     await Promise.race([
-      Promise.all([waitForHttp(`${platform.runnerUrl}/healthz`, 120_000), waitForHttp(platform.webUrl, 120_000)]),
+      Promise.all([waitForHttp(`${platform.runnerUrl}/healthz`, 300_000), waitForHttp(platform.webUrl, 300_000)]),
       failed,
     ]);
   } catch (error) {
-    // Stop what did start before the caller cleans up: a runner still writing into its state
-    // directory made the cleanup fail (ENOTEMPTY) and hid why the start failed.
+    // A start that did not finish leaves nothing running (and no port taken) behind it, and no
+    // runner writing into the data directory the caller then removes.
     await supervisor.stop(1);
     throw error;
   }

@@ -2,15 +2,12 @@
 // joined through its infra container, volumes as bind mounts, env resolved from the
 // cluster's ConfigMaps and Secrets, and limits.
 
-import { mkdir } from 'node:fs/promises';
-import { join, posix } from 'node:path';
 import type Dockerode from 'dockerode';
 import type { Container, Pod } from '../k8s-types.js';
 import type { KubeletClusterClient } from '../node-contract.js';
 import { ConfigError, fieldRefValue, resourceFieldValue, type PodAddresses } from './field-ref.js';
 import { INFRA_NAME, LABEL, engineContainerName, type ContainerRole } from './labels.js';
 import { memoryBytes, nanoCpus } from './quantity.js';
-import { assertInside, type PreparedVolume } from './volumes.js';
 
 export interface PodContext {
   cluster: KubeletClusterClient;
@@ -132,31 +129,6 @@ export function resolveEnv(ctx: PodContext, container: Container): Map<string, s
   return env;
 }
 
-async function binds(container: Container, volumes: Map<string, PreparedVolume>): Promise<string[]> {
-  const out: string[] = [];
-  for (const mount of container.volumeMounts ?? []) {
-    const volume = volumes.get(mount.name);
-    if (!volume) throw new ConfigError(`cannot find volume "${mount.name}" to mount into container "${container.name}"`);
-    let source = volume.source;
-    if (mount.subPath) {
-      const normalised = posix.normalize(mount.subPath);
-      if (posix.isAbsolute(normalised) || normalised.startsWith('..')) throw new ConfigError(`subPath "${mount.subPath}" must be a relative path that does not contain '..'`);
-      source = join(volume.source, normalised);
-      // A subPath the container turned into a symlink must not lead out of the volume.
-      const inside = () => assertInside(volume.source, source, `subPath "${mount.subPath}"`).catch((error: Error) => {
-        throw new ConfigError(error.message);
-      });
-      await inside();
-      // A missing subPath is created as a directory, as the kubelet does (not in read-only volumes).
-      if (!volume.forceReadOnly) await mkdir(source, { recursive: true });
-      await inside();
-    }
-    const readOnly = mount.readOnly || volume.forceReadOnly;
-    out.push(`${source}:${mount.mountPath}${readOnly ? ':ro' : ''}`);
-  }
-  return out;
-}
-
 function user(pod: Pod, container: Container): string | undefined {
   const uid = container.securityContext?.runAsUser ?? pod.spec.securityContext?.runAsUser;
   const gid = container.securityContext?.runAsGroup ?? pod.spec.securityContext?.runAsGroup;
@@ -179,7 +151,8 @@ export async function containerCreateOptions(
   restartCount: number,
   infraId: string,
   image: string,
-  volumes: Map<string, PreparedVolume>,
+  /** Stages the container's volume mounts (volume-mounts.ts) and returns their Binds. */
+  stageMounts: (container: Container, env: Map<string, string>) => Promise<string[]>,
   terminationLog: string,
 ): Promise<Dockerode.ContainerCreateOptions> {
   const pod = ctx.pod;
@@ -210,7 +183,7 @@ export async function containerCreateOptions(
       IpcMode: joined,
       UTSMode: joined,
       ...(pod.spec.shareProcessNamespace ? { PidMode: joined } : {}),
-      Binds: [...(await binds(container, volumes)), `${terminationLog}:${container.terminationMessagePath || '/dev/termination-log'}`],
+      Binds: [...(await stageMounts(container, env)), `${terminationLog}:${container.terminationMessagePath || '/dev/termination-log'}`],
       ...hostConfigLimits(ctx, `${(pod.metadata.uid ?? '').slice(0, 8)}_${container.name}_${restartCount}`),
       ...(memory !== undefined ? { Memory: memory, MemorySwap: memory } : {}),
       ...(cpus !== undefined ? { NanoCpus: cpus } : {}),

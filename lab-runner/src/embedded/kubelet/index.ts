@@ -3,7 +3,7 @@
 // Docker-compatible API or a Docker Engine), adopts what a previous runner left running,
 // and serves logs, exec, attach and port-forward.
 
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readdir } from 'node:fs/promises';
 import Dockerode from 'dockerode';
 import { normalizeImageReference } from '../../images/index.js';
 import type { Pod } from '../k8s-types.js';
@@ -130,6 +130,8 @@ class EmbeddedKubelet implements Kubelet {
       for (const container of ordered) await this.removeContainer(container.id);
       await removePodDir(this.options.podsDir, uid);
     }
+    // Pod directories (and their staging mounts) of Pods that never got a container, too.
+    for (const uid of await readdir(this.options.podsDir)) if (!live.has(uid) && !byPod.has(uid)) await removePodDir(this.options.podsDir, uid);
     byPod.clear();
   }
 
@@ -192,7 +194,8 @@ class EmbeddedKubelet implements Kubelet {
     const isInfra = (c: Dockerode.ContainerInfo) => c.Labels?.[LABEL.role] === 'infra';
     await Promise.all(listed.filter((c) => !isInfra(c)).map((c) => this.removeContainer(c.Id)));
     await Promise.all(listed.filter(isInfra).map((c) => this.removeContainer(c.Id)));
-    for (const uid of new Set(listed.map((c) => c.Labels?.[LABEL.podUid] ?? '').filter(Boolean))) {
+    const dirs = await readdir(this.options.podsDir).catch(() => [] as string[]);
+    for (const uid of new Set([...listed.map((c) => c.Labels?.[LABEL.podUid] ?? '').filter(Boolean), ...dirs])) {
       await removePodDir(this.options.podsDir, uid);
     }
     await removeSandboxCgroup(this.clusterId);

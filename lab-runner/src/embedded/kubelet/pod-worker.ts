@@ -19,7 +19,9 @@ import { ContainerProbes, runHandler, type HandlerTarget, type ProbeKind } from 
 import { diedOfOom, removeContainerCgroup } from './sandbox-cgroup.js';
 import { buildPodStatus } from './status.js';
 import { logTail, prepareTerminationLog, readTerminationLog, removeTerminationLog, terminationLogPath } from './termination-message.js';
-import { MountError, prepareVolumes, refreshProjectedVolumes, removePodDir, type PreparedVolume, type VolumeContext } from './volumes.js';
+import { removeUnmounted, stagedRuns, stagingRunDir } from './staging-mounts.js';
+import { stageContainerMounts } from './volume-mounts.js';
+import { MountError, podDir, prepareVolumes, refreshProjectedVolumes, removePodDir, type PreparedVolume, type VolumeContext } from './volumes.js';
 
 export interface WorkerEnv {
   docker: Dockerode;
@@ -91,6 +93,7 @@ export class PodWorker {
   private terminating: Promise<void> | undefined;
   private conditionTimes = new Map<string, { status: string; time: string }>();
   private mountWarned = '';
+  private stagingChecked = false;
 
   constructor(
     private readonly env: WorkerEnv,
@@ -258,6 +261,10 @@ export class PodWorker {
       return;
     }
     for (const id of this.extraContainers.splice(0)) await this.removeContainer(id);
+    if (!this.stagingChecked) {
+      await this.releaseOrphanedStaging();
+      this.stagingChecked = true;
+    }
     for (const id of this.staleInfra.splice(0)) {
       const gone = await this.env.docker.getContainer(id).remove({ force: true }).then(() => true, (error) => isNotFound(error));
       if (!gone) this.staleInfra.push(id);
@@ -381,6 +388,7 @@ export class PodWorker {
     if (info && info.labels[LABEL.role] !== 'infra') {
       this.logTails.delete(id);
       await removeTerminationLog(this.terminationLogOf(info));
+      await removeUnmounted(this.stagingOf(info.labels[LABEL.container] ?? '', Number(info.labels[LABEL.restartCount] ?? 0)));
     }
   }
 
@@ -419,6 +427,21 @@ export class PodWorker {
       await this.captureLogTail(record, now);
       if (now.running && !record.probes && this.infra) this.startProbes(record);
     }
+  }
+
+  /** Where a run's learner-influenced bind sources are mounted for the engine. */
+  private stagingOf(container: string, restartCount: number): string {
+    return stagingRunDir(podDir(this.env.podsDir, this.uid), container, restartCount);
+  }
+
+  /**
+   * After a runner restart: staging mounts of runs whose engine container is gone (removed
+   * while the runner was down, or never created) are unmounted. Safe to repeat.
+   */
+  private async releaseOrphanedStaging(): Promise<void> {
+    const listed = await this.env.docker.listContainers({ all: true, filters: { label: [`${LABEL.podUid}=${this.uid}`] } });
+    const live = new Set(listed.map((c) => this.stagingOf(c.Labels?.[LABEL.container] ?? '', Number(c.Labels?.[LABEL.restartCount] ?? 0))));
+    for (const run of await stagedRuns(podDir(this.env.podsDir, this.uid))) if (!live.has(run)) await removeUnmounted(run);
   }
 
   private terminationLog(container: string, restartCount: number): string {
@@ -570,14 +593,21 @@ export class PodWorker {
     this.imageBackoff.reset(record.name);
     const restartCount = exited ? record.restartCount + 1 : record.restartCount;
     let options: Dockerode.ContainerCreateOptions;
+    // A run's mounts are staged afresh (left over only when a runner died between staging and creating).
+    const runDir = this.stagingOf(record.name, restartCount);
+    await removeUnmounted(runDir);
     try {
       const terminationLog = this.terminationLog(record.name, restartCount);
       await prepareTerminationLog(terminationLog);
-      options = await containerCreateOptions(this.context, record.spec, record.role, restartCount, infra.id, record.imageRef, this.volumes ?? new Map(), terminationLog);
+      const run = { nodeDir: this.env.nodeDir, runDir, volumes: this.volumes ?? new Map<string, PreparedVolume>() };
+      options = await containerCreateOptions(this.context, record.spec, record.role, restartCount, infra.id, record.imageRef, (spec, env) => stageContainerMounts(run, spec, env), terminationLog);
     } catch (error) {
-      if (!(error instanceof ConfigError)) throw error;
+      await removeUnmounted(runDir);
+      if (!(error instanceof ConfigError) && !(error instanceof MountError)) throw error;
       if (record.waiting?.reason !== 'CreateContainerConfigError' || record.waiting.message !== error.message) {
-        this.event('Warning', 'Failed', `Error: ${error.message}`, record);
+        // A hostPath that a container turned into a way out since the Pod's volumes were set up.
+        if (error instanceof MountError) this.event('Warning', 'FailedMount', error.message, record);
+        else this.event('Warning', 'Failed', `Error: ${error.message}`, record);
       }
       record.waiting = { reason: 'CreateContainerConfigError', message: error.message };
       this.schedule(SYNC_RETRY_MS * 5);
@@ -591,7 +621,10 @@ export class PodWorker {
     }
     this.event('Normal', 'Pulled', `Container image "${record.spec.image}" already present on machine`, record);
     await this.removeByName(options.name ?? '');
-    const container = await this.env.docker.createContainer(options);
+    const container = await this.env.docker.createContainer(options).catch(async (error: unknown) => {
+      await removeUnmounted(runDir);
+      throw error;
+    });
     record.waiting = undefined;
     record.startError = undefined;
     record.started = false;

@@ -4,8 +4,8 @@
 // FallbackToLogsOnError, a failed run that wrote nothing there gets the tail of its logs.
 
 import type Dockerode from 'dockerode';
-import { closeSync, openSync, readSync } from 'node:fs';
-import { chmod, mkdir, rm, writeFile } from 'node:fs/promises';
+import { closeSync, constants, fchmodSync, fstatSync, openSync, readSync } from 'node:fs';
+import { mkdir, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { demuxBuffer } from './engine.js';
 import { podDir } from './volumes.js';
@@ -19,18 +19,28 @@ export function terminationLogPath(podsDir: string, podUid: string, container: s
   return join(podDir(podsDir, podUid), 'containers', container, String(restartCount), 'termination-log');
 }
 
-/** Creates the empty file before the run, writable by any user the container runs as. */
+/**
+ * Creates the empty file before the run, writable by any user the container runs as. Its
+ * directory is the kubelet's; the file itself is bind-mounted into the container, which can
+ * write into it but never swap it: still, neither this nor the read below follows a link.
+ */
 export async function prepareTerminationLog(path: string): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
-  await writeFile(path, '');
-  await chmod(path, 0o666);
+  const fd = openSync(path, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW | constants.O_NONBLOCK, 0o666);
+  try {
+    if (!fstatSync(fd).isFile()) throw new Error(`${path} is not a regular file`);
+    fchmodSync(fd, 0o666);
+  } finally {
+    closeSync(fd);
+  }
 }
 
-/** What the run wrote to its termination log ('' when nothing, or when the file is gone). */
+/** What the run wrote to its termination log ('' when nothing, or when the file is gone or not a plain file). */
 export function readTerminationLog(path: string): string {
   let fd: number | undefined;
   try {
-    fd = openSync(path, 'r');
+    fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+    if (!fstatSync(fd).isFile()) return '';
     const buffer = Buffer.alloc(FILE_LIMIT);
     const length = readSync(fd, buffer, 0, FILE_LIMIT, 0);
     return buffer.subarray(0, length).toString('utf8');

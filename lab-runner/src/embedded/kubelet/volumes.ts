@@ -4,13 +4,16 @@
 
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmod, lstat, mkdir, readdir, readFile, readlink, realpath, rename, rm, symlink, writeFile } from 'node:fs/promises';
-import { dirname, join, posix } from 'node:path';
+import { chmodSync, closeSync, constants, fchmodSync, mkdirSync, openSync, readdirSync, readlinkSync, renameSync, symlinkSync, writeSync } from 'node:fs';
+import { chmod, lstat, mkdir, readFile, rm } from 'node:fs/promises';
+import { join, posix } from 'node:path';
 import { promisify } from 'node:util';
 import type { Pod, Volume } from '../k8s-types.js';
 import type { KubeletClusterClient } from '../node-contract.js';
 import { fieldRefValue, resourceFieldValue, type PodAddresses } from './field-ref.js';
 import { memoryBytes } from './quantity.js';
+import { childPath, openRoot, PathEscapeError, resolveBeneath, type PathKind, type ResolvedPath } from './safe-path.js';
+import { removeUnmounted } from './staging-mounts.js';
 
 const execFileAsync = promisify(execFile);
 
@@ -23,12 +26,14 @@ export class MountError extends Error {
   }
 }
 
-export interface PreparedVolume {
-  /** Host path bound into containers. */
-  source: string;
-  /** configMap, secret and downwardAPI volumes are always read-only, as on a real node. */
-  forceReadOnly: boolean;
-}
+/**
+ * A volume ready to be mounted. `pod` volumes live in the Pod's own directory, whose path no
+ * container can change; a `hostPath` is resolved again beneath the node directory at every
+ * container start (safe-path.ts), because containers can change what its path leads to.
+ */
+export type PreparedVolume =
+  | { kind: 'pod'; dir: string; /** configMap, secret and downwardAPI volumes are always read-only, as on a real node. */ forceReadOnly: boolean }
+  | { kind: 'hostPath'; volume: string; path: string; type: string; forceReadOnly: false };
 
 export interface VolumeContext {
   cluster: KubeletClusterClient;
@@ -42,38 +47,49 @@ export function podDir(podsDir: string, uid: string): string {
   return join(podsDir, uid);
 }
 
-/** Maps a hostPath into the node directory; `..` cannot climb out of it. */
-export function nodePath(nodeDir: string, path: string): string {
-  return join(nodeDir, posix.normalize(`/${path}`));
-}
-
-/**
- * Fails unless `path` (or, when it does not exist yet, its deepest existing ancestor) resolves
- * inside `root`. Containers can write symlinks into hostPath and emptyDir volumes; following
- * one must never reach the real host's filesystem.
- */
-export async function assertInside(root: string, path: string, what: string): Promise<void> {
-  const realRoot = await realpath(root);
-  let probe = path;
-  for (;;) {
-    const real = await realpath(probe).catch(() => undefined);
-    if (real !== undefined) {
-      if (real !== realRoot && !real.startsWith(`${realRoot}/`)) throw new Error(`${what} resolves outside the sandbox's node`);
-      return;
-    }
-    const parent = dirname(probe);
-    if (parent === probe) throw new Error(`${what} resolves outside the sandbox's node`);
-    probe = parent;
-  }
-}
-
 async function isMountPoint(path: string): Promise<boolean> {
   const mounts = await readFile('/proc/self/mountinfo', 'utf8').catch(() => '');
   return mounts.split('\n').some((line) => line.split(' ')[4] === path);
 }
 
-async function exists(path: string) {
-  return lstat(path).then((s) => s, () => undefined);
+const HOST_PATH_KINDS: Record<string, { kind: PathKind; name: string } | undefined> = {
+  Directory: { kind: 'directory', name: 'directory' },
+  DirectoryOrCreate: { kind: 'directory', name: 'directory' },
+  File: { kind: 'file', name: 'file' },
+  FileOrCreate: { kind: 'file', name: 'file' },
+  Socket: { kind: 'socket', name: 'socket file' },
+  CharDevice: { kind: 'charDevice', name: 'character device' },
+  BlockDevice: { kind: 'blockDevice', name: 'block device' },
+};
+
+/**
+ * Resolves a hostPath beneath the node directory (the node's `/`), creating it as its type asks
+ * (an unchecked missing path becomes a directory, as containerd does), and checks its type on
+ * the opened inode. The caller owns the returned descriptor.
+ */
+export function openHostPath(nodeDir: string, volume: string, hostPath: { path: string; type?: string }): ResolvedPath {
+  const type = hostPath.type ?? '';
+  const expected = HOST_PATH_KINDS[type];
+  if (type !== '' && !expected) throw new MountError(volume, `unknown hostPath type "${type}"`);
+  const create = type === '' || type === 'DirectoryOrCreate' ? 'directory' : type === 'FileOrCreate' ? 'file' : undefined;
+  let resolved: ResolvedPath;
+  try {
+    resolved = resolveBeneath(nodeDir, hostPath.path, create ? { create, mode: create === 'file' ? 0o644 : 0o755 } : {});
+  } catch (error) {
+    if (error instanceof PathEscapeError) throw new MountError(volume, `hostPath ${hostPath.path} resolves outside the sandbox's node`);
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' && expected) throw new MountError(volume, `hostPath type check failed: ${hostPath.path} is not a ${expected.name}`);
+    throw new MountError(volume, `hostPath ${hostPath.path}: ${(error as Error).message}`);
+  }
+  if (expected && resolved.kind !== expected.kind) {
+    resolved.close();
+    throw new MountError(volume, `hostPath type check failed: ${hostPath.path} is not a ${expected.name}`);
+  }
+  return resolved;
+}
+
+function writeAll(fd: number, content: Buffer): void {
+  for (let offset = 0; offset < content.length; ) offset += writeSync(fd, content, offset, content.length - offset);
 }
 
 /**
@@ -81,40 +97,57 @@ async function exists(path: string) {
  * a `..<digest>` directory, `..data` points at it and every top-level name is a symlink
  * through `..data`. An update swaps `..data` in one rename, so a reader in the container sees
  * either the old or the new set, and the bind mount of the volume directory stays valid.
+ * Every name is created relative to a descriptor of the volume directory and never through a
+ * link (item paths come from the Pod spec), so nothing here can write outside it.
  */
 async function writeItems(dir: string, files: { path: string; content: Buffer; mode: number }[]): Promise<void> {
   await mkdir(dir, { recursive: true, mode: 0o755 });
-  await chmod(dir, 0o755);
-  const digest = createHash('sha256');
-  for (const file of [...files].sort((a, b) => (a.path < b.path ? -1 : 1))) digest.update(`${file.path}\0${file.mode}\0`).update(file.content).update('\0');
-  const dataDir = `..${digest.digest('hex').slice(0, 16)}`;
-  if ((await readlink(join(dir, '..data')).catch(() => undefined)) === dataDir) return;
-  const staging = join(dir, dataDir);
-  await rm(staging, { recursive: true, force: true });
-  await mkdir(staging, { mode: 0o755 });
-  await chmod(staging, 0o755);
-  const tops = new Set<string>();
-  for (const file of files) {
-    const relative = posix.normalize(`/${file.path}`).slice(1);
-    tops.add(relative.split('/')[0] ?? relative);
-    const target = join(staging, relative);
-    await mkdir(dirname(target), { recursive: true });
-    await writeFile(target, file.content, { mode: file.mode });
-    await chmod(target, file.mode);
-  }
-  await rm(join(dir, '..data_tmp'), { force: true });
-  await symlink(dataDir, join(dir, '..data_tmp'));
-  await rename(join(dir, '..data_tmp'), join(dir, '..data'));
-  for (const top of tops) {
-    const link = join(dir, top);
-    const info = await exists(link);
-    if (info?.isSymbolicLink()) continue;
-    if (info) await rm(link, { recursive: true, force: true });
-    await symlink(posix.join('..data', top), link);
-  }
-  for (const entry of await readdir(dir)) {
-    const stale = entry.startsWith('..') ? entry !== '..data' && entry !== dataDir : !tops.has(entry);
-    if (stale) await rm(join(dir, entry), { recursive: true, force: true });
+  const root = openRoot(dir);
+  let staging: ResolvedPath | undefined;
+  try {
+    chmodSync(root.procPath, 0o755);
+    const at = (name: string) => childPath(root, name);
+    const digest = createHash('sha256');
+    for (const file of [...files].sort((a, b) => (a.path < b.path ? -1 : 1))) digest.update(`${file.path}\0${file.mode}\0`).update(file.content).update('\0');
+    const dataDir = `..${digest.digest('hex').slice(0, 16)}`;
+    if ((await lstat(at('..data')).then((info) => (info.isSymbolicLink() ? readlinkSync(at('..data')) : undefined), () => undefined)) === dataDir) return;
+    await rm(at(dataDir), { recursive: true, force: true });
+    mkdirSync(at(dataDir), { mode: 0o755 });
+    staging = resolveBeneath(root, dataDir);
+    chmodSync(staging.procPath, 0o755);
+    const tops = new Set<string>();
+    for (const file of files) {
+      const relative = posix.normalize(`/${file.path}`).slice(1);
+      tops.add(relative.split('/')[0] ?? relative);
+      const parent = resolveBeneath(staging, posix.dirname(relative), { create: 'directory' });
+      try {
+        const fd = openSync(childPath(parent, posix.basename(relative)), constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW, file.mode);
+        try {
+          writeAll(fd, file.content);
+          fchmodSync(fd, file.mode);
+        } finally {
+          closeSync(fd);
+        }
+      } finally {
+        parent.close();
+      }
+    }
+    await rm(at('..data_tmp'), { force: true });
+    symlinkSync(dataDir, at('..data_tmp'));
+    renameSync(at('..data_tmp'), at('..data'));
+    for (const top of tops) {
+      const info = await lstat(at(top)).catch(() => undefined);
+      if (info?.isSymbolicLink()) continue;
+      if (info) await rm(at(top), { recursive: true, force: true });
+      symlinkSync(posix.join('..data', top), at(top));
+    }
+    for (const entry of readdirSync(root.procPath)) {
+      const stale = entry.startsWith('..') ? entry !== '..data' && entry !== dataDir : !tops.has(entry);
+      if (stale) await rm(at(entry), { recursive: true, force: true });
+    }
+  } finally {
+    staging?.close();
+    root.close();
   }
 }
 
@@ -146,50 +179,13 @@ async function prepareOne(pod: Pod, volume: Volume, ctx: VolumeContext): Promise
       }
     }
     await chmod(dir, 0o777);
-    return { source: dir, forceReadOnly: false };
+    return { kind: 'pod', dir, forceReadOnly: false };
   }
   if (volume.hostPath) {
-    const target = nodePath(ctx.nodeDir, volume.hostPath.path);
-    const type = volume.hostPath.type ?? '';
     await mkdir(ctx.nodeDir, { recursive: true });
-    const inside = () => assertInside(ctx.nodeDir, target, `hostPath ${volume.hostPath?.path}`).catch((error: Error) => {
-      throw new MountError(volume.name, error.message);
-    });
-    await inside();
-    const info = await exists(target);
-    switch (type) {
-      case '':
-      case 'DirectoryOrCreate':
-        // Like containerd, an unchecked hostPath that does not exist is created as a directory.
-        if (!info) await mkdir(target, { recursive: true, mode: 0o755 });
-        else if (type === 'DirectoryOrCreate' && !info.isDirectory()) throw new MountError(volume.name, `hostPath type check failed: ${volume.hostPath.path} is not a directory`);
-        break;
-      case 'Directory':
-        if (!info?.isDirectory()) throw new MountError(volume.name, `hostPath type check failed: ${volume.hostPath.path} is not a directory`);
-        break;
-      case 'FileOrCreate':
-        if (!info) {
-          await mkdir(dirname(target), { recursive: true });
-          await writeFile(target, '', { mode: 0o644 });
-        } else if (!info.isFile()) throw new MountError(volume.name, `hostPath type check failed: ${volume.hostPath.path} is not a file`);
-        break;
-      case 'File':
-        if (!info?.isFile()) throw new MountError(volume.name, `hostPath type check failed: ${volume.hostPath.path} is not a file`);
-        break;
-      case 'Socket':
-        if (!info?.isSocket()) throw new MountError(volume.name, `hostPath type check failed: ${volume.hostPath.path} is not a socket file`);
-        break;
-      case 'CharDevice':
-        if (!info?.isCharacterDevice()) throw new MountError(volume.name, `hostPath type check failed: ${volume.hostPath.path} is not a character device`);
-        break;
-      case 'BlockDevice':
-        if (!info?.isBlockDevice()) throw new MountError(volume.name, `hostPath type check failed: ${volume.hostPath.path} is not a block device`);
-        break;
-      default:
-        throw new MountError(volume.name, `unknown hostPath type "${String(type)}"`);
-    }
-    await inside();
-    return { source: target, forceReadOnly: false };
+    // Checked (and created) now, for the FailedMount a real kubelet reports; resolved again at every container start.
+    openHostPath(ctx.nodeDir, volume.name, volume.hostPath).close();
+    return { kind: 'hostPath', volume: volume.name, path: volume.hostPath.path, type: volume.hostPath.type ?? '', forceReadOnly: false };
   }
   if (volume.configMap) {
     const name = volume.configMap.name ?? '';
@@ -203,7 +199,7 @@ async function prepareOne(pod: Pod, volume: Volume, ctx: VolumeContext): Promise
     } catch (error) {
       throw new MountError(volume.name, (error as Error).message);
     }
-    return { source: dir, forceReadOnly: true };
+    return { kind: 'pod', dir, forceReadOnly: true };
   }
   if (volume.secret) {
     const name = volume.secret.secretName ?? '';
@@ -217,7 +213,7 @@ async function prepareOne(pod: Pod, volume: Volume, ctx: VolumeContext): Promise
     } catch (error) {
       throw new MountError(volume.name, (error as Error).message);
     }
-    return { source: dir, forceReadOnly: true };
+    return { kind: 'pod', dir, forceReadOnly: true };
   }
   if (volume.downwardAPI) {
     const defaultMode = volume.downwardAPI.defaultMode ?? 0o644;
@@ -237,7 +233,7 @@ async function prepareOne(pod: Pod, volume: Volume, ctx: VolumeContext): Promise
     } catch (error) {
       throw new MountError(volume.name, (error as Error).message);
     }
-    return { source: dir, forceReadOnly: true };
+    return { kind: 'pod', dir, forceReadOnly: true };
   }
   throw new MountError(volume.name, 'this volume type is not supported in a Kubelab sandbox');
 }
@@ -262,13 +258,7 @@ export async function refreshProjectedVolumes(pod: Pod, ctx: VolumeContext): Pro
   }
 }
 
-/** Removes the Pod's directory (emptyDirs and written volumes), unmounting tmpfs first. Safe to repeat. */
+/** Removes the Pod's directory (emptyDirs, written volumes, staging mounts), unmounting first. Safe to repeat. */
 export async function removePodDir(podsDir: string, uid: string): Promise<void> {
-  const dir = podDir(podsDir, uid);
-  const mounts = await readFile('/proc/self/mountinfo', 'utf8').catch(() => '');
-  for (const line of mounts.split('\n')) {
-    const mountPoint = line.split(' ')[4];
-    if (mountPoint?.startsWith(`${dir}/`)) await execFileAsync('umount', ['-l', mountPoint]).catch(() => undefined);
-  }
-  await rm(dir, { recursive: true, force: true });
+  await removeUnmounted(podDir(podsDir, uid));
 }
