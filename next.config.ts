@@ -1,4 +1,5 @@
 import type { NextConfig } from 'next';
+import { STATIC_SECURITY_HEADERS } from './lib/security/headers';
 
 const config: NextConfig = {
   // The PostgreSQL Prisma client is generated into node_modules (prisma/generate.ts) and loads
@@ -8,6 +9,10 @@ const config: NextConfig = {
   // forbidden() renders app/forbidden.tsx with status 403 for a signed-in user without the role.
   experimental: { authInterrupts: true },
   poweredByHeader: false,
+  // Every path, static assets included; the per-request Content-Security-Policy is set in proxy.ts.
+  async headers() {
+    return [{ source: '/:path*', headers: STATIC_SECURITY_HEADERS }];
+  },
   reactStrictMode: true,
 };
 

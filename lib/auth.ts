@@ -9,7 +9,8 @@ import { db } from './db';
 import { env } from './env';
 import { resolveAuthSecret } from './secret-file';
 import { logAuthError } from './sign-in/auth-logger';
-import { clientAddressFrom, signInThrottle } from './sign-in/throttle';
+import { clientAddressFrom } from './client-address';
+import { signInThrottle } from './sign-in/throttle';
 
 /** Wrong password or unknown email: one answer for both. */
 export class InvalidCredentials extends CredentialsSignin {

@@ -70,6 +70,14 @@ describe('parseEnv', () => {
     ]);
   });
 
+  it('takes TRUSTED_PROXIES as addresses and CIDR ranges, and names a bad entry', () => {
+    expect(parseEnv({ TRUSTED_PROXIES: '10.0.0.5, 172.16.0.0/12 fd00::/8' }).TRUSTED_PROXIES).toBe('10.0.0.5, 172.16.0.0/12 fd00::/8');
+    expect(problems({ TRUSTED_PROXIES: '10.0.0.5,proxy.internal' })).toEqual([
+      'TRUSTED_PROXIES: "proxy.internal" is not an IP address or CIDR range (e.g. 10.0.0.5, 10.0.0.0/8, fd00::/8)',
+    ]);
+    expect(problems({ TRUSTED_PROXIES: '10.0.0.0/33' })).toHaveLength(1);
+  });
+
   it('the EnvError message lists every problem on its own line', () => {
     try {
       parseEnv({ PORT: '0', DOCKER_HOST: '/var/run/docker.sock' });

@@ -3,6 +3,7 @@
 // reported on its own line naming the variable, all at once.
 import path from 'node:path';
 import { z } from 'zod';
+import { parseTrustedProxies } from './client-address';
 import { DEFAULT_DATABASE_URL, parseDatabaseUrl, type DatabaseTarget } from './db/database-url';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './password';
 
@@ -49,11 +50,26 @@ const schema = z.object({
   KUBELAB_INSTRUCTOR_EMAIL: email('KUBELAB_INSTRUCTOR_EMAIL', 'instructor@kubelab.local'),
   KUBELAB_INSTRUCTOR_PASSWORD: seedPassword('KUBELAB_INSTRUCTOR_PASSWORD'),
   SIGNUP_OPEN: booleanString('SIGNUP_OPEN', true),
+  SIGNUP_LIMIT_PER_ADDRESS: z.coerce
+    .number({ error: 'SIGNUP_LIMIT_PER_ADDRESS must be a whole number of sign-ups per hour' })
+    .int('SIGNUP_LIMIT_PER_ADDRESS must be a whole number of sign-ups per hour')
+    .min(1, 'SIGNUP_LIMIT_PER_ADDRESS must be at least 1')
+    .default(20),
   DOCKER_HOST: z
     .string()
     .regex(/^(unix|tcp|npipe):\/\//, 'DOCKER_HOST must look like unix:///path/to/docker.sock or tcp://127.0.0.1:2375')
     .optional(),
   KUBELAB_STATE_DIR: z.string().min(1).optional(),
+  TRUSTED_PROXIES: z
+    .string()
+    .optional()
+    .superRefine((value, ctx) => {
+      try {
+        parseTrustedProxies(value);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: (error as Error).message });
+      }
+    }),
 });
 
 type RawEnv = z.output<typeof schema>;

@@ -56,6 +56,7 @@ export const en = {
       passwordTooLong: 'The password must be at most {max} characters.',
       unavailable: 'Signing in is not possible right now. Please try again.',
       throttled: 'Too many failed sign-in attempts. Please wait {minutes} min and try again.',
+      signupThrottled: 'Too many accounts were created from your network recently. Please wait {minutes} min and try again.',
     },
   },
   admin: {

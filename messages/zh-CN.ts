@@ -55,6 +55,7 @@ export const zhCN: Messages = {
       passwordTooLong: '密码最多 {max} 个字符。',
       unavailable: '暂时无法登录，请稍后再试。',
       throttled: '登录失败次数过多，请 {minutes} 分钟后再试。',
+      signupThrottled: '你所在的网络最近注册的账号过多，请 {minutes} 分钟后再试。',
     },
   },
   admin: {

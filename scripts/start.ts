@@ -5,17 +5,20 @@ import { parseEnv } from '../lib/env';
 import { loadDotEnv, log, platformEnv, preparePlatform, startPlatform, type PlatformEnv, type RunningPlatform } from './lib/platform.js';
 import { platformPaths, repoRoot } from './lib/paths.js';
 import { reportStartFailure } from './lib/start-failure.js';
-import { seededAccountsNotice } from './lib/accounts.js';
+import { readSeededCredentials, seededAccountsNotice } from './lib/accounts.js';
 
 loadDotEnv();
 const logDir = path.join(platformPaths().dataDir, 'logs');
 let running: RunningPlatform;
 let platform: PlatformEnv;
+let credentialsBefore: ReturnType<typeof readSeededCredentials>;
 const startedAt = Date.now();
 try {
   // The settings first, so a bad one is reported before any preparation runs.
   parseEnv(process.env, repoRoot);
   platform = platformEnv();
+  // What the seed had generated before this start: only passwords generated now are printed.
+  credentialsBefore = readSeededCredentials(platform.dataDir);
   await preparePlatform(platform);
   running = await startPlatform(platform, logDir);
 } catch (error) {
@@ -47,7 +50,7 @@ process.stdout.write(
     `  Kubelab is up in ${((Date.now() - startedAt) / 1000).toFixed(1)} s`,
     `  Web app:    ${platform.webUrl}`,
     `  Lab runner: ${platform.runnerUrl} (token in ${platform.dataDir}/runner-token)`,
-    ...seededAccountsNotice(platform.dataDir, platform.env),
+    ...seededAccountsNotice(platform.dataDir, platform.env, credentialsBefore),
     '  Ctrl-C stops both; sandboxes keep running for the next start (`npm run purge` ends them).',
     '',
   ].join('\n') + '\n',

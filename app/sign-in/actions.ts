@@ -7,7 +7,9 @@ import { signIn } from '@/lib/auth';
 import { homeFor, safeNextPath } from '@/lib/authz-policy';
 import { db } from '@/lib/db';
 import { getI18n } from '@/lib/i18n/server';
-import { clientAddressFrom, signInThrottle } from '@/lib/sign-in/throttle';
+import { clientAddressFrom } from '@/lib/client-address';
+import { minutesToWait } from '@/lib/rate-limit';
+import { signInThrottle } from '@/lib/sign-in/throttle';
 import { LOCALE_COOKIE, LOCALE_COOKIE_MAX_AGE, isLocale } from '@/lib/i18n/locale';
 
 export async function signInAction(_previous: FormState, formData: FormData): Promise<FormState> {
@@ -24,8 +26,7 @@ export async function signInAction(_previous: FormState, formData: FormData): Pr
       if (e.code === 'throttled') {
         // authorize() refused before looking at the password; say how long to wait.
         const decision = signInThrottle().check({ email, address: clientAddressFrom(await headers()) });
-        const minutes = decision.allowed ? 1 : Math.max(1, Math.ceil(decision.retryAfterMs / 60_000));
-        return { error: t(m.auth.errors.throttled, { minutes }), values };
+        return { error: t(m.auth.errors.throttled, { minutes: minutesToWait(decision) }), values };
       }
       return { error: e.code === 'disabled' ? m.auth.errors.disabled : m.auth.errors.invalid, values };
     }

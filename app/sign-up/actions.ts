@@ -1,12 +1,16 @@
 'use server';
+import { headers } from 'next/headers';
 import { redirect } from 'next/navigation';
 import type { FormState } from '@/components/form-state';
+import { signUpLimiter } from '@/lib/abuse-limits';
 import { registerLearner, signUpSchema } from '@/lib/accounts';
 import { signIn } from '@/lib/auth';
 import { db } from '@/lib/db';
+import { clientAddressFrom } from '@/lib/client-address';
 import { env } from '@/lib/env';
 import { getI18n } from '@/lib/i18n/server';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '@/lib/password';
+import { minutesToWait } from '@/lib/rate-limit';
 
 export async function signUpAction(_previous: FormState, formData: FormData): Promise<FormState> {
   const { m, t, locale } = await getI18n();
@@ -31,6 +35,10 @@ export async function signUpAction(_previous: FormState, formData: FormData): Pr
     }
     return { fieldErrors, values };
   }
+  // Counted per client address before the database is touched: a new account and a taken
+  // email both count, so neither filling the user table nor probing which emails exist scales.
+  const admitted = signUpLimiter(env().SIGNUP_LIMIT_PER_ADDRESS).take(clientAddressFrom(await headers()));
+  if (!admitted.allowed) return { error: t(m.auth.errors.signupThrottled, { minutes: minutesToWait(admitted) }), values };
   const result = await registerLearner(db(), parsed.data, env().SIGNUP_OPEN, locale);
   if (!result.ok) {
     return { error: result.reason === 'signup_closed' ? m.auth.errors.signupClosed : m.auth.errors.emailTaken, values };

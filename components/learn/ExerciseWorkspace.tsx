@@ -99,7 +99,8 @@ function describeApiError(e: unknown, errors: LearnMessages['exercise']['errors'
     case 'exercise_invalid':
       return format(errors.setupFailed, { message: e.message });
     case 'RATE_LIMITED':
-      return errors.slowDown;
+      // Too many new sandboxes for this account: the answer says how long the wait is.
+      return e.retryAfterMinutes ? format(errors.rateLimited, { minutes: e.retryAfterMinutes }) : errors.slowDown;
   }
   if (e.status === 401) return errors.signedOut;
   if (e.status === 429) return errors.slowDown;

@@ -6,6 +6,8 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** From a 429's Retry-After: whole minutes to wait, at least one. */
+    readonly retryAfterMinutes?: number,
   ) {
     super(message);
   }
@@ -21,7 +23,13 @@ async function call<T>(method: string, url: string, body?: unknown): Promise<T> 
   const json = (await response.json().catch(() => null)) as unknown;
   if (!response.ok) {
     const error = (json as ApiErrorBody | null)?.error;
-    throw new ApiError(response.status, error?.code ?? `http_${response.status}`, error?.message ?? response.statusText);
+    const retryAfter = Number(response.headers.get('retry-after'));
+    throw new ApiError(
+      response.status,
+      error?.code ?? `http_${response.status}`,
+      error?.message ?? response.statusText,
+      retryAfter > 0 ? Math.max(1, Math.ceil(retryAfter / 60)) : undefined,
+    );
   }
   return json as T;
 }

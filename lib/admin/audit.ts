@@ -4,7 +4,7 @@
 import type { Prisma } from '@prisma/client';
 import { headers } from 'next/headers';
 import type { Db } from '../db';
-import { clientAddressFrom } from '../sign-in/throttle';
+import { clientAddressFrom } from '../client-address';
 
 export interface AuditActor {
   id: string;

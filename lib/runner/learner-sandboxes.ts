@@ -4,6 +4,7 @@ import type { Sandbox } from '@prisma/client';
 import type { Exercise } from '@kubelab/exercise-format';
 import type { Db } from '../db';
 import { runnerExercise } from '../content/queries';
+import type { RateDecision } from '../rate-limit';
 import { markStarted } from '../progress/record';
 import { liveSandboxFor } from '../progress/sandboxes';
 import { RunnerClientError, type RunnerClient } from './client';
@@ -43,6 +44,14 @@ export async function refreshSandbox(db: Db, runner: RunnerClient, row: Sandbox)
   return { row, view };
 }
 
+/** A new sandbox was refused by the per-account creation limit. */
+export class SandboxCreationThrottled extends Error {
+  readonly code = 'RATE_LIMITED';
+  constructor(readonly retryAfterMs: number) {
+    super(`too many sandboxes started recently; try again in ${Math.ceil(retryAfterMs / 1000)} s`);
+  }
+}
+
 /**
  * The learner's live sandbox for the exercise if the runner still has it, else a new one on the
  * current version (the row remembers which: checks grade against it).
@@ -51,16 +60,21 @@ export async function refreshSandbox(db: Db, runner: RunnerClient, row: Sandbox)
  * ones they hold for other exercises (their attempts, points and hints stay). The runner's own
  * per-owner limit stays as the guard behind it; when the runner holds sandboxes this database
  * does not know (a lost row, a crash between create and insert), those are ended too and the
- * create is tried once more.
+ * create is tried once more. A new sandbox is made only if `admitCreation` (counting creations
+ * per account) lets it.
  */
 export async function openSandbox(
   db: Db,
   runner: RunnerClient,
   userId: string,
   exercise: { id: string; ref: string; origin: string; versionId: string; spec: Exercise },
+  admitCreation: () => RateDecision = () => ({ allowed: true }),
 ): Promise<SandboxWithView> {
   const existing = await currentSandbox(db, runner, userId, exercise.id);
   if (existing) return existing;
+  // Counted before anything is ended: a refused creation leaves the learner's other sandboxes alone.
+  const admitted = admitCreation();
+  if (!admitted.allowed) throw new SandboxCreationThrottled(admitted.retryAfterMs);
   await endOtherSandboxes(db, runner, userId, exercise.id);
   let view: RunnerSandbox;
   try {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { SignInThrottle, clientAddressFrom } from './throttle';
+import { parseTrustedProxies, resolveClientAddress } from '../client-address';
+import { SignInThrottle } from './throttle';
 
 const MIN = 60_000;
 const options = { maxFailuresPerEmail: 5, maxFailuresPerAddress: 8, windowMs: 15 * MIN, maxKeys: 100 };
@@ -40,18 +41,29 @@ describe('SignInThrottle', () => {
   });
 
   it('forgets the least recently failed keys beyond maxKeys', () => {
-    const throttle = new SignInThrottle({ ...options, maxKeys: 4 });
+    const throttle = new SignInThrottle({ ...options, maxKeys: 2 });
     for (let i = 0; i < 5; i++) throttle.recordFailure(from('first@example.test', '10.0.0.1'), 0);
     for (let i = 0; i < 2; i++) throttle.recordFailure(from(`other-${i}@example.test`, `10.0.0.${i + 2}`), 1);
     expect(throttle.check(from('first@example.test', '10.0.0.9'), 2)).toEqual({ allowed: true });
   });
-});
 
-describe('clientAddressFrom', () => {
-  const h = (values: Record<string, string>) => ({ get: (name: string) => values[name] ?? null });
-  it('takes the last x-forwarded-for entry (the nearest hop), then x-real-ip', () => {
-    expect(clientAddressFrom(h({ 'x-forwarded-for': '1.2.3.4, 127.0.0.1' }))).toBe('127.0.0.1');
-    expect(clientAddressFrom(h({ 'x-real-ip': '10.0.0.9' }))).toBe('10.0.0.9');
-    expect(clientAddressFrom(h({}))).toBe('unknown');
+  it('counts an attacker who forges X-Forwarded-For on every try as one address, unless a trusted proxy wrote it', () => {
+    const throttle = new SignInThrottle(options);
+    const attacker = '203.0.113.7';
+    const noProxies = parseTrustedProxies(undefined);
+    for (let i = 0; i < 8; i++) {
+      const address = resolveClientAddress(attacker, `198.51.100.${i}`, noProxies);
+      throttle.recordFailure(from(`user${i}@example.test`, address), 0);
+    }
+    expect(throttle.check(from('fresh@example.test', resolveClientAddress(attacker, '198.51.100.99', noProxies)), MIN).allowed).toBe(false);
+
+    // Behind a trusted proxy, the address the proxy appended is the client: two clients, two keys.
+    const proxy = parseTrustedProxies('10.0.0.5');
+    const behindProxy = new SignInThrottle(options);
+    for (let i = 0; i < 8; i++) {
+      behindProxy.recordFailure(from(`user${i}@example.test`, resolveClientAddress('10.0.0.5', `1.2.3.4, ${attacker}`, proxy)), 0);
+    }
+    expect(behindProxy.check(from('fresh@example.test', resolveClientAddress('10.0.0.5', attacker, proxy)), MIN).allowed).toBe(false);
+    expect(behindProxy.check(from('fresh@example.test', resolveClientAddress('10.0.0.5', '198.51.100.1', proxy)), MIN).allowed).toBe(true);
   });
 });

@@ -107,6 +107,7 @@ export const learnEn = {
       runnerUnavailable: 'The lab runner is not reachable right now. Try again in a minute; your work so far is saved.',
       limit: 'You have too many sandboxes running. Close this exercise in your other tabs, then press “Start my sandbox” again.',
       capacity: 'All sandboxes are in use right now. Try again in a few minutes.',
+      rateLimited: 'You have started many sandboxes in a short time. Please wait {minutes} min before starting another.',
       restarting: 'The lab runner is restarting. Try again in a few seconds.',
       notReady: 'The sandbox is not ready yet. Wait until the terminal connects.',
       notFound: 'This sandbox no longer exists. Press “Start my sandbox” for a new one; your attempts are kept.',

@@ -108,6 +108,7 @@ export const learnZhCN: LearnMessages = {
       runnerUnavailable: '暂时无法连接实验运行器。请一分钟后再试，你目前的进度已保存。',
       limit: '你运行中的沙箱太多了。请关闭其他标签页中的练习，然后再次点击“启动我的沙箱”。',
       capacity: '当前所有沙箱都在使用中，请几分钟后再试。',
+      rateLimited: '你在短时间内启动了太多沙箱，请 {minutes} 分钟后再启动新的沙箱。',
       restarting: '实验运行器正在重启，请几秒钟后再试。',
       notReady: '沙箱还没有就绪，请等终端连接后再试。',
       notFound: '这个沙箱已不存在。点击“启动我的沙箱”获取新的沙箱，你的提交记录都还在。',

@@ -17,7 +17,9 @@ export async function withE2ePlatform<T>(run: (env: NodeJS.ProcessEnv) => Promis
     name: 'e2e',
     port: process.env.E2E_PORT ?? '3100',
     runnerPort: process.env.E2E_RUNNER_PORT ?? '4100',
-    env: accounts,
+    // The suite signs up a fresh learner per spec, all from 127.0.0.1: one address, many
+    // accounts, like a classroom behind one NAT address.
+    env: { ...accounts, SIGNUP_LIMIT_PER_ADDRESS: '1000' },
   });
   try {
     return await run({ ...platform.env, NODE_ENV: 'test', E2E_BASE_URL: platform.webUrl, E2E_RUNNER_URL: platform.runnerUrl });

@@ -73,7 +73,8 @@ export async function startPlatform(platform: PlatformEnv, logDir?: string): Pro
   const { env } = platform;
   const logFile = (name: string) => (logDir ? { logFile: path.join(logDir, `${name}.log`) } : {});
   supervisor.start({ name: 'runner', command: 'tsx', args: ['lab-runner/src/main.ts'], env, ...logFile('runner') });
-  supervisor.start({ name: 'web', command: 'next', args: ['start', '-H', '127.0.0.1', '-p', env.PORT!], env, ...logFile('web') });
+  // Not `next start`: the front server gives the app the real client address (lib/client-address.ts).
+  supervisor.start({ name: 'web', command: 'tsx', args: ['scripts/web-server.ts'], env, ...logFile('web') });
   const failed = supervisor.done.then((code) => {
     throw new Error(`the platform stopped while starting (exit ${code})${logDir ? `; the processes' output is in ${logDir}` : ''}`);
   });
@@ -85,8 +86,9 @@ export async function startPlatform(platform: PlatformEnv, logDir?: string): Pro
       failed,
     ]);
   } catch (error) {
-    // A start that did not finish leaves nothing running (and no port taken) behind it.
-    await supervisor.stop();
+    // A start that did not finish leaves nothing running (and no port taken) behind it, and no
+    // runner writing into the data directory the caller then removes.
+    await supervisor.stop(1);
     throw error;
   }
   return { supervisor, stop: () => supervisor.stop() };

@@ -6,7 +6,8 @@ import { z } from 'zod';
 import { db } from '@/lib/db';
 import { findExercise } from '@/lib/content/queries';
 import { runner } from '@/lib/runner';
-import { openSandbox } from '@/lib/runner/learner-sandboxes';
+import { sandboxCreationLimiter } from '@/lib/abuse-limits';
+import { SandboxCreationThrottled, openSandbox } from '@/lib/runner/learner-sandboxes';
 import { apiError, apiJson, runnerFailure, sandboxForBrowser } from '@/lib/runner/responses';
 import { guardUser } from '@/lib/runner/route-guard';
 
@@ -20,9 +21,14 @@ export async function POST(request: Request) {
   const exercise = await findExercise(db(), body.data.exercise);
   if (!exercise) return apiError(404, 'EXERCISE_NOT_FOUND', `no exercise "${body.data.exercise}"`);
   try {
-    const { row, view } = await openSandbox(db(), runner(), who.user.id, exercise);
+    const { row, view } = await openSandbox(db(), runner(), who.user.id, exercise, () => sandboxCreationLimiter().take(who.user.id));
     return apiJson(sandboxForBrowser(row.id, view), 201);
   } catch (error) {
+    if (error instanceof SandboxCreationThrottled) {
+      const response = apiError(429, error.code, error.message);
+      response.headers.set('retry-after', String(Math.ceil(error.retryAfterMs / 1000)));
+      return response;
+    }
     return runnerFailure(error);
   }
 }

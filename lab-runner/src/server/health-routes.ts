@@ -1,4 +1,7 @@
-// Unauthenticated operational routes: liveness and Prometheus metrics.
+// Operational routes: liveness (open, it says nothing but "ok", the provider and counts) and
+// Prometheus metrics. /metrics needs the runner token: its figures (sandboxes per state, open
+// shells, request counts) tell a stranger how busy the fleet is and when it is worth attacking,
+// and a browser page on any origin could read an open endpoint on loopback.
 
 import type { RunnerMetrics } from '../metrics.js';
 import type { Route } from './routes.js';
@@ -27,7 +30,7 @@ export function healthRoutes(metrics: RunnerMetrics, source: HealthSource | unde
     {
       method: 'GET',
       path: '/metrics',
-      auth: false,
+      auth: true,
       handler: async () => ({ status: 200, text: await metrics.registry.metrics(), contentType: metrics.registry.contentType }),
     },
   ];

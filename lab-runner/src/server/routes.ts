@@ -30,7 +30,7 @@ export interface Route {
   method: Method;
   /** e.g. `/v1/sandboxes/:id/checks` */
   path: string;
-  /** false only for /healthz and /metrics */
+  /** false only for /healthz */
   auth: boolean;
   handler(ctx: RequestContext): Promise<Reply> | Reply;
 }

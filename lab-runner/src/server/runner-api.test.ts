@@ -120,14 +120,14 @@ describe('sandbox lifecycle over HTTP', () => {
     await new Promise((resolve) => setTimeout(resolve, 20));
     const extended = await fixture.api('POST', `/v1/sandboxes/${sandbox.id}/extend`, {});
     expect(Date.parse(extended.json.idleExpiresAt)).toBeGreaterThan(Date.parse(sandbox.idleExpiresAt));
-    let metrics = await (await fetch(`${fixture.url}/metrics`)).text();
+    let metrics = await fixture.metrics();
     expect(metrics).toMatch(/kubelab_sandboxes\{state="ready"\} 1/);
     expect(metrics).toMatch(/kubelab_sandbox_create_seconds_count\{source="cold"\} 1/);
     expect(metrics).toMatch(/kubelab_check_seconds_count\{kind="podExists"\}/);
     // The terminals of the shell test are closed; the runner notices each close on its side.
     while (!/^kubelab_open_shells 0$/m.test(metrics)) {
       await new Promise((resolve) => setTimeout(resolve, 50));
-      metrics = await (await fetch(`${fixture.url}/metrics`)).text();
+      metrics = await fixture.metrics();
     }
   });
 

@@ -63,7 +63,7 @@ describe('limits, warm pool and expiry', () => {
     expect(sandbox.readyAt).toBe(sandbox.history[3].at);
     expect(Date.parse(sandbox.idleExpiresAt) - Date.parse(sandbox.readyAt)).toBe(1800 * 1000);
     // Served from the pool, not built on demand (how fast that is, bench/runner.ts measures).
-    const metrics = await (await fetch(`${fixture.url}/metrics`)).text();
+    const metrics = await fixture.metrics();
     expect(metrics).toMatch(/kubelab_sandbox_create_seconds_count\{source="warm"\} 1/);
     // The claimed sandbox got the exercise's setup.
     const checks = await fixture.api('POST', `/v1/sandboxes/${sandbox.id}/checks`, {});
@@ -134,7 +134,7 @@ describe('heartbeat', () => {
     await Promise.all([live.waitForPrompt(), dead.waitForPrompt()]);
     // A peer that reads nothing answers no ping.
     (dead.ws as unknown as { _socket: { pause(): void } })._socket.pause();
-    const openShells = async () => Number(/^kubelab_open_shells (\d+)$/m.exec(await (await fetch(`${fixture.url}/metrics`)).text())?.[1]);
+    const openShells = async () => Number(/^kubelab_open_shells (\d+)$/m.exec(await fixture.metrics())?.[1]);
     // The dead one goes within two intervals.
     const deadline = Date.now() + 30_000;
     while ((await openShells()) !== 1) {

@@ -142,7 +142,7 @@ describe('refusals on the shell WebSocket', () => {
     // Stop reading: the runner must pause the exec stream instead of queueing output.
     const socket = (client.ws as unknown as { _socket: { pause(): void; resume(): void } })._socket;
     socket.pause();
-    const buffered = async () => Number(/^kubelab_shell_buffered_bytes (\d+)$/m.exec(await (await fetch(`${fixture.url}/metrics`)).text())?.[1]);
+    const buffered = async () => Number(/^kubelab_shell_buffered_bytes (\d+)$/m.exec(await fixture.metrics())?.[1]);
     const samples: number[] = [];
     for (let i = 0; i < 6; i++) {
       await new Promise((resolve) => setTimeout(resolve, 500));
@@ -191,7 +191,7 @@ describe('a client that goes away mid-create', () => {
     // The hang-up reaches the runner while it is still reading and resolving the request, before
     // the create starts: the create must still see that nobody is waiting for it.
     const posts = async () => {
-      const text = await (await fetch(`${fixture.url}/metrics`)).text();
+      const text = await fixture.metrics();
       return [...text.matchAll(/^kubelab_http_requests_total\{method="POST",[^}]*\} (\d+)$/gm)].reduce((sum, m) => sum + Number(m[1]), 0);
     };
     const before = await posts();

@@ -47,6 +47,19 @@ describe('RunnerServer', () => {
     expect(await res.json()).toMatchObject({ status: 'ok' });
   });
 
+  it('refuses /metrics without the runner token: a browser page on any origin must not read the fleet figures', async () => {
+    const server = await startServer();
+    for (const headers of [{} as Record<string, string>, { authorization: 'Bearer wrong-token-0123456789' }, { origin: 'http://evil.example' }]) {
+      const res = await fetch(`${server.url}/metrics`, { headers });
+      expect(res.status).toBe(401);
+      expect(res.headers.get('access-control-allow-origin')).toBeNull();
+      expect(await res.text()).not.toMatch(/kubelab_/);
+    }
+    const res = await fetch(`${server.url}/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } });
+    expect(res.status).toBe(200);
+    expect(await res.text()).toMatch(/^# HELP kubelab_/m);
+  });
+
   it('answers 401 with a JSON error for a missing, wrong or malformed token on /v1', async () => {
     const server = await startServer([echo]);
     for (const headers of [{} as Record<string, string>, { authorization: 'Bearer wrong-token-0123456789' }, { authorization: TOKEN }, { authorization: `Basic ${TOKEN}` }]) {

@@ -123,12 +123,13 @@ export class RunnerServer {
     let code: string | undefined;
     try {
       if (this.state !== 'running') throw new RunnerError('shutting_down', 'the runner is shutting down');
-      if (url.pathname === '/v1' || url.pathname.startsWith('/v1/')) {
-        if (!bearerAuthorized(req.headers.authorization, this.options.token)) {
-          throw new RunnerError('unauthorized', 'a valid bearer token is required');
-        }
+      const authorized = () => bearerAuthorized(req.headers.authorization, this.options.token);
+      // Everything under /v1 needs the token before routing, so routes cannot be probed without it.
+      if ((url.pathname === '/v1' || url.pathname.startsWith('/v1/')) && !authorized()) {
+        throw new RunnerError('unauthorized', 'a valid bearer token is required');
       }
       const { route, params } = matchRoute(this.routes, req.method ?? 'GET', url.pathname);
+      if (route.auth && !authorized()) throw new RunnerError('unauthorized', 'a valid bearer token is required');
       const log = this.options.logger.child({ method: req.method, path: url.pathname });
       const reply = await route.handler({
         req,

@@ -76,6 +76,13 @@ export class RunnerFixture {
     return { status: response.status, json };
   }
 
+  /** The Prometheus text of /metrics, fetched with the runner token. */
+  async metrics(): Promise<string> {
+    const reply = await this.api('GET', '/metrics');
+    if (reply.status !== 200) throw new Error(`/metrics answered ${reply.status}`);
+    return String(reply.json);
+  }
+
   async createSandbox(owner: string, exercise: unknown): Promise<any> {
     const reply = await this.api('POST', '/v1/sandboxes', { owner, exercise });
     if (reply.status !== 201) throw new Error(`create answered ${reply.status}: ${JSON.stringify(reply.json)}`);
