@@ -15,6 +15,8 @@ export default async function HomePage() {
   const user = await getCurrentUser();
   const courses = await listCatalogue(db(), locale, user?.id);
   const resume = user ? resumeTarget(await coursesWithProgress(db(), user.id)) : null;
+  // "Welcome back" only to someone who has been here before: a new account has no progress yet.
+  const returning = user ? (await db().progress.count({ where: { userId: user.id } })) > 0 : false;
   const { lm } = await getLearnI18n();
   const canAuthor = user !== null && decide({ id: user.id, role: user.role, disabled: false }, 'authoring') === 'allow';
   return (
@@ -23,7 +25,7 @@ export default async function HomePage() {
         <h1 id="home-title">{m.home.title}</h1>
         <p className="lead">{m.home.lead}</p>
         {user ? (
-          <p className="welcome">{t(m.home.welcome, { name: user.name })}</p>
+          <p className="welcome">{t(returning ? m.home.welcome : m.home.welcomeNew, { name: user.name })}</p>
         ) : (
           <p className="welcome">
             <Link href="/sign-in">{m.common.signIn}</Link> · <Link href="/sign-up">{m.common.signUp}</Link> —{' '}

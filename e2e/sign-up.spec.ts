@@ -25,7 +25,7 @@ test('a new learner signs up, lands on the catalogue, signs out and signs in aga
   const email = uniqueEmail('learner');
   await signUp(page, 'Lin Learner', email, 'learner password 1');
   await expect(page).toHaveURL(/\/$/);
-  await expect(page.getByText('Welcome back, Lin Learner.')).toBeVisible();
+  await expect(page.getByText('Welcome, Lin Learner. Pick a course below to start.')).toBeVisible();
   await expect(page.getByTestId('session')).toContainText('Learner');
   await expect(page.getByRole('heading', { level: 2, name: 'Courses' })).toBeVisible();
   await expect(page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Authoring' })).toHaveCount(0);

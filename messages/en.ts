@@ -27,6 +27,7 @@ export const en = {
     progressLabel: 'Progress in {course}',
     signedOutHint: 'Sign in to keep track of your progress.',
     welcome: 'Welcome back, {name}.',
+    welcomeNew: 'Welcome, {name}. Pick a course below to start.',
     emptyTitle: 'No courses yet',
     emptyBody: 'Courses appear here as soon as they are synced from the exercise files.',
     emptyBodyInstructor: 'Add a course under exercises/ and sync it; it will be listed here.',

@@ -26,6 +26,7 @@ export const zhCN: Messages = {
     progressLabel: '{course} 的进度',
     signedOutHint: '登录后即可记录你的学习进度。',
     welcome: '欢迎回来，{name}。',
+    welcomeNew: '欢迎你，{name}。在下面选一门课程开始吧。',
     emptyTitle: '还没有课程',
     emptyBody: '课程从练习文件同步后就会显示在这里。',
     emptyBodyInstructor: '在 exercises/ 下添加课程并同步，它就会出现在这里。',

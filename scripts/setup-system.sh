@@ -2,7 +2,8 @@
 # Installs and starts what the platform needs from the operating system, idempotently:
 # Debian packages, Podman configured for this kernel, and Podman's Docker-compatible API
 # service on /run/kubelab/podman.sock. Sourced by start.sh and test.sh.
-#   KUBELAB_WITH_TEST_PACKAGES=1 also installs what only the tests use (chromium).
+#   KUBELAB_WITH_TEST_PACKAGES=1 also installs what only the tests use (chromium, tmux, and a
+#   CJK font so Chinese pages render in screenshots instead of boxes).
 set -euo pipefail
 
 KUBELAB_RUN_DIR=${KUBELAB_RUN_DIR:-/run/kubelab}
@@ -23,6 +24,7 @@ done
 if [ "${KUBELAB_WITH_TEST_PACKAGES:-0}" = 1 ]; then
   [ -x /usr/bin/chromium ] || need_pkgs+=(chromium)
   command -v tmux >/dev/null 2>&1 || need_pkgs+=(tmux)
+  dpkg -s fonts-noto-cjk >/dev/null 2>&1 || need_pkgs+=(fonts-noto-cjk)
 fi
 
 if [ ${#need_pkgs[@]} -gt 0 ]; then

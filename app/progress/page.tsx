@@ -2,11 +2,13 @@
 // history of attempts (kept even after sandboxes expire or exercises change).
 import type { Metadata } from 'next';
 import Link from 'next/link';
+import { EndSandboxButton } from '@/components/learn/EndSandboxButton';
 import { StatusBadge } from '@/components/learn/StatusBadge';
 import styles from '@/components/learn/learn.module.css';
 import { requireUser } from '@/lib/authz';
 import { pick } from '@/lib/content/text';
 import { db } from '@/lib/db';
+import { liveSandboxesOf } from '@/lib/progress/sandboxes';
 import { attemptHistory, coursesWithProgress } from '@/lib/progress/summary';
 import { getLearnI18n } from '@/messages/learn/server';
 
@@ -18,12 +20,33 @@ export async function generateMetadata(): Promise<Metadata> {
 export default async function ProgressPage() {
   const user = await requireUser('/progress');
   const { lm, locale, t } = await getLearnI18n();
-  const [courses, attempts] = await Promise.all([coursesWithProgress(db(), user.id), attemptHistory(db(), user.id, undefined, 100)]);
+  const [courses, attempts, sandboxes] = await Promise.all([
+    coursesWithProgress(db(), user.id),
+    attemptHistory(db(), user.id, undefined, 100),
+    liveSandboxesOf(db(), user.id),
+  ]);
   const when = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' });
   return (
     <div className={styles.stack}>
       <h1>{lm.progress.title}</h1>
       <p className={styles.lead}>{lm.progress.lead}</p>
+      <section aria-labelledby="my-sandboxes" data-testid="my-sandboxes">
+        <h2 id="my-sandboxes">{lm.progress.sandboxesTitle}</h2>
+        <p>{lm.progress.sandboxesLead}</p>
+        {sandboxes.length === 0 ? (
+          <p>{lm.progress.sandboxesEmpty}</p>
+        ) : (
+          <ul className={styles.exerciseList}>
+            {sandboxes.map((s) => (
+              <li key={s.id} data-sandbox-row={s.id}>
+                <Link href={`/exercises/${s.exercise.ref}`}>{pick(s.exercise.title, locale)}</Link>{' '}
+                <small>{t(lm.progress.sandboxSince, { when: when.format(s.createdAt) })}</small>{' '}
+                <EndSandboxButton sandboxId={s.id} label={lm.progress.endSandbox} failed={lm.progress.endFailed} />
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
       <section aria-labelledby="by-course">
         <h2 id="by-course">{lm.progress.courseTitle}</h2>
         {courses.map((course) => (

@@ -3,10 +3,13 @@
 // terminal tabs, the live Pods panel, the check list that ticks live while the learner works
 // (runs pushed by the runner on the shell socket), the recorded Check, hints one at a time,
 // the solution behind a confirmation, and the attempt history.
+import { useRouter } from 'next/navigation';
 import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
 import type { LearnMessages } from '@/messages/learn';
 import { Terminal } from '../terminal/Terminal';
 import { ApiError, learnerApi } from './api';
+import { Markdown } from './Markdown';
+import { format, plural } from '@/lib/i18n/format';
 import { PodsPanel } from './PodsPanel';
 import { ProvisioningIndicator, type Stage } from './ProvisioningIndicator';
 import type { CheckRunForBrowser, SandboxForBrowser, SolutionForBrowser } from './types';
@@ -48,10 +51,68 @@ interface LiveResult {
   observed: string | null;
 }
 
+/** The runner's word on the sandbox (pushed on the shell socket): its state and deadlines, and why it ended. */
+type SandboxControl = { type: 'sandbox'; sandbox: { state: SandboxForBrowser['state']; expiresAt: string; maxExpiresAt: string; endReason?: string } };
+const isSandboxControl = (value: unknown): value is SandboxControl =>
+  typeof value === 'object' && value !== null && (value as { type?: unknown }).type === 'sandbox' && typeof (value as { sandbox?: { expiresAt?: unknown } }).sandbox?.expiresAt === 'string';
+
 const liveRunSchemaCheck = (value: unknown): value is { type: 'checks'; run: { results: { id: string; passed: boolean; message: Record<string, string> | string; observed?: string }[] } } =>
   typeof value === 'object' && value !== null && (value as { type?: unknown }).type === 'checks' && Array.isArray((value as { run?: { results?: unknown } }).run?.results);
 
-const fill = (template: string, vars: Record<string, string | number>) => template.replace(/\{(\w+)\}/g, (w, k: string) => (k in vars ? String(vars[k]) : w));
+
+/**
+ * This browser tab's own name for its terminals: a reload keeps it (sessionStorage), so the
+ * runner re-attaches to the same shells; another tab gets its own, so tabs never share one.
+ */
+function browserTabKey(): string {
+  const saved = window.sessionStorage.getItem('kubelab.tab');
+  if (saved && /^[a-z0-9]{8}$/.test(saved)) return saved;
+  const fresh = Array.from(crypto.getRandomValues(new Uint8Array(8)), (b) => 'abcdefghijklmnopqrstuvwxyz0123456789'[b % 36]).join('');
+  window.sessionStorage.setItem('kubelab.tab', fresh);
+  return fresh;
+}
+
+/** A failed learner API call in the learner's words, with what to do next; never a bare status. */
+function describeApiError(e: unknown, errors: LearnMessages['exercise']['errors']): string {
+  if (!(e instanceof ApiError)) return errors.network;
+  switch (e.code) {
+    case 'owner_limit_reached':
+      return errors.limit;
+    case 'at_capacity':
+      return errors.capacity;
+    case 'shutting_down':
+      return errors.restarting;
+    case 'runner_unreachable':
+    case 'runner_bad_reply':
+      return errors.runnerUnavailable;
+    case 'sandbox_not_ready':
+      return errors.notReady;
+    case 'sandbox_not_found':
+      return errors.notFound;
+    case 'setup_failed':
+    case 'exercise_invalid':
+      return format(errors.setupFailed, { message: e.message });
+    case 'RATE_LIMITED':
+      return errors.slowDown;
+  }
+  if (e.status === 401) return errors.signedOut;
+  if (e.status === 429) return errors.slowDown;
+  if (e.status >= 500) return errors.server;
+  return format(errors.generic, { message: e.message });
+}
+
+function endedMessage(endReason: string | undefined, m: LearnMessages['exercise']): string {
+  switch (endReason) {
+    case 'idle_timeout':
+      return m.endedIdle;
+    case 'max_lifetime':
+      return m.endedLifetime;
+    case 'ended_by_admin':
+      return m.endedByAdmin;
+    default:
+      return m.ended;
+  }
+}
 
 function formatLeft(ms: number): string {
   const total = Math.max(0, Math.floor(ms / 1000));
@@ -65,7 +126,9 @@ export function ExerciseWorkspace(props: ExerciseWorkspaceProps) {
   const { m, exerciseRef, locale } = props;
   const [sandbox, setSandbox] = useState<SandboxForBrowser | null>(props.initialSandbox);
   const [stage, setStage] = useState<Stage>(props.initialSandbox?.state === 'ready' ? 'connecting' : 'requesting');
-  const [startedAt, setStartedAt] = useState(() => (props.initialSandbox ? Date.parse(props.initialSandbox.createdAt) : Date.now()));
+  // The learner's own wait (a sandbox from the warm pool was created long before they asked).
+  const [startedAt, setStartedAt] = useState(() => Date.now());
+  const router = useRouter();
   const [error, setError] = useState<string | null>(null);
   const [live, setLive] = useState<Record<string, LiveResult>>(() =>
     Object.fromEntries((props.lastRun?.results ?? []).map((r) => [r.id, { passed: r.passed, message: r.message, observed: r.observed }])),
@@ -83,16 +146,13 @@ export function ExerciseWorkspace(props: ExerciseWorkspaceProps) {
   const solutionDialog = useRef<HTMLDialogElement>(null);
   const starting = useRef(false);
 
-  const describeError = useCallback(
-    (e: unknown) => {
-      if (e instanceof ApiError) {
-        if (e.status === 429) return m.errors.limit;
-        if (e.code === 'at_capacity') return m.errors.capacity;
-        if (e.code === 'runner_unreachable' || e.status === 503) return m.errors.runnerUnavailable;
-        if (e.status === 409) return m.errors.notReady;
-        return fill(m.errors.generic, { message: e.message });
-      }
-      return fill(m.errors.generic, { message: (e as Error).message });
+  const describeError = useCallback((e: unknown) => describeApiError(e, m.errors), [m]);
+
+  /** The sandbox is gone: say why, in the learner's words, and offer a new one. */
+  const ended = useCallback(
+    (endReason: string | undefined) => {
+      setStage('failed');
+      setError(endedMessage(endReason, m));
     },
     [m],
   );
@@ -103,6 +163,7 @@ export function ExerciseWorkspace(props: ExerciseWorkspaceProps) {
     setError(null);
     setStartedAt(Date.now());
     setStage('requesting');
+    setLive({});
     try {
       // The runner answers the create once the sandbox is ready; meanwhile its own record of
       // the sandbox (state, creation time) drives the stage and the elapsed time.
@@ -112,17 +173,13 @@ export function ExerciseWorkspace(props: ExerciseWorkspaceProps) {
           await new Promise((r) => setTimeout(r, 700));
           if (!pending) return;
           const progress = await learnerApi.progress(exerciseRef).catch(() => null);
-          if (pending && progress?.state === 'provisioning') {
-            setStage('provisioning');
-            if (progress.createdAt) setStartedAt(Date.parse(progress.createdAt));
-          }
+          if (pending && progress?.state === 'provisioning') setStage('provisioning');
         }
       };
       void watch();
       let next = await learnerApi.openSandbox(exerciseRef).finally(() => {
         pending = false;
       });
-      setStartedAt(Date.parse(next.createdAt));
       while (next.state === 'provisioning') {
         setStage('provisioning');
         setSandbox(next);
@@ -171,6 +228,12 @@ export function ExerciseWorkspace(props: ExerciseWorkspaceProps) {
 
   const onControl = useCallback(
     (message: unknown) => {
+      if (isSandboxControl(message)) {
+        const pushed = message.sandbox;
+        setSandbox((current) => (current ? { ...current, expiresAt: pushed.expiresAt, maxExpiresAt: pushed.maxExpiresAt } : current));
+        if (pushed.state !== 'ready' && pushed.state !== 'provisioning') ended(pushed.endReason);
+        return;
+      }
       if (!liveRunSchemaCheck(message)) return;
       setLive((previous) => {
         const next = { ...previous };
@@ -181,14 +244,14 @@ export function ExerciseWorkspace(props: ExerciseWorkspaceProps) {
         return next;
       });
     },
-    [locale],
+    [locale, ended],
   );
 
   const ticketFor = useCallback(
     (terminal: string) => async () => {
       if (!sandbox) throw new Error('no sandbox');
       try {
-        const url = await learnerApi.ticket(sandbox.id, terminal);
+        const url = await learnerApi.ticket(sandbox.id, `${browserTabKey()}-${terminal}`);
         setStage('ready');
         return url;
       } catch (e) {
@@ -198,14 +261,13 @@ export function ExerciseWorkspace(props: ExerciseWorkspaceProps) {
           const now = await learnerApi.sandbox(sandbox.id).catch(() => null);
           if (now && now.state !== 'ready') {
             setSandbox(now);
-            setStage('failed');
-            setError(m.expired);
+            ended(now.endReason ?? undefined);
           }
         }
         throw e;
       }
     },
-    [sandbox, m],
+    [sandbox, ended],
   );
 
   async function check() {
@@ -221,7 +283,9 @@ export function ExerciseWorkspace(props: ExerciseWorkspaceProps) {
         { id: run.attempt!.id, createdAt: run.attempt!.createdAt, passed: run.passed, points: run.points, passedChecks, totalChecks: run.results.length },
         ...h,
       ]);
-      setAnnouncement(run.passed ? m.allPassed : fill(m.lastResult, { passed: passedChecks, total: run.results.length, points: run.points, max: run.maxPoints }));
+      setAnnouncement(run.passed ? m.allPassed : format(m.lastResult, { passed: passedChecks, total: run.results.length, points: run.points, max: run.maxPoints }));
+      // The header's state and points come from the server: render them again now.
+      router.refresh();
     } catch (e) {
       setError(describeError(e));
     } finally {
@@ -302,10 +366,14 @@ export function ExerciseWorkspace(props: ExerciseWorkspaceProps) {
     document.getElementById(`term-${next}-tab`)?.focus();
   }
 
-  const ready = sandbox?.state === 'ready';
+  // Expiry is the runner's call (it pushes the end); at 0 locally the sandbox is still usable
+  // until it says so, since activity elsewhere (another tab) may have moved the deadline.
+  const ready = sandbox?.state === 'ready' && stage !== 'failed';
   const expiresIn = sandbox ? Date.parse(sandbox.expiresAt) - now : 0;
-  const expired = ready && expiresIn <= 0;
   const passedCount = props.checks.filter((c) => live[c.id]?.passed).length;
+  // The summary speaks of the latest result, recorded or live, not of an older attempt.
+  const allPassingNow = props.checks.length > 0 && passedCount === props.checks.length;
+  const copyLabels = { copy: m.copy, copied: m.copied, label: m.copyLabel };
   const terminalLabels = {
     region: m.terminalRegion,
     connected: m.connected,
@@ -313,6 +381,7 @@ export function ExerciseWorkspace(props: ExerciseWorkspaceProps) {
     reconnecting: m.reconnecting,
     reconnected: m.reconnected,
     disconnected: m.disconnected,
+    takenOver: m.takenOver,
     reconnectNow: m.reconnectNow,
     help: m.terminalHelp,
   };
@@ -328,7 +397,7 @@ export function ExerciseWorkspace(props: ExerciseWorkspaceProps) {
           <h2 id="checks-title">{m.checksTitle}</h2>
           <p>{m.checksLive}</p>
           <p className={styles.visuallyHidden} aria-live="polite">
-            {fill(m.liveSummary, { passed: passedCount, total: props.checks.length })}
+            {format(m.liveSummary, { passed: passedCount, total: props.checks.length })}
           </p>
           <ol className={styles.checkList}>
             {props.checks.map((c) => {
@@ -348,20 +417,18 @@ export function ExerciseWorkspace(props: ExerciseWorkspaceProps) {
                   {result && !result.passed ? (
                     <p className={styles.observed}>
                       {result.message}
-                      {result.observed && !result.message.includes(result.observed) ? <> — {fill(m.observed, { observed: result.observed })}</> : null}
+                      {result.observed && !result.message.includes(result.observed) ? <> — {format(m.observed, { observed: result.observed })}</> : null}
                     </p>
                   ) : null}
                   {shown.map((text, i) => (
-                    <p key={i} className={styles.hint} data-testid="hint">
-                      <strong>
-                        {m.hint} {i + 1}:
-                      </strong>{' '}
-                      {text}
-                    </p>
+                    <div key={i} className={styles.hint} data-testid="hint">
+                      <strong>{format(m.hintNumbered, { n: i + 1 })}</strong>
+                      <Markdown source={text} copyLabels={copyLabels} idPrefix={`hint-${c.id}-${i}`} />
+                    </div>
                   ))}
                   {shown.length < c.hintCount ? (
                     <button type="button" className={styles.linkButton} onClick={() => void revealHint(c.id)}>
-                      {fill(m.nextHint, { n: shown.length + 1, total: c.hintCount })}
+                      {format(m.nextHint, { n: shown.length + 1, total: c.hintCount })}
                     </button>
                   ) : null}
                 </li>
@@ -369,14 +436,14 @@ export function ExerciseWorkspace(props: ExerciseWorkspaceProps) {
             })}
           </ol>
           <div className={styles.toolbar}>
-            <button type="button" className={styles.button} onClick={() => void check()} disabled={!ready || checking || expired} data-testid="check-button">
+            <button type="button" className={styles.button} onClick={() => void check()} disabled={!ready || checking} data-testid="check-button">
               {checking ? m.checking : m.checkNow}
             </button>
           </div>
           <p role="status" aria-live="polite" data-testid="check-summary">
             {announcement}
           </p>
-          {lastRun?.passed ? <p className={styles.success}>{m.allPassed}</p> : null}
+          {lastRun?.passed && allPassingNow ? <p className={styles.success}>{m.allPassed}</p> : null}
         </section>
         <section aria-labelledby="solution-title">
           <h2 id="solution-title">{m.solutionTitle}</h2>
@@ -419,7 +486,7 @@ export function ExerciseWorkspace(props: ExerciseWorkspaceProps) {
             {history.map((a) => (
               <li key={a.id}>
                 <strong>{a.passed ? m.attemptPassed : m.attemptFailed}</strong> —{' '}
-                {fill(m.attemptRow, {
+                {plural(locale, m.attemptRow, a.points, {
                   when: new Date(a.createdAt).toLocaleString(locale),
                   passed: a.passedChecks,
                   total: a.totalChecks,
@@ -443,8 +510,8 @@ export function ExerciseWorkspace(props: ExerciseWorkspaceProps) {
           <div className={styles.toolbar}>
             {ready ? (
               <>
-                <span data-testid="time-left">{expired ? m.expired : fill(m.timeLeft, { time: formatLeft(expiresIn) })}</span>
-                <button type="button" className={`${styles.button} ${styles.buttonSecondary}`} onClick={() => void extend()} disabled={expired}>
+                <span data-testid="time-left" data-expires-at={sandbox?.expiresAt}>{format(m.timeLeft, { time: formatLeft(expiresIn) })}</span>
+                <button type="button" className={`${styles.button} ${styles.buttonSecondary}`} onClick={() => void extend()}>
                   {m.extend}
                 </button>
                 <button type="button" className={`${styles.button} ${styles.buttonDanger}`} onClick={() => void reset()}>
@@ -477,15 +544,15 @@ export function ExerciseWorkspace(props: ExerciseWorkspaceProps) {
                         onClick={() => setActiveTab(t)}
                         onKeyDown={(e) => onTabKey(e, i)}
                       >
-                        {fill(m.terminalLabel, { n: t.slice(1) })}
+                        {format(m.terminalLabel, { n: t.slice(1) })}
                       </button>
                   ))}
                 </div>
                 <div className={styles.tabTools}>
                   {tabs.length > 1 ? (
-                    <button type="button" title={fill(m.closeTab, { n: activeTab.slice(1) })} onClick={() => closeTab(activeTab)}>
+                    <button type="button" title={format(m.closeTab, { n: activeTab.slice(1) })} onClick={() => closeTab(activeTab)}>
                       <span aria-hidden="true">×</span>
-                      <span className={styles.visuallyHidden}>{fill(m.closeTab, { n: activeTab.slice(1) })}</span>
+                      <span className={styles.visuallyHidden}>{format(m.closeTab, { n: activeTab.slice(1) })}</span>
                     </button>
                   ) : null}
                   <button type="button" onClick={addTab} disabled={tabs.length >= 6} title={m.newTab}>

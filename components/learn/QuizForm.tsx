@@ -48,7 +48,7 @@ export function QuizForm({ exerciseRef, questions, passPercent, lastResult, m }:
   return (
     <section aria-labelledby="quiz-title" data-testid="quiz" className={styles.card}>
       <h2 id="quiz-title">{m.title}</h2>
-      <p>{format(m.lead, { passPercent })}</p>
+      <p>{passPercent >= 100 ? m.leadAll : format(m.lead, { passPercent })}</p>
       <form onSubmit={submit} className={styles.stack} aria-describedby={result ? 'quiz-summary' : undefined}>
         {questions.map((q, n) => {
           const o = outcome(q.id);

@@ -11,6 +11,8 @@ export interface SandboxForBrowser {
   maxExpiresAt: string | null;
   history: { state: SandboxStateName; at: string }[];
   error: { code: string; message: string } | null;
+  /** Why the runner ended it (idle_timeout, max_lifetime, deleted, ...), once it has. */
+  endReason: string | null;
 }
 
 export interface CheckResultForBrowser {

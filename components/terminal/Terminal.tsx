@@ -3,7 +3,9 @@
 // WebSocket. Binary frames carry terminal bytes both ways; text frames carry JSON control
 // messages (resize out; live check results in). It fits its pane and follows resizes, copies
 // and pastes with Ctrl+Shift+C / Ctrl+Shift+V, and reconnects by itself (with a fresh one-use
-// ticket each time), saying so.
+// ticket each time), saying so. The runner keeps the shell for a while, so a reconnect (or a
+// reload) finds the same shell and its last screen; a terminal opened in another tab takes
+// the shell over and this one waits to be asked back.
 import '@xterm/xterm/css/xterm.css';
 import { useEffect, useRef, useState } from 'react';
 import type { FitAddon } from '@xterm/addon-fit';
@@ -18,6 +20,8 @@ export interface TerminalLabels {
   reconnecting: string;
   reconnected: string;
   disconnected: string;
+  /** The same terminal was opened in another tab, which has the shell now. */
+  takenOver: string;
   reconnectNow: string;
   help: string;
 }
@@ -33,7 +37,15 @@ export interface TerminalProps {
   id: string;
 }
 
-type Connection = { kind: 'connecting' } | { kind: 'connected'; again: boolean } | { kind: 'reconnecting'; seconds: number } | { kind: 'closed' };
+type Connection =
+  | { kind: 'connecting' }
+  | { kind: 'connected'; again: boolean }
+  | { kind: 'reconnecting'; seconds: number }
+  | { kind: 'closed'; takenOver: boolean };
+
+/** The runner's close codes: the sandbox was deleted; the terminal was opened elsewhere. */
+const SANDBOX_DELETED = 4404;
+const TAKEN_OVER = 4409;
 
 const MAX_BACKOFF_S = 10;
 
@@ -84,6 +96,8 @@ export function Terminal({ ticketUrl, active, fontSize, labels, onControl, id }:
       socketRef.current = ws;
       ws.onopen = () => {
         attempt = 0;
+        // The runner replays the shell's last screen first: start from a clean one.
+        termRef.current?.reset();
         setConnection({ kind: 'connected', again: everConnected });
         everConnected = true;
         sendResize();
@@ -102,8 +116,9 @@ export function Terminal({ ticketUrl, active, fontSize, labels, onControl, id }:
       ws.onclose = (event) => {
         if (socketRef.current !== ws || disposed) return;
         socketRef.current = null;
-        // 4404: the sandbox was deleted; reconnecting cannot help.
-        if (event.code === 4404) setConnection({ kind: 'closed' });
+        // Reconnecting by itself cannot help when the sandbox is gone, and would take the shell
+        // back from the tab that has it now.
+        if (event.code === SANDBOX_DELETED || event.code === TAKEN_OVER) setConnection({ kind: 'closed', takenOver: event.code === TAKEN_OVER });
         else scheduleReconnect();
       };
     };
@@ -232,7 +247,9 @@ export function Terminal({ ticketUrl, active, fontSize, labels, onControl, id }:
         ? labels.connecting
         : connection.kind === 'reconnecting'
           ? labels.reconnecting.replace('{seconds}', String(connection.seconds))
-          : labels.disconnected;
+          : connection.takenOver
+            ? labels.takenOver
+            : labels.disconnected;
 
   return (
     <div role="tabpanel" id={`${id}-panel`} aria-labelledby={`${id}-tab`} hidden={!active}>

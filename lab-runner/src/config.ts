@@ -60,6 +60,7 @@ const EnvSchema = z.object({
   RUNNER_WARM_POOL_SIZE: intFrom(0, 100).default(1),
   RUNNER_SHELL_TICKET_TTL_SECONDS: intFrom(1, 600).default(60),
   RUNNER_SCROLLBACK_BYTES: intFrom(1024, 4 * 1024 * 1024).default(64 * 1024),
+  RUNNER_SHELL_GRACE_SECONDS: intFrom(1, 3600).default(120),
   RUNNER_TOOLBOX_MEMORY_MB: intFrom(32, 16_384).default(256),
   RUNNER_TOOLBOX_PIDS: intFrom(16, 100_000).default(256),
   RUNNER_TOOLBOX_CPUS: numberFrom(0.05, 64).default(1),
@@ -99,6 +100,8 @@ export interface RunnerConfig {
   warmPoolSize: number;
   shellTicketTtlSeconds: number;
   scrollbackBytes: number;
+  /** How long a shell keeps running with no browser attached, for a reload or a dropped connection to come back to it. */
+  shellGraceSeconds: number;
   toolbox: { memoryBytes: number; pids: number; cpus: number };
   sandboxLimits: { memoryBytes: number; pids: number; cpus: number };
   /** Sandbox ids start with this; start-up cleanup only touches ids with it (several runners may share an engine). */
@@ -152,6 +155,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): RunnerConfig {
     warmPoolSize: e.RUNNER_WARM_POOL_SIZE,
     shellTicketTtlSeconds: e.RUNNER_SHELL_TICKET_TTL_SECONDS,
     scrollbackBytes: e.RUNNER_SCROLLBACK_BYTES,
+    shellGraceSeconds: e.RUNNER_SHELL_GRACE_SECONDS,
     toolbox: { memoryBytes: e.RUNNER_TOOLBOX_MEMORY_MB * mb, pids: e.RUNNER_TOOLBOX_PIDS, cpus: e.RUNNER_TOOLBOX_CPUS },
     sandboxLimits: { memoryBytes: e.RUNNER_SANDBOX_MEMORY_MB * mb, pids: e.RUNNER_SANDBOX_PIDS, cpus: e.RUNNER_SANDBOX_CPUS },
     sandboxPrefix: e.RUNNER_SANDBOX_PREFIX,

@@ -13,6 +13,9 @@ export interface RunnerMetrics {
   /** Bytes queued on shell WebSockets, read from `setShellBufferSource` at scrape time. */
   shellBufferedBytes: Gauge;
   setShellBufferSource(source: () => number): void;
+  /** Shells running (attached, or waiting for their browser), read from `setShellSessionSource` at scrape time. */
+  shellSessions: Gauge;
+  setShellSessionSource(source: () => number): void;
   engineErrors: Counter<'operation'>;
   httpRequests: Counter<'method' | 'status'>;
 }
@@ -22,7 +25,19 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Runne
   if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry, prefix: 'kubelab_runner_' });
   const registers = [registry];
   let shellBuffer: () => number = () => 0;
+  let shellSessions: () => number = () => 0;
   return {
+    shellSessions: new Gauge({
+      name: 'kubelab_shell_sessions',
+      help: 'Shells running in toolboxes, attached to a browser or waiting for one to come back',
+      registers,
+      collect() {
+        this.set(shellSessions());
+      },
+    }),
+    setShellSessionSource: (source) => {
+      shellSessions = source;
+    },
     shellBufferedBytes: new Gauge({
       name: 'kubelab_shell_buffered_bytes',
       help: 'Terminal output queued on shell WebSockets (bounded by back-pressure)',

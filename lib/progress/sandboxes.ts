@@ -17,6 +17,15 @@ export function liveSandboxFor(db: Db, userId: string, exerciseId: string) {
   });
 }
 
+/** Every live sandbox of the learner, with its exercise's ref and title, newest first. */
+export function liveSandboxesOf(db: Db, userId: string) {
+  return db.sandbox.findMany({
+    where: { userId, state: { in: LIVE_STATES }, expiresAt: { gt: new Date() } },
+    orderBy: { createdAt: 'desc' },
+    select: { id: true, createdAt: true, exercise: { select: { ref: true, title: true } } },
+  });
+}
+
 export function isLiveState(state: string): boolean {
   return LIVE_STATES.includes(state);
 }

@@ -28,11 +28,32 @@ export async function refreshSandbox(db: Db, runner: RunnerClient, row: Sandbox)
   return { row, view };
 }
 
-/** The learner's live sandbox for the exercise if the runner still has it, else a new one. */
+/**
+ * The learner's live sandbox for the exercise if the runner still has it, else a new one.
+ *
+ * One sandbox follows the learner's attention: opening a sandbox for this exercise ends the
+ * ones they hold for other exercises (their attempts, points and hints stay). The runner's own
+ * per-owner limit stays as the guard behind it; when the runner holds sandboxes this database
+ * does not know (a lost row, a crash between create and insert), those are ended too and the
+ * create is tried once more.
+ */
 export async function openSandbox(db: Db, runner: RunnerClient, userId: string, exercise: { id: string; ref: string }): Promise<SandboxWithView> {
   const existing = await currentSandbox(db, runner, userId, exercise.id);
   if (existing) return existing;
-  const view = await runner.createSandbox(userId, exercise.ref);
+  await endOtherSandboxes(db, runner, userId, exercise.id);
+  let view: RunnerSandbox;
+  try {
+    view = await runner.createSandbox(userId, exercise.ref);
+  } catch (error) {
+    if (!(error instanceof RunnerClientError) || error.code !== 'owner_limit_reached') throw error;
+    for (const stray of await runner.listSandboxes(userId)) {
+      if (stray.state !== 'provisioning' && stray.state !== 'ready') continue;
+      await runner.deleteSandbox(stray.id, userId).catch((e: unknown) => {
+        if (!(e instanceof RunnerClientError) || e.code !== 'sandbox_not_found') throw e;
+      });
+    }
+    view = await runner.createSandbox(userId, exercise.ref);
+  }
   const row = await db.sandbox.create({
     data: { runnerId: view.id, userId, exerciseId: exercise.id, state: view.state, expiresAt: new Date(view.expiresAt) },
   });
@@ -48,6 +69,12 @@ export async function currentSandbox(db: Db, runner: RunnerClient, userId: strin
     const fresh = await refreshSandbox(db, runner, row);
     if (fresh.view.state === 'provisioning' || fresh.view.state === 'ready') return fresh;
   }
+}
+
+/** Ends the learner's live sandboxes for every exercise but `keepExerciseId`. */
+async function endOtherSandboxes(db: Db, runner: RunnerClient, userId: string, keepExerciseId: string): Promise<void> {
+  const others = await db.sandbox.findMany({ where: { userId, state: { in: ['provisioning', 'ready'] }, exerciseId: { not: keepExerciseId } } });
+  for (const row of others) await deleteSandbox(db, runner, row);
 }
 
 export async function deleteSandbox(db: Db, runner: RunnerClient, row: Sandbox): Promise<void> {

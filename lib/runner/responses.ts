@@ -45,5 +45,6 @@ export function sandboxForBrowser(id: string, view: RunnerSandbox): SandboxForBr
     maxExpiresAt: view.maxExpiresAt ?? null,
     history: view.history,
     error: view.error ?? null,
+    endReason: view.endReason ?? null,
   };
 }

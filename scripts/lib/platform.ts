@@ -75,11 +75,18 @@ export async function startPlatform(platform: PlatformEnv): Promise<RunningPlatf
   const failed = supervisor.done.then((code) => {
     throw new Error(`the platform stopped while starting (exit ${code})`);
   });
-  await Promise.race([
-    Promise.all([waitForHttp(`${platform.runnerUrl}/healthz`, 120_000), waitForHttp(platform.webUrl, 120_000)]),
-    failed,
-  ]);
   failed.catch(() => undefined);
+  try {
+    // Generous: on a busy machine the runner's start (images, recovery, the warm pool) takes minutes.
+    await Promise.race([
+      Promise.all([waitForHttp(`${platform.runnerUrl}/healthz`, 300_000), waitForHttp(platform.webUrl, 300_000)]),
+      failed,
+    ]);
+  } catch (error) {
+    // A start that did not finish leaves nothing running (and no port taken) behind it.
+    await supervisor.stop();
+    throw error;
+  }
   return { supervisor, stop: () => supervisor.stop() };
 }
 

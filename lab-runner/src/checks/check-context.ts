@@ -33,8 +33,18 @@ export async function findPod(ctx: CheckContext, name: string, namespace = DEFAU
   }
 }
 
-export function noPod(name: string, namespace = DEFAULT_NAMESPACE): Observation {
-  return { passed: false, observed: `no pod "${name}" in namespace ${namespace}` };
+/**
+ * What a check saw when its Pod is missing. A Pod of that name in another namespace is named,
+ * since creating it in the wrong namespace is a common slip (`-n`, a manifest's namespace).
+ */
+export async function noPod(ctx: CheckContext, name: string, namespace = DEFAULT_NAMESPACE): Promise<Observation> {
+  const missing = `no pod "${name}" in namespace ${namespace}`;
+  const elsewhere = await ctx.clients.core
+    .listPodForAllNamespaces({ fieldSelector: `metadata.name=${name}` })
+    .then((pods) => pods.items.map((p) => p.metadata?.namespace ?? '').filter((ns) => ns !== '' && ns !== namespace))
+    .catch(() => []);
+  if (elsewhere.length === 0) return { passed: false, observed: missing };
+  return { passed: false, observed: `${missing}; found one in namespace ${list(elsewhere)}` };
 }
 
 export function list(items: readonly string[]): string {

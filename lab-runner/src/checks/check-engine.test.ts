@@ -33,6 +33,24 @@ metadata: { name: crasher }
 spec:
   containers:
   - { name: app, image: busybox, command: [sh, -c, 'exit 1'] }
+---
+apiVersion: v1
+kind: Pod
+metadata: { name: badtag }
+spec:
+  containers:
+  - { name: app, image: 'busybox:nope', command: [sleep, '3600'] }
+---
+apiVersion: v1
+kind: Namespace
+metadata: { name: team }
+---
+apiVersion: v1
+kind: Pod
+metadata: { name: stray, namespace: team }
+spec:
+  containers:
+  - { name: app, image: busybox, command: [sleep, '3600'] }
 `;
 
 let fixture: RunnerFixture;
@@ -87,6 +105,9 @@ describe('check kinds on a real cluster', () => {
     const missing = await check('podExists', { pod: 'nope' });
     expect(missing).toMatchObject({ passed: false, points: 0, observed: 'no pod "nope" in namespace default' });
     expect(missing.message.en).toBe('Failed: no pod "nope" in namespace default');
+    const stray = await check('podExists', { pod: 'stray' });
+    expect(stray).toMatchObject({ passed: false, observed: 'no pod "stray" in namespace default; found one in namespace team' });
+    expect((await check('podExists', { pod: 'stray', namespace: 'team' })).passed).toBe(true);
     expect((await check('podPhase', { pod: 'multi', phase: 'Running' })).passed).toBe(true);
     expect((await check('podPhase', { pod: 'multi', phase: 'Succeeded' })).observed).toBe('phase Running; expected Succeeded');
     expect((await check('podReady', { pod: 'multi' })).observed).toMatch(/^Ready=True/);
@@ -99,6 +120,16 @@ describe('check kinds on a real cluster', () => {
     expect(wrong.passed).toBe(false);
     expect(wrong.observed).toContain('found 2 containers: app, side; expected 3 containers; missing proxy; side runs busybox:1.36; expected busybox:1.35');
     expect(wrong.observed).toContain('expected to match /^nginx/');
+  });
+
+  it('containers: an untagged image accepts only tags the node can pull', async () => {
+    const pulled = await eventually('podPhase', { pod: 'badtag', phase: 'Pending' });
+    expect(pulled.passed).toBe(true);
+    const bad = await eventually('jsonPath', { name: 'badtag', path: '{.status.containerStatuses[0].state.waiting.reason}', matches: '^(ErrImagePull|ImagePullBackOff)$' });
+    expect(bad.passed).toBe(true);
+    const result = await check('containers', { pod: 'badtag', images: { app: 'busybox' } });
+    expect(result.passed).toBe(false);
+    expect(result.observed).toMatch(/app runs busybox:nope, which the node cannot pull \((ErrImagePull|ImagePullBackOff)\); expected busybox$/);
   });
 
   it('sharedVolume and volume', async () => {

@@ -234,11 +234,12 @@ export class SandboxService {
     return this.options.provider;
   }
 
-  /** Records activity (shell input, checks): pushes the idle deadline out. */
+  /** Records activity (shell input, checks): pushes the idle deadline out, and says so to listeners (the pages' countdowns). */
   touch(id: string): void {
     const record = this.recordsById.get(id);
     if (!record || record.state !== 'ready') return;
     record.lastActiveAt = new Date().toISOString();
+    this.emitChanged(record);
     const last = this.lastSavedActivity.get(id) ?? 0;
     if (Date.now() - last < ACTIVITY_SAVE_MS) return;
     this.lastSavedActivity.set(id, Date.now());
@@ -279,8 +280,9 @@ export class SandboxService {
     const existing = this.deleting.get(record.id);
     if (existing) return existing;
     const run = (async () => {
-      this.transition(record, 'deleting');
+      // The reason first: the `deleting` change is the last a terminal hears before its shell goes.
       record.endReason = reason;
+      this.transition(record, 'deleting');
       await this.options.store.save(record).catch(() => undefined);
       try {
         await this.options.provider.delete(record.id);

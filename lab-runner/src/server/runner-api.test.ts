@@ -74,10 +74,12 @@ describe('sandbox lifecycle over HTTP', () => {
     await second.waitFor(/\rsecond-terminal\r\n/);
     expect(main.text).not.toMatch(/\rsecond-terminal\r\n/);
     await main.close();
+    // The same terminal again re-attaches to the same shell, its last screen replayed.
     const again = await TerminalClient.open(await fixture.shellUrl(sandbox.id));
-    await again.waitFor(/reconnected: a new shell/);
-    expect(again.text).toMatch(/pod\/web created/);
-    await again.waitFor(/\$ $/);
+    await again.waitFor(/pod\/web created/);
+    expect(again.text).not.toMatch(/reconnected: a new shell/);
+    again.type('echo same-shell\r');
+    await again.waitFor(/\rsame-shell\r\n/);
     await again.close();
     await second.close();
   });

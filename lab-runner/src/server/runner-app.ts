@@ -92,17 +92,19 @@ export async function startRunner(config: RunnerConfig, logger: Logger, parts: R
       allowedOrigins: config.allowedOrigins,
       logger,
       metrics,
+      shellGraceMs: config.shellGraceSeconds * 1000,
       ...(parts.heartbeatMs !== undefined ? { heartbeatMs: parts.heartbeatMs } : {}),
     });
     const shells = gateway;
     metrics.setShellBufferSource(() => shells.bufferedBytes);
+    metrics.setShellSessionSource(() => shells.liveShells);
     const checks = liveChecks;
     service.subscribe((event) => {
       if (event.type !== 'ended') return;
       tickets.revoke(event.sandbox.id);
       checks.drop(event.sandbox.id);
       scrollbacks.drop(event.sandbox.id);
-      shells.closeSandbox(event.sandbox.id);
+      shells.closeSandbox(event.sandbox);
     });
     routes.push(
       ...sandboxRoutes({

@@ -12,10 +12,12 @@ import type { Logger } from '../log.js';
 import type { RunnerMetrics } from '../metrics.js';
 import type { LiveChecks } from '../checks/live-checks.js';
 import type { SandboxService } from '../sandboxes/sandbox-service.js';
+import type { SandboxView } from '../sandboxes/sandbox.js';
 import type { UpgradeHandler } from '../server/runner-server.js';
 import type { ShellTickets } from '../server/shell-tickets.js';
 import type { Scrollbacks } from './scrollback.js';
 import { TerminalBridge } from './terminal-bridge.js';
+import { TerminalSessions } from './terminal-sessions.js';
 
 const PATH = /^\/v1\/sandboxes\/([^/]+)\/shell$/;
 const SizeQuery = z.object({
@@ -34,7 +36,12 @@ export interface ShellGatewayOptions {
   metrics: RunnerMetrics;
   maxPayloadBytes?: number;
   heartbeatMs?: number;
+  /** How long a shell nobody is attached to keeps running for its browser to come back. */
+  shellGraceMs?: number;
 }
+
+/** Close code for a connection whose terminal was opened elsewhere (another tab took it over). */
+export const TAKEN_OVER = 4409;
 
 export class ShellGateway implements UpgradeHandler {
   private readonly wss: WebSocketServer;
@@ -42,9 +49,11 @@ export class ShellGateway implements UpgradeHandler {
   private readonly sockets = new Set<WebSocket>();
   private readonly heartbeat: NodeJS.Timeout;
   private readonly alive = new WeakSet<WebSocket>();
+  private readonly sessions: TerminalSessions;
   private closing: Promise<void> | undefined;
 
   constructor(private readonly options: ShellGatewayOptions) {
+    this.sessions = new TerminalSessions(options.shellGraceMs ?? 120_000);
     this.wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayloadBytes ?? 64 * 1024, perMessageDeflate: false });
     this.heartbeat = setInterval(() => this.beat(), options.heartbeatMs ?? 30_000);
     this.heartbeat.unref();
@@ -74,18 +83,30 @@ export class ShellGateway implements UpgradeHandler {
       }, 2000);
       await Promise.all(closed);
       clearTimeout(timer);
+      this.sessions.closeAll();
       this.wss.close();
     })();
     return this.closing;
   }
 
   /** Closes the terminals of a sandbox that was deleted. */
-  closeSandbox(sandboxId: string): void {
-    for (const ws of this.sockets) if ((ws as WebSocket & { sandboxId?: string }).sandboxId === sandboxId) ws.close(4404, 'sandbox deleted');
+  /** Tells the sandbox's terminals why it ended (the page says so), then closes them. */
+  closeSandbox(sandbox: SandboxView): void {
+    for (const ws of this.sockets) {
+      if ((ws as WebSocket & { sandboxId?: string }).sandboxId !== sandbox.id) continue;
+      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(sandboxControl(sandbox)));
+      ws.close(4404, 'sandbox deleted');
+    }
+    this.sessions.closeSandbox(sandbox.id);
   }
 
   get openTerminals(): number {
     return this.bridges.size;
+  }
+
+  /** Shells running, attached or waiting for their browser to come back. */
+  get liveShells(): number {
+    return this.sessions.size;
   }
 
   /** Output queued on all shell sockets right now. */
@@ -138,28 +159,40 @@ export class ShellGateway implements UpgradeHandler {
     });
     const scrollback = this.options.scrollbacks.for(sandboxId, terminal);
     const previous = scrollback.snapshot();
-    if (previous.length > 0) {
-      ws.send(previous, { binary: true });
-      ws.send(Buffer.from('\r\n\x1b[2m--- reconnected: a new shell ---\x1b[0m\r\n'), { binary: true });
-    }
-    let session;
-    try {
-      session = await sandboxes.provider.shell(sandboxId, size);
-    } catch (error) {
-      metrics.engineErrors.inc({ operation: 'shell' });
-      log.error('shell_open_failed', { error });
-      ws.close(1011, 'the shell could not be opened');
-      return;
+    // The same terminal again (a reload, a dropped connection): the same shell, its last
+    // screen replayed. Another tab holding it is told to let go.
+    const detach = () => ws.close(TAKEN_OVER, 'this terminal was opened in another tab');
+    let session = this.sessions.attach(sandboxId, terminal, detach);
+    if (session) {
+      if (previous.length > 0) ws.send(previous, { binary: true });
+      log.info('shell_reattached');
+    } else {
+      if (previous.length > 0) {
+        ws.send(previous, { binary: true });
+        ws.send(Buffer.from('\r\n\x1b[2m--- reconnected: a new shell ---\x1b[0m\r\n'), { binary: true });
+      }
+      try {
+        session = await sandboxes.provider.shell(sandboxId, size);
+      } catch (error) {
+        metrics.engineErrors.inc({ operation: 'shell' });
+        log.error('shell_open_failed', { error });
+        ws.close(1011, 'the shell could not be opened');
+        return;
+      }
+      if (closedEarly) {
+        session.close();
+        return;
+      }
+      this.sessions.add(sandboxId, terminal, session, scrollback, detach);
     }
     if (closedEarly) {
-      session.close();
+      this.sessions.release(sandboxId, terminal, detach);
       return;
     }
     let lastActivity = 0;
     const bridge = new TerminalBridge({
       ws,
       session,
-      scrollback,
       logger: log,
       onActivity: () => {
         if (Date.now() - lastActivity < ACTIVITY_THROTTLE_MS) return;
@@ -171,8 +204,16 @@ export class ShellGateway implements UpgradeHandler {
     ws.off('message', collect);
     for (const { data, isBinary } of early) ws.emit('message', data, isBinary);
     const unsubscribe = this.options.liveChecks?.subscribe(sandboxId, (run) => bridge.sendControl({ type: 'checks', run }));
+    // The page's countdown follows the runner's deadline: the current one now, and each time
+    // activity (in any terminal, or a Check) or an extend moves it.
+    bridge.sendControl(sandboxControl(sandboxes.get(sandboxId)));
+    const unwatch = sandboxes.subscribe((event) => {
+      if (event.type === 'changed' && event.sandbox.id === sandboxId) bridge.sendControl(sandboxControl(event.sandbox));
+    });
     log.info('shell_opened');
     await bridge.done;
+    this.sessions.release(sandboxId, terminal, detach);
+    unwatch();
     unsubscribe?.();
     this.bridges.delete(bridge);
     log.info('shell_closed');
@@ -188,6 +229,12 @@ export class ShellGateway implements UpgradeHandler {
       ws.ping();
     }
   }
+}
+
+/** The control message that carries the sandbox's state and deadlines to the page. */
+function sandboxControl(sandbox: SandboxView) {
+  const { state, expiresAt, idleExpiresAt, maxExpiresAt, endReason } = sandbox;
+  return { type: 'sandbox', sandbox: { state, expiresAt, idleExpiresAt, maxExpiresAt, ...(endReason ? { endReason } : {}) } };
 }
 
 const REASONS: Partial<Record<number, string>> = { 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict', 400: 'Bad Request', 503: 'Service Unavailable' };

@@ -8,7 +8,6 @@ import { describe, expect, it, vi } from 'vitest';
 import type { WebSocket } from 'ws';
 import { silentLogger } from '../log.js';
 import type { TerminalSession } from '../providers/provider.js';
-import { Scrollback } from './scrollback.js';
 import { TerminalBridge } from './terminal-bridge.js';
 
 class SocketDouble extends EventEmitter {
@@ -49,7 +48,7 @@ describe('TerminalBridge', () => {
   it('pauses the TTY output above the high-water mark and resumes below the low-water mark', async () => {
     const ws = new SocketDouble();
     const { session, output } = sessionDouble();
-    new TerminalBridge({ ws: ws as unknown as WebSocket, session, scrollback: new Scrollback(1024), logger: silentLogger, onActivity: () => undefined, highWaterBytes: 1000, lowWaterBytes: 100 });
+    new TerminalBridge({ ws: ws as unknown as WebSocket, session, logger: silentLogger, onActivity: () => undefined, highWaterBytes: 1000, lowWaterBytes: 100 });
     output.write(Buffer.alloc(600));
     output.write(Buffer.alloc(600));
     await tick(5);
@@ -70,7 +69,7 @@ describe('TerminalBridge', () => {
     try {
       const ws = new SocketDouble();
       const { session, resizes } = sessionDouble();
-      new TerminalBridge({ ws: ws as unknown as WebSocket, session, scrollback: new Scrollback(1024), logger: silentLogger, onActivity: () => undefined, resizeIntervalMs: 20 });
+      new TerminalBridge({ ws: ws as unknown as WebSocket, session, logger: silentLogger, onActivity: () => undefined, resizeIntervalMs: 20 });
       for (let i = 0; i < 500; i++) ws.emit('message', Buffer.from(JSON.stringify({ type: 'resize', cols: 10 + i, rows: 5 })), false);
       // First call (30 ms), the 20 ms gap, the last size (30 ms), and well beyond: nothing else follows.
       await vi.advanceTimersByTimeAsync(200);

@@ -1,13 +1,13 @@
-// One browser terminal: a WebSocket joined to a TTY session in the toolbox. Binary frames
-// carry terminal bytes both ways; text frames carry JSON control messages (resize, ping)
-// from the browser and live check results to it. Output is paused while the socket's send
-// buffer is full, so a flood (`yes`) is held back by the engine, not buffered here.
+// One browser connection to a terminal: a WebSocket joined to a TTY session in the toolbox.
+// Binary frames carry terminal bytes both ways; text frames carry JSON control messages
+// (resize, ping) from the browser and live check results to it. Output is paused while the
+// socket's send buffer is full, so a flood (`yes`) is held back by the engine, not buffered
+// here. The session outlives the bridge (TerminalSessions keeps it for a re-attach).
 
 import type { WebSocket } from 'ws';
 import { z } from 'zod';
 import type { Logger } from '../log.js';
 import type { TerminalSession } from '../providers/provider.js';
-import type { Scrollback } from './scrollback.js';
 
 export const ControlMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('resize'), cols: z.number().int().min(1).max(1000), rows: z.number().int().min(1).max(500) }),
@@ -17,7 +17,6 @@ export const ControlMessageSchema = z.discriminatedUnion('type', [
 export interface TerminalBridgeOptions {
   ws: WebSocket;
   session: TerminalSession;
-  scrollback: Scrollback;
   logger: Logger;
   /** Called on learner input (throttled by the caller). */
   onActivity: () => void;
@@ -35,11 +34,12 @@ export class TerminalBridge {
   private pendingSize: { cols: number; rows: number } | undefined;
   private appliedSize = '';
   private closed = false;
+  private readonly onData = (chunk: Buffer) => this.output(chunk);
   readonly done: Promise<void>;
 
   constructor(private readonly options: TerminalBridgeOptions) {
     const { ws, session } = options;
-    session.output.on('data', (chunk: Buffer) => this.output(chunk));
+    session.output.on('data', this.onData);
     ws.on('message', (data, isBinary) => this.input(data as Buffer, isBinary));
     this.done = new Promise((resolve) => {
       ws.once('close', () => {
@@ -59,8 +59,7 @@ export class TerminalBridge {
   }
 
   private output(chunk: Buffer): void {
-    const { ws, scrollback } = this.options;
-    scrollback.append(chunk);
+    const { ws } = this.options;
     if (ws.readyState !== ws.OPEN) return;
     ws.send(chunk, { binary: true });
     if (ws.bufferedAmount > (this.options.highWaterBytes ?? 256 * 1024)) this.pause();
@@ -127,11 +126,13 @@ export class TerminalBridge {
       });
   }
 
+  /** Stops forwarding; the session itself is left to its owner. */
   close(): void {
     if (this.closed) return;
     this.closed = true;
     clearInterval(this.drainTimer);
     clearTimeout(this.resizeTimer);
-    this.options.session.close();
+    this.options.session.output.off('data', this.onData);
+    if (this.paused) this.options.session.output.resume();
   }
 }

@@ -62,7 +62,7 @@ export const containersParamsSchema = z
     images: z
       .record(containerName, z.string().min(1))
       .optional()
-      .describe('Container name -> image, compared with imageMatches: normalised, and without a tag any tag matches (busybox accepts busybox:1.36).'),
+      .describe('Container name -> image, compared with imageMatches: normalised, and without a tag any tag the node can pull matches (busybox accepts busybox:1.36, not busybox:nope).'),
     command: containerCommandExpectationSchema.optional(),
   })
   .refine((v) => v.count !== undefined || v.names !== undefined || v.images !== undefined || v.command !== undefined, {

@@ -33,7 +33,8 @@ export function sameImage(a: string, b: string): boolean {
 
 /**
  * Whether a Pod's image satisfies an exercise's expected image. An expected reference without
- * a tag or digest accepts any tag of that repository (`busybox` matches `busybox:1.36`).
+ * a tag or digest accepts any tag of that repository (`busybox` matches `busybox:1.36`); the
+ * runner's `containers` check also requires that the node could pull it (`busybox:nope` fails).
  */
 export function imageMatches(expected: string, actual: string): boolean {
   const wanted = normalizeImageReference(expected);

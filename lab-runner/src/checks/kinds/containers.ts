@@ -1,10 +1,19 @@
 import { imageMatches } from '@kubelab/exercise-format';
+import type { V1Pod } from '@kubernetes/client-node';
 import type { KindEvaluator } from '../check-context.js';
 import { findPod, list, noPod, plural } from '../check-context.js';
 
+const PULL_FAILURES = new Set(['ErrImagePull', 'ImagePullBackOff', 'InvalidImageName', 'ErrImageNeverPull']);
+
+/** The kubelet's reason when the container's image could not be had, else undefined. */
+function pullFailureOf(pod: V1Pod, container: string): string | undefined {
+  const reason = pod.status?.containerStatuses?.find((s) => s.name === container)?.state?.waiting?.reason;
+  return reason !== undefined && PULL_FAILURES.has(reason) ? reason : undefined;
+}
+
 export const containers: KindEvaluator<'containers'> = async (params, ctx) => {
   const pod = await findPod(ctx, params.pod, params.namespace);
-  if (!pod) return noPod(params.pod, params.namespace);
+  if (!pod) return noPod(ctx, params.pod, params.namespace);
   const specs = pod.spec?.containers ?? [];
   const names = specs.map((c) => c.name);
   const problems: string[] = [];
@@ -17,8 +26,12 @@ export const containers: KindEvaluator<'containers'> = async (params, ctx) => {
   }
   for (const [name, image] of Object.entries(params.images ?? {})) {
     const actual = specs.find((c) => c.name === name)?.image;
+    const pullFailure = pullFailureOf(pod, name);
     if (actual === undefined) problems.push(`no container ${name} for image ${image}`);
     else if (!imageMatches(image, actual)) problems.push(`${name} runs ${actual}; expected ${image}`);
+    // `busybox` accepts any tag of busybox, but only one the node really has: `busybox:nope`
+    // is a name the kubelet cannot pull, not busybox.
+    else if (pullFailure) problems.push(`${name} runs ${actual}, which the node cannot pull (${pullFailure}); expected ${image}`);
   }
   if (params.command) {
     const expectation = params.command;

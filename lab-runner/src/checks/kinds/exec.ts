@@ -16,7 +16,7 @@ export function exitCodeOf(status: V1Status): number | undefined {
 export const exec: KindEvaluator<'exec'> = async (params, ctx) => {
   const namespace = params.namespace ?? DEFAULT_NAMESPACE;
   const pod = await findPod(ctx, params.pod, namespace);
-  if (!pod) return noPod(params.pod, namespace);
+  if (!pod) return noPod(ctx, params.pod, namespace);
   const running = pod.status?.containerStatuses?.find((s) => s.name === params.container)?.state?.running;
   if (!running) return { passed: false, observed: `container ${params.container} is not running` };
   const stdout = new PassThrough();

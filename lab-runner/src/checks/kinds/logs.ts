@@ -24,7 +24,7 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 
 export const logs: KindEvaluator<'logs'> = async (params, ctx) => {
   const namespace = params.namespace ?? DEFAULT_NAMESPACE;
-  if (!(await findPod(ctx, params.pod, namespace))) return noPod(params.pod, namespace);
+  if (!(await findPod(ctx, params.pod, namespace))) return noPod(ctx, params.pod, namespace);
   const first = await readLog(ctx, params.pod, namespace, params.container, params.previous ?? false);
   if (typeof first === 'string') return { passed: false, observed: `cannot read the logs of ${params.container}: ${first}` };
   const problems: string[] = [];

@@ -3,7 +3,7 @@ import { findPod, noPod } from '../check-context.js';
 
 export const podPhase: KindEvaluator<'podPhase'> = async (params, ctx) => {
   const pod = await findPod(ctx, params.pod, params.namespace);
-  if (!pod) return noPod(params.pod, params.namespace);
+  if (!pod) return noPod(ctx, params.pod, params.namespace);
   const phase = pod.status?.phase ?? 'Unknown';
   return { passed: phase === params.phase, observed: `phase ${phase}; expected ${params.phase}` };
 };

@@ -3,7 +3,7 @@ import { findPod, noPod } from '../check-context.js';
 
 export const podReady: KindEvaluator<'podReady'> = async (params, ctx) => {
   const pod = await findPod(ctx, params.pod, params.namespace);
-  if (!pod) return noPod(params.pod, params.namespace);
+  if (!pod) return noPod(ctx, params.pod, params.namespace);
   const ready = pod.status?.conditions?.find((c) => c.type === 'Ready');
   if (!ready) return { passed: false, observed: `pod has no Ready condition yet (phase ${pod.status?.phase ?? 'unknown'})` };
   const why = ready.reason ? ` (${ready.reason})` : '';

@@ -3,7 +3,7 @@ import { findPod, noPod } from '../check-context.js';
 
 export const restartCount: KindEvaluator<'restartCount'> = async (params, ctx) => {
   const pod = await findPod(ctx, params.pod, params.namespace);
-  if (!pod) return noPod(params.pod, params.namespace);
+  if (!pod) return noPod(ctx, params.pod, params.namespace);
   const statuses = [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])];
   const status = statuses.find((s) => s.name === params.container);
   if (!status) return { passed: false, observed: `no status for container ${params.container} yet` };

@@ -4,7 +4,7 @@ import { findPod, list, noPod } from '../check-context.js';
 
 export const sharedVolume: KindEvaluator<'sharedVolume'> = async (params, ctx) => {
   const pod = await findPod(ctx, params.pod, params.namespace);
-  if (!pod) return noPod(params.pod, params.namespace);
+  if (!pod) return noPod(ctx, params.pod, params.namespace);
   // Native sidecars are init containers that keep running: they share volumes too.
   const all: V1Container[] = [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])];
   const volumes = (pod.spec?.volumes ?? []).map((v) => v.name).filter((name) => params.volume === undefined || name === params.volume);

@@ -10,7 +10,7 @@ function typeOf(volume: V1Volume): string {
 
 export const volume: KindEvaluator<'volume'> = async (params, ctx) => {
   const pod = await findPod(ctx, params.pod, params.namespace);
-  if (!pod) return noPod(params.pod, params.namespace);
+  if (!pod) return noPod(ctx, params.pod, params.namespace);
   const spec = (pod.spec?.volumes ?? []).find((v) => v.name === params.volume);
   if (!spec) {
     const names = (pod.spec?.volumes ?? []).map((v) => v.name);
