@@ -374,7 +374,8 @@ describe('path attacks from inside a sandbox', () => {
     expect(readFileSync(join(attacker.nodeDir, 'cp/a/root', hostMarkerDir, 'through'), 'utf8')).toBe('through\n');
     await nothingEscaped();
     // kubectl cp into the Pod: the container unpacks it below /d.
-    expect((await kubectl(attacker, 'cp', tar, 'cp:/d/copied.tar')).code).toBe(0);
+    const copiedIn = await kubectl(attacker, 'cp', tar, 'cp:/d/copied.tar');
+    expect(copiedIn, copiedIn.stderr).toMatchObject({ code: 0 });
     expect(readFileSync(join(attacker.nodeDir, 'cp/copied.tar'))).toEqual(readFileSync(tar));
     // kubectl cp out of the Pod through a `tar` the learner replaced: it streams a tar whose
     // names carry the prefix kubectl expects (d/a/), and kubectl unpacks it on the client.
@@ -384,7 +385,8 @@ describe('path attacks from inside a sandbox', () => {
       `tar cf out.tar --transform='s,^ok$,d/a/ok,' --transform='s,^a/up$,d/a/${climb},' --transform='s,^a/root$,d/a/root,' ok a/up a/root`,
       `tar rf out.tar --transform='s,^b/root/m/through$,d/a/root${hostMarkerDir}/through,' b/root/m/through`,
     ].join(' && ')]);
-    expect((await kubectl(attacker, 'cp', join(work, 'out.tar'), 'cp:/d/out.tar')).code).toBe(0);
+    const staged = await kubectl(attacker, 'cp', join(work, 'out.tar'), 'cp:/d/out.tar');
+    expect(staged, staged.stderr).toMatchObject({ code: 0 });
     const replaced = await kubectl(attacker, 'exec', 'cp', '--', 'sh', '-c', 'rm /bin/tar && printf "#!/bin/sh\\ncat /d/out.tar\\n" > /bin/tar && chmod +x /bin/tar && echo replaced');
     expect(replaced.stdout).toBe('replaced\n');
     const out = join(work, 'out');

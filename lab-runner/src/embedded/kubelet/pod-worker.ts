@@ -272,7 +272,7 @@ export class PodWorker {
     }
     for (const id of this.extraContainers.splice(0)) await this.removeContainer(id);
     if (!this.stagingChecked) {
-      await this.releaseOrphanedStaging();
+      await this.releaseLeftoverStaging();
       this.stagingChecked = true;
     }
     for (const id of this.staleInfra.splice(0)) {
@@ -456,13 +456,11 @@ export class PodWorker {
   }
 
   /**
-   * After a runner restart: staging mounts of runs whose engine container is gone (removed
-   * while the runner was down, or never created) are unmounted. Safe to repeat.
+   * Staging mounts exist only while a run starts; any found when a worker begins (a runner
+   * that died mid-start) are unmounted. Safe to repeat.
    */
-  private async releaseOrphanedStaging(): Promise<void> {
-    const listed = await this.env.docker.listContainers({ all: true, filters: { label: [`${LABEL.podUid}=${this.uid}`] } });
-    const live = new Set(listed.map((c) => this.stagingOf(c.Labels?.[LABEL.container] ?? '', Number(c.Labels?.[LABEL.restartCount] ?? 0))));
-    for (const run of await stagedRuns(podDir(this.env.podsDir, this.uid))) if (!live.has(run)) await removeUnmounted(run);
+  private async releaseLeftoverStaging(): Promise<void> {
+    for (const run of await stagedRuns(podDir(this.env.podsDir, this.uid))) await removeUnmounted(run);
   }
 
   private terminationLog(container: string, restartCount: number): string {
@@ -655,6 +653,7 @@ export class PodWorker {
     try {
       await container.start();
     } catch (error) {
+      await removeUnmounted(runDir);
       const message = String((error as { json?: { message?: string } }).json?.message ?? (error as Error).message);
       record.current = await observe(this.env.docker, container.id);
       record.startError = {
@@ -668,6 +667,9 @@ export class PodWorker {
       this.kick();
       return;
     }
+    // The runtime has bound the staged sources into the container's own mount namespace; the
+    // host's staging mounts are not needed any more, so none outlives a start (nor the runner).
+    await removeUnmounted(runDir);
     record.current = await observe(this.env.docker, container.id);
     this.event('Normal', 'Started', `Started container ${record.name}`, record);
     const postStart = record.spec.lifecycle?.postStart;

@@ -5,9 +5,10 @@
 // Kubernetes closed the subPath escape (CVE-2017-1002101).
 //
 // Layout: <pod dir>/mounts/<container>/<restart count>/<mount index>, beside (never inside) the
-// Pod's volumes and outside the node directory, so no container can write there. One run's
-// staging mounts go away when its engine container is removed; the whole tree goes with the Pod.
-// The mounts live in the host's mount table, so a restarted runner finds them there.
+// Pod's volumes and outside the node directory, so no container can write there. A run's
+// staging mounts exist only from before its create until its start returns: the runtime then
+// holds its own copies in the container's mount namespace. Whatever a crash leaves behind is
+// unmounted when the run, its container or its Pod is next handled, also after a restart.
 
 import { execFile, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
