@@ -89,6 +89,7 @@ CREATE TABLE "new_Sandbox" (
     "purpose" TEXT NOT NULL DEFAULT 'learn',
     "draftSpec" JSONB,
     "state" TEXT NOT NULL,
+    "endReason" TEXT,
     "expiresAt" DATETIME NOT NULL,
     "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "updatedAt" DATETIME NOT NULL,
@@ -96,11 +97,12 @@ CREATE TABLE "new_Sandbox" (
     CONSTRAINT "Sandbox_exerciseId_fkey" FOREIGN KEY ("exerciseId") REFERENCES "Exercise" ("id") ON DELETE RESTRICT ON UPDATE CASCADE,
     CONSTRAINT "Sandbox_exerciseVersionId_fkey" FOREIGN KEY ("exerciseVersionId") REFERENCES "ExerciseVersion" ("id") ON DELETE SET NULL ON UPDATE CASCADE
 );
-INSERT INTO "new_Sandbox" ("createdAt", "exerciseId", "expiresAt", "id", "runnerId", "state", "updatedAt", "userId") SELECT "createdAt", "exerciseId", "expiresAt", "id", "runnerId", "state", "updatedAt", "userId" FROM "Sandbox";
+INSERT INTO "new_Sandbox" ("createdAt", "endReason", "exerciseId", "expiresAt", "id", "runnerId", "state", "updatedAt", "userId") SELECT "createdAt", "endReason", "exerciseId", "expiresAt", "id", "runnerId", "state", "updatedAt", "userId" FROM "Sandbox";
 DROP TABLE "Sandbox";
 ALTER TABLE "new_Sandbox" RENAME TO "Sandbox";
 CREATE UNIQUE INDEX "Sandbox_runnerId_key" ON "Sandbox"("runnerId");
 CREATE INDEX "Sandbox_userId_state_idx" ON "Sandbox"("userId", "state");
+CREATE INDEX "Sandbox_state_createdAt_idx" ON "Sandbox"("state", "createdAt");
 PRAGMA foreign_keys=ON;
 PRAGMA defer_foreign_keys=OFF;
 
