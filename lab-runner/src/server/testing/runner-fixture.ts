@@ -159,7 +159,9 @@ export async function closeTerminals(context?: { task: { name: string; result?: 
  * The bash prompt of the toolbox at the end of the output: the shell is ready for the next
  * command (PS1 ends in "$ "; a continuation prompt is "> ").
  */
-const PROMPT_AT_END = /\$ $/;
+// Readline may end a prompt with control sequences, e.g. erase-to-end-of-line after it redraws
+// a command line that wrapped at the terminal's width.
+const PROMPT_AT_END = /\$ (?:\x1b\[[0-9;?]*[A-Za-z])*$/;
 
 /**
  * A WebSocket terminal client that collects output and waits for patterns. A wait has no
