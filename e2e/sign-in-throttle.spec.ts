@@ -13,6 +13,9 @@ async function messageFor(page: Page, email: string, password: string): Promise<
 }
 
 test('five failed sign-ins for an email, existing or not, refuse the sixth try with the same message', async ({ page }) => {
+  // Fourteen sign-ins, each a page load and a password hash: on a loaded two-core machine that
+  // is more than one test's usual budget.
+  test.slow();
   const existing = uniqueEmail('throttled');
   await signUp(page, 'Throttled Learner', existing, 'the right password 1');
   await expect(page).toHaveURL(/\/$/);
