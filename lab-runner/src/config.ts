@@ -42,6 +42,10 @@ const EnvSchema = z.object({
     .string({ error: 'is required (the bearer token the web app sends)' })
     .min(16, 'must be at least 16 characters'),
   RUNNER_PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+  RUNNER_PREVIEW_URL: z
+    .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
+    .refine((value) => /^https?:\/\/\{id\}\.[^/]+$/.test(value.replace(/\/$/, '')), 'must be an origin whose host starts with {id}., e.g. https://{id}.preview.example.com')
+    .optional(),
   RUNNER_ALLOWED_ORIGINS: z
     .string()
     .default('http://localhost:3000,http://127.0.0.1:3000')
@@ -106,6 +110,12 @@ export interface RunnerConfig {
   token: string;
   /** Base URL clients use to reach the runner (shell-ticket URLs are built on it). */
   publicUrl: string | undefined;
+  /**
+   * The web preview origin, `{id}` standing for a preview id (each preview is an origin of its
+   * own). Unset: `{id}.preview.localhost` on the runner's own scheme and port, which browsers
+   * resolve to loopback.
+   */
+  previewUrl: string | undefined;
   allowedOrigins: string[];
   provider: 'embedded' | 'kind';
   stateDir: string;
@@ -167,6 +177,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): RunnerConfig {
     port: e.RUNNER_PORT,
     token: e.RUNNER_TOKEN,
     publicUrl: e.RUNNER_PUBLIC_URL,
+    previewUrl: e.RUNNER_PREVIEW_URL,
     allowedOrigins: e.RUNNER_ALLOWED_ORIGINS,
     provider: e.RUNNER_PROVIDER,
     stateDir: path.resolve(e.RUNNER_STATE_DIR),

@@ -9,6 +9,7 @@ import { ExerciseCatalog } from '../exercises/exercise-catalog.js';
 import type { Logger } from '../log.js';
 import { createMetrics, type RunnerMetrics } from '../metrics.js';
 import type { Provider } from '../providers/provider.js';
+import { PreviewGateway } from '../preview/preview-gateway.js';
 import { SandboxService } from '../sandboxes/sandbox-service.js';
 import { SandboxStore } from '../sandboxes/sandbox-store.js';
 import { Scrollbacks } from '../shell/scrollback.js';
@@ -16,7 +17,7 @@ import { ShellGateway } from '../shell/shell-gateway.js';
 import { healthRoutes } from './health-routes.js';
 import { RunnerServer } from './runner-server.js';
 import { sandboxRoutes } from './sandbox-routes.js';
-import { ShellTickets } from './shell-tickets.js';
+import { Tickets, type ShellGrant } from './tickets.js';
 
 export interface Runner {
   readonly url: string;
@@ -45,6 +46,7 @@ export async function startRunner(config: RunnerConfig, logger: Logger, parts: R
   const metrics = createMetrics();
   let sandboxes: SandboxService | undefined;
   let gateway: ShellGateway | undefined;
+  let previews: PreviewGateway | undefined;
   let liveChecks: LiveChecks | undefined;
   const routes = [];
   let server: RunnerServer | undefined;
@@ -80,7 +82,7 @@ export async function startRunner(config: RunnerConfig, logger: Logger, parts: R
         },
       },
     });
-    const tickets = new ShellTickets(config.shellTicketTtlSeconds * 1000, parts.ticketClock);
+    const tickets = new Tickets<ShellGrant>(config.shellTicketTtlSeconds * 1000, parts.ticketClock);
     const scrollbacks = new Scrollbacks(config.scrollbackBytes);
     await scrollbacks.load(scrollbackDir, new Set(service.records().keys()));
     saveScrollbacks = () => scrollbacks.save(scrollbackDir);
@@ -95,6 +97,13 @@ export async function startRunner(config: RunnerConfig, logger: Logger, parts: R
       shellGraceMs: config.shellGraceSeconds * 1000,
       ...(parts.heartbeatMs !== undefined ? { heartbeatMs: parts.heartbeatMs } : {}),
     });
+    previews = new PreviewGateway({
+      sandboxes: service,
+      logger: logger.child({ component: 'previews' }),
+      ticketTtlMs: config.shellTicketTtlSeconds * 1000,
+      urlTemplate: () => config.previewUrl ?? defaultPreviewUrl(config.publicUrl ?? server?.url ?? ''),
+    });
+    const previewGateway = previews;
     const shells = gateway;
     metrics.setShellBufferSource(() => shells.bufferedBytes);
     metrics.setShellSessionSource(() => shells.liveShells);
@@ -102,6 +111,7 @@ export async function startRunner(config: RunnerConfig, logger: Logger, parts: R
     service.subscribe((event) => {
       if (event.type !== 'ended') return;
       tickets.revoke(event.sandbox.id);
+      previewGateway.revoke(event.sandbox.id);
       checks.drop(event.sandbox.id);
       scrollbacks.drop(event.sandbox.id);
       shells.closeSandbox(event.sandbox);
@@ -113,6 +123,7 @@ export async function startRunner(config: RunnerConfig, logger: Logger, parts: R
         engine,
         liveChecks,
         tickets,
+        previews: previewGateway,
         shellBaseUrl: () => (config.publicUrl ?? server?.url ?? '').replace(/^http/, 'ws').replace(/\/$/, ''),
       }),
     );
@@ -130,6 +141,7 @@ export async function startRunner(config: RunnerConfig, logger: Logger, parts: R
     drainMs: config.shutdownDrainMs,
     routes,
     ...(gateway ? { upgrades: { pathPrefix: '/v1/sandboxes/', handler: gateway } } : {}),
+    ...(previews ? { hosts: previews } : {}),
     onRequest: (method, status) => metrics.httpRequests.inc({ method, status: String(status) }),
   });
   try {
@@ -157,4 +169,10 @@ export async function startRunner(config: RunnerConfig, logger: Logger, parts: R
         await sandboxes?.stop();
       })()),
   };
+}
+
+/** `{id}.preview.localhost` on the runner's scheme and port: browsers resolve *.localhost to loopback. */
+function defaultPreviewUrl(runnerUrl: string): string {
+  const url = new URL(runnerUrl);
+  return `${url.protocol}//{id}.preview.localhost${url.port ? `:${url.port}` : ''}`;
 }

@@ -28,6 +28,8 @@ export interface RunnerServerOptions {
   /** How long stop() lets in-flight requests run before closing their connections. */
   drainMs: number;
   bodyLimitBytes?: number;
+  /** Serves requests addressed to other hosts than the runner's own (web previews); false: not its host. */
+  hosts?: { serve(req: IncomingMessage, res: ServerResponse): Promise<boolean> };
   /** Called once per request when its answer is decided (metrics). */
   onRequest?: (method: string, status: number) => void;
 }
@@ -123,6 +125,10 @@ export class RunnerServer {
     let code: string | undefined;
     try {
       if (this.state !== 'running') throw new RunnerError('shutting_down', 'the runner is shutting down');
+      if (await this.options.hosts?.serve(req, res)) {
+        status = res.statusCode;
+        return;
+      }
       const authorized = () => bearerAuthorized(req.headers.authorization, this.options.token);
       // Everything under /v1 needs the token before routing, so routes cannot be probed without it.
       if ((url.pathname === '/v1' || url.pathname.startsWith('/v1/')) && !authorized()) {

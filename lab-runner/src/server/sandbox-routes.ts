@@ -9,8 +9,9 @@ import type { ExerciseCatalog } from '../exercises/exercise-catalog.js';
 import { verifyExercise, type ProofEvent } from '../exercises/verify-exercise.js';
 import type { SandboxService } from '../sandboxes/sandbox-service.js';
 import { workloadSummary } from '../sandboxes/workload-summary.js';
+import type { PreviewGateway } from '../preview/preview-gateway.js';
 import type { Route } from './routes.js';
-import type { ShellTickets } from './shell-tickets.js';
+import type { Tickets, ShellGrant } from './tickets.js';
 
 const Owner = z.string().trim().min(1).max(200);
 const ExerciseRef = z.union([
@@ -24,6 +25,13 @@ export const ChecksBody = z.strictObject({ owner: Owner.optional(), exercise: Ex
 export const ShellTicketBody = z.strictObject({
   owner: Owner.optional(),
   terminal: z.string().regex(/^[a-z0-9-]{1,32}$/, 'a terminal name is 1-32 lower-case letters, digits or dashes').default('main'),
+});
+const K8sName = z.string().regex(/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/, 'must be a Kubernetes object name');
+export const PreviewBody = z.strictObject({
+  owner: Owner.optional(),
+  namespace: K8sName.default('default'),
+  pod: K8sName,
+  port: z.int().min(1).max(65535),
 });
 const OwnerQuery = z.strictObject({ owner: Owner.optional() });
 export const ProofBody = z.strictObject({
@@ -40,7 +48,8 @@ export interface SandboxRouteDeps {
   catalog: ExerciseCatalog;
   engine: CheckEngine;
   liveChecks: LiveChecks;
-  tickets: ShellTickets;
+  tickets: Tickets<ShellGrant>;
+  previews: PreviewGateway;
   /** The ws:// base that shell URLs are built on. */
   shellBaseUrl: () => string;
 }
@@ -229,6 +238,18 @@ export function sandboxRoutes(deps: SandboxRouteDeps): Route[] {
         const { ticket, expiresAt } = tickets.issue({ sandboxId: id, terminal: body.terminal });
         const url = `${deps.shellBaseUrl()}/v1/sandboxes/${encodeURIComponent(id)}/shell?ticket=${ticket}`;
         return { status: 201, json: { url, expiresAt: expiresAt.toISOString(), terminal: body.terminal } };
+      },
+    },
+    {
+      method: 'POST',
+      path: '/v1/sandboxes/:id/previews',
+      auth: true,
+      handler: async (ctx) => {
+        const { owner, ...target } = await ctx.body(PreviewBody);
+        const id = ctx.params.id ?? '';
+        sandboxes.ready(id, owner);
+        const { url, expiresAt } = deps.previews.issue(id, owner, target);
+        return { status: 201, json: { url, expiresAt: expiresAt.toISOString() } };
       },
     },
   ];

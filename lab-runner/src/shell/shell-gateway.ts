@@ -15,7 +15,7 @@ import type { SandboxService } from '../sandboxes/sandbox-service.js';
 import type { SandboxView } from '../sandboxes/sandbox.js';
 import { decodePathSegment } from '../server/routes.js';
 import type { UpgradeHandler } from '../server/runner-server.js';
-import type { ShellTickets } from '../server/shell-tickets.js';
+import type { Tickets, ShellGrant } from '../server/tickets.js';
 import type { Scrollbacks } from './scrollback.js';
 import { TerminalBridge } from './terminal-bridge.js';
 import { TerminalSessions } from './terminal-sessions.js';
@@ -29,7 +29,7 @@ const ACTIVITY_THROTTLE_MS = 5000;
 
 export interface ShellGatewayOptions {
   sandboxes: SandboxService;
-  tickets: ShellTickets;
+  tickets: Tickets<ShellGrant>;
   scrollbacks: Scrollbacks;
   liveChecks: LiveChecks | undefined;
   allowedOrigins: readonly string[];

@@ -1,7 +1,7 @@
 // Port forwarding over a WebSocket channel protocol, as client libraries (e.g.
 // @kubernetes/client-node) use it: the ports come from the query; port i uses channel 2i for
 // data and 2i+1 for errors; the first message on each channel is the port number (uint16
-// little endian). The connection closes once every forwarded port is done.
+// little endian). The connection closes once every forwarded port is done (its Pod side ended).
 
 import { PassThrough } from 'node:stream';
 import type { Duplex } from 'node:stream';
@@ -69,11 +69,19 @@ export function servePortForwardOverWebSocketChannels(
         targets.add(target);
         target.on('error', (error) => send(index * 2 + 1, Buffer.from(`error forwarding port ${port} to pod: ${error.message}`)));
         input.pipe(target);
-        target.pipe(new WebSocketChannelWriter(ws, protocol, index * 2));
-        target.once('close', () => {
+        const output = new WebSocketChannelWriter(ws, protocol, index * 2);
+        target.pipe(output);
+        // The Pod side ending its stream ends the port, once what it sent is on the wire: a
+        // client of this protocol has no way to half-close, so 'close' alone would wait forever.
+        let done = false;
+        const finish = () => {
+          if (done) return;
+          done = true;
           targets.delete(target);
           portDone();
-        });
+        };
+        output.once('finish', finish);
+        target.once('close', finish);
       },
       (error: unknown) => {
         send(index * 2 + 1, Buffer.from(`error forwarding port ${port} to pod: ${messageForError(error)}`));

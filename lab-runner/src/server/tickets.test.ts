@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { ShellTickets } from './shell-tickets.js';
+import { Tickets, type ShellGrant } from './tickets.js';
 
-describe('ShellTickets', () => {
+describe('Tickets', () => {
   it('admits a ticket once, for its sandbox and terminal', () => {
-    const tickets = new ShellTickets(60_000);
+    const tickets = new Tickets<ShellGrant>(60_000);
     const { ticket } = tickets.issue({ sandboxId: 'sb-1', terminal: 'main' });
     expect(ticket).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(tickets.redeem(ticket)).toEqual({ ok: true, grant: { sandboxId: 'sb-1', terminal: 'main' } });
@@ -12,7 +12,7 @@ describe('ShellTickets', () => {
 
   it('expires tickets after the TTL and sweeps them', () => {
     let now = 1000;
-    const tickets = new ShellTickets(60_000, () => now);
+    const tickets = new Tickets<ShellGrant>(60_000, () => now);
     const { ticket, expiresAt } = tickets.issue({ sandboxId: 'sb-1', terminal: 'main' });
     expect(expiresAt.getTime()).toBe(61_000);
     now = 61_000;
@@ -24,7 +24,7 @@ describe('ShellTickets', () => {
   });
 
   it('revokes every ticket of a deleted sandbox', () => {
-    const tickets = new ShellTickets(60_000);
+    const tickets = new Tickets<ShellGrant>(60_000);
     const a = tickets.issue({ sandboxId: 'sb-1', terminal: 'main' }).ticket;
     const b = tickets.issue({ sandboxId: 'sb-2', terminal: 'main' }).ticket;
     tickets.revoke('sb-1');
