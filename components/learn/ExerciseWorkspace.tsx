@@ -606,6 +606,12 @@ export function ExerciseWorkspace(props: ExerciseWorkspaceProps) {
                 ready: m.ready,
                 yes: m.yes,
                 no: m.no,
+                previewTitle: m.previewTitle,
+                previewHelp: m.previewHelp,
+                previewPod: m.previewPod,
+                previewPort: m.previewPort,
+                previewOpen: m.previewOpen,
+                previewFailed: m.previewFailed,
               }}
             />
           </>

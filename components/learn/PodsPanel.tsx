@@ -1,7 +1,8 @@
 'use client';
 // The live panel of the sandbox's Pods and containers, polled while the page is visible.
-import { useEffect, useState } from 'react';
-import { learnerApi } from './api';
+import { useEffect, useState, type FormEvent } from 'react';
+import { format } from '@/lib/i18n/format';
+import { ApiError, learnerApi } from './api';
 import type { PodForBrowser } from './types';
 import styles from './learn.module.css';
 
@@ -17,6 +18,12 @@ export interface PodsLabels {
   ready: string;
   yes: string;
   no: string;
+  previewTitle: string;
+  previewHelp: string;
+  previewPod: string;
+  previewPort: string;
+  previewOpen: string;
+  previewFailed: string;
 }
 
 const POLL_MS = 3000;
@@ -94,6 +101,66 @@ export function PodsPanel({ sandboxId, labels }: { sandboxId: string; labels: Po
           </table>
         </div>
       ) : null}
+      {pods && pods.length > 0 ? <PreviewForm sandboxId={sandboxId} pods={pods} labels={labels} /> : null}
     </section>
+  );
+}
+
+const podKey = (pod: PodForBrowser) => `${pod.namespace}/${pod.name}`;
+
+/**
+ * Opens what a Pod serves on a port in a new tab, through the runner's preview origin. The tab
+ * opens at once (inside the click, so no popup blocker stops it) and goes to the one-use URL
+ * when it arrives; it never gets a handle on this page.
+ */
+function PreviewForm({ sandboxId, pods, labels }: { sandboxId: string; pods: PodForBrowser[]; labels: PodsLabels }) {
+  const [selected, setSelected] = useState('');
+  const [port, setPort] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const pod = pods.find((p) => podKey(p) === selected) ?? pods[0]!;
+  const shownPort = port || String(pod.ports[0] ?? '');
+
+  const open = async (event: FormEvent) => {
+    event.preventDefault();
+    setError(null);
+    const tab = window.open('about:blank', '_blank');
+    if (tab) tab.opener = null;
+    try {
+      const url = await learnerApi.preview(sandboxId, { namespace: pod.namespace, pod: pod.name, port: Number(shownPort) });
+      if (tab) tab.location.href = url;
+      else window.location.assign(url);
+    } catch (e) {
+      tab?.close();
+      setError(format(labels.previewFailed, { message: e instanceof ApiError || e instanceof Error ? e.message : String(e) }));
+    }
+  };
+
+  return (
+    <form className={styles.previewForm} onSubmit={(event) => void open(event)} aria-labelledby="preview-title" data-testid="preview-form">
+      <h3 id="preview-title">{labels.previewTitle}</h3>
+      <p className={styles.previewHelp}>{labels.previewHelp}</p>
+      <label>
+        {labels.previewPod}{' '}
+        <select value={podKey(pod)} onChange={(event) => { setSelected(event.target.value); setPort(''); }}>
+          {pods.map((p) => (
+            <option key={podKey(p)} value={podKey(p)}>
+              {p.namespace === 'default' ? p.name : podKey(p)}
+            </option>
+          ))}
+        </select>
+      </label>{' '}
+      <label>
+        {labels.previewPort}{' '}
+        <input type="number" min={1} max={65535} required inputMode="numeric" value={shownPort} onChange={(event) => setPort(event.target.value)} className={styles.previewPort} />
+      </label>{' '}
+      <button type="submit" className={`${styles.button} ${styles.buttonSecondary}`}>
+        {labels.previewOpen}
+      </button>
+      {error ? (
+        <p role="alert" className={styles.alert}>
+          {error}
+        </p>
+      ) : null}
+    </form>
   );
 }

@@ -48,6 +48,8 @@ export const learnerApi = {
   deleteSandbox: (id: string) => call<{ id: string }>('DELETE', `/api/sandboxes/${id}`),
   extend: (id: string) => call<SandboxForBrowser>('POST', `/api/sandboxes/${id}/extend`),
   ticket: async (id: string, terminal: string) => (await call<{ url: string }>('POST', `/api/sandboxes/${id}/tickets`, { terminal })).url,
+  preview: async (id: string, target: { namespace: string; pod: string; port: number }) =>
+    (await call<{ url: string }>('POST', `/api/sandboxes/${id}/previews`, target)).url,
   pods: async (id: string) => (await call<{ pods: PodForBrowser[] }>('GET', `/api/sandboxes/${id}/pods`)).pods,
   check: (id: string) => call<CheckRunForBrowser>('POST', `/api/sandboxes/${id}/checks`),
   hint: (exercise: string, check: string, index: number) =>

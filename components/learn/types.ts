@@ -41,6 +41,8 @@ export interface PodForBrowser {
   reason: string | null;
   message: string | null;
   containers: { name: string; image: string; state: string; reason: string | null; ready: boolean; restarts: number }[];
+  /** The TCP ports its containers declare. */
+  ports: number[];
 }
 
 export interface SolutionForBrowser {

@@ -7,6 +7,7 @@ import {
   type RunnerFleet,
   sandboxListSchema,
   errorBodySchema,
+  previewSchema,
   sandboxViewSchema,
   shellTicketSchema,
   type RunnerCheckRun,
@@ -107,6 +108,11 @@ export class RunnerClient {
   async shellTicket(id: string, owner: string, terminal: string): Promise<string> {
     const reply = await this.request('POST', `${sandboxPath(id)}/shell-tickets`, shellTicketSchema, { owner, terminal });
     return reply.url;
+  }
+
+  /** A one-use URL that opens, in the browser that follows it, what `port` of a Pod serves. */
+  async preview(id: string, owner: string, target: { namespace: string; pod: string; port: number }): Promise<string> {
+    return (await this.request('POST', `${sandboxPath(id)}/previews`, previewSchema, { owner, ...target })).url;
   }
 
   /** The sandbox's Pods and containers with their states (the live panel). */

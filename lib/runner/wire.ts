@@ -66,6 +66,8 @@ export type RunnerCheckRun = z.infer<typeof checkRunSchema>;
 
 export const shellTicketSchema = z.object({ url: z.string().regex(/^wss?:\/\//), expiresAt: z.string().optional() });
 
+export const previewSchema = z.object({ url: z.string().regex(/^https?:\/\//), expiresAt: z.string() });
+
 export const errorBodySchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
 
 export const workloadsSchema = z.object({
@@ -78,6 +80,7 @@ export const workloadsSchema = z.object({
       message: z.string().nullable().optional(),
       ready: z.boolean().optional(),
       deleting: z.boolean().optional(),
+      ports: z.array(z.number().int()).optional(),
       containers: z.array(
         z.object({
           name: z.string(),

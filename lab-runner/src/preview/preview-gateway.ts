@@ -98,6 +98,11 @@ export class PreviewGateway {
     return ID_PATTERN.test(id) ? id : undefined;
   }
 
+  /** True when the request's Host is a preview origin. */
+  owns(req: IncomingMessage): boolean {
+    return this.previewIdOf(req) !== undefined;
+  }
+
   /** Serves the request when its Host is a preview origin; false otherwise. */
   async serve(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
     const previewId = this.previewIdOf(req);

@@ -142,6 +142,12 @@ describe('web previews', () => {
     // A host that only looks like a preview is not one.
     expect((await fetchPreview(`http://${'a'.repeat(24)}.preview.localhost:${fixture.runner.port}/`)).status).toBe(403);
     expect((await fetchPreview(`http://evil.preview.localhost:${fixture.runner.port}/healthz`)).status).toBe(200);
+    // A preview page cannot open a WebSocket on its own origin (shells live on the runner's).
+    const upgrade = await fetchPreview(`${a.origin}/v1/sandboxes/${mine.id}/shell?ticket=x`, {
+      cookie: a.cookie,
+      headers: { connection: 'Upgrade', upgrade: 'websocket', 'sec-websocket-version': '13', 'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==' },
+    });
+    expect(upgrade.status).toBe(404);
   });
 
   it('relays request bodies and the app\'s own cookies, never the preview secret', async () => {

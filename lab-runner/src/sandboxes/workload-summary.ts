@@ -26,6 +26,8 @@ export interface PodSummary {
   createdAt: string | null;
   deleting: boolean;
   containers: ContainerSummary[];
+  /** The TCP ports the Pod's containers declare (containerPort), for the web preview. */
+  ports: number[];
   volumes: { name: string; type: string }[];
 }
 
@@ -66,6 +68,7 @@ export function podSummary(pod: V1Pod): PodSummary {
       ...(pod.spec?.initContainers ?? []).map((c) => containerSummary(c.name, c.image ?? '', true, find(c.name))),
       ...(pod.spec?.containers ?? []).map((c) => containerSummary(c.name, c.image ?? '', false, find(c.name))),
     ],
+    ports: [...new Set((pod.spec?.containers ?? []).flatMap((c) => (c.ports ?? []).filter((p) => (p.protocol ?? 'TCP') === 'TCP').map((p) => p.containerPort)))].sort((a, b) => a - b),
     volumes: (pod.spec?.volumes ?? []).map((v) => ({
       name: v.name,
       type: Object.keys(v).find((k) => k !== 'name') ?? 'unknown',

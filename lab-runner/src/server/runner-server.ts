@@ -29,7 +29,7 @@ export interface RunnerServerOptions {
   drainMs: number;
   bodyLimitBytes?: number;
   /** Serves requests addressed to other hosts than the runner's own (web previews); false: not its host. */
-  hosts?: { serve(req: IncomingMessage, res: ServerResponse): Promise<boolean> };
+  hosts?: { owns(req: IncomingMessage): boolean; serve(req: IncomingMessage, res: ServerResponse): Promise<boolean> };
   /** Called once per request when its answer is decided (metrics). */
   onRequest?: (method: string, status: number) => void;
 }
@@ -111,7 +111,8 @@ export class RunnerServer {
   private upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     const upgrades = this.options.upgrades;
     const pathname = new URL(req.url ?? '/', 'http://runner').pathname;
-    if (this.state !== 'running' || !upgrades || !pathname.startsWith(upgrades.pathPrefix)) {
+    // Upgrades are the runner's own (shells): never on another host's behalf (a preview page).
+    if (this.state !== 'running' || !upgrades || !pathname.startsWith(upgrades.pathPrefix) || this.options.hosts?.owns(req)) {
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       return;
     }

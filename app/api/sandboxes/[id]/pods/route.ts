@@ -15,6 +15,7 @@ export async function GET(_request: Request, { params }: { params: Promise<{ id:
       phase: p.phase,
       reason: p.reason ?? null,
       message: p.message ?? null,
+      ports: p.ports ?? [],
       containers: p.containers.map((c) => ({ name: c.name, image: c.image, state: c.state, reason: c.reason, ready: c.ready, restarts: c.restartCount })),
     }));
     return apiJson({ pods: body });
