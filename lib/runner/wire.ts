@@ -51,6 +51,8 @@ export const checkResultSchema = z.object({
   points: z.number().int().min(0).optional(),
   maxPoints: z.number().int().min(0).optional(),
   observed: z.string().optional(),
+  /** What the runner saw, in each locale (older runners send only `observed`). */
+  observedText: localized.optional(),
   error: z.boolean().optional(),
 });
 export type RunnerCheckResult = z.infer<typeof checkResultSchema>;

@@ -5,6 +5,7 @@ import type { CheckKind, CheckParams } from '@kubelab/exercise-format';
 import type { V1Pod } from '@kubernetes/client-node';
 import type { KubeClients } from './kube-clients.js';
 import { apiStatus } from './kube-clients.js';
+import { joined, listed, say, type Said } from './observed.js';
 
 export interface CheckContext {
   clients: KubeClients;
@@ -15,8 +16,8 @@ export interface CheckContext {
 
 export interface Observation {
   passed: boolean;
-  /** What the engine saw, in words a learner understands: "found 1 container: count; expected 2". */
-  observed: string;
+  /** What the engine saw, in words a learner understands, in each locale: "found 1 container: count; expected 2". */
+  observed: Said;
 }
 
 export type KindEvaluator<K extends CheckKind> = (params: CheckParams<K>, ctx: CheckContext) => Promise<Observation>;
@@ -38,19 +39,12 @@ export async function findPod(ctx: CheckContext, name: string, namespace = DEFAU
  * since creating it in the wrong namespace is a common slip (`-n`, a manifest's namespace).
  */
 export async function noPod(ctx: CheckContext, name: string, namespace = DEFAULT_NAMESPACE): Promise<Observation> {
-  const missing = `no pod "${name}" in namespace ${namespace}`;
+  const missing = say(`no pod "${name}" in namespace ${namespace}`, `命名空间 ${namespace} 中没有 Pod "${name}"`);
   const elsewhere = await ctx.clients.core
     .listPodForAllNamespaces({ fieldSelector: `metadata.name=${name}` })
     .then((pods) => pods.items.map((p) => p.metadata?.namespace ?? '').filter((ns) => ns !== '' && ns !== namespace))
     .catch(() => []);
   if (elsewhere.length === 0) return { passed: false, observed: missing };
-  return { passed: false, observed: `${missing}; found one in namespace ${list(elsewhere)}` };
-}
-
-export function list(items: readonly string[]): string {
-  return items.length === 0 ? 'none' : items.join(', ');
-}
-
-export function plural(count: number, word: string): string {
-  return `${count} ${word}${count === 1 ? '' : 's'}`;
+  const where = listed(elsewhere);
+  return { passed: false, observed: joined([missing, say(`found one in namespace ${where.en}`, `但在命名空间 ${where['zh-CN']} 中有一个`)]) };
 }

@@ -122,6 +122,21 @@ describe('check kinds on a real cluster', () => {
     expect(wrong.observed).toContain('expected to match /^nginx/');
   });
 
+  it('says what it saw in Chinese to a Chinese reader, with Chinese punctuation and the cluster\'s own names', async () => {
+    const stray = await check('podExists', { pod: 'stray' });
+    expect(stray.observedText['zh-CN']).toBe('命名空间 default 中没有 Pod "stray"；但在命名空间 team 中有一个');
+    expect(stray.message['zh-CN']).toBe('失败：命名空间 default 中没有 Pod "stray"；但在命名空间 team 中有一个');
+    expect(stray.observedText.en).toBe(stray.observed);
+    const phase = await check('podPhase', { pod: 'multi', phase: 'Succeeded' });
+    expect(phase.message['zh-CN']).toBe('失败：阶段为 Running，应为 Succeeded');
+    const wrong = await check('containers', { pod: 'multi', count: 3, names: ['proxy'], images: { side: 'busybox:1.35' } });
+    expect(wrong.observedText['zh-CN']).toBe('找到 2 个容器：app、side；应有 3 个容器；缺少 proxy；side 运行的是 busybox:1.36，应为 busybox:1.35');
+    const quiet = await check('logs', { pod: 'multi', container: 'side', minLines: 1 });
+    expect(quiet.observedText['zh-CN']).toBe('0 行日志；应至少有 1 行');
+    // No English sentence is left in what a Chinese reader sees.
+    for (const result of [stray, phase, wrong, quiet]) expect(result.message['zh-CN']).not.toMatch(/\b(expected|found|missing|runs|no pod)\b|; /);
+  });
+
   it('containers: an untagged image accepts only tags the node can pull', async () => {
     const pulled = await eventually('podPhase', { pod: 'badtag', phase: 'Pending' });
     expect(pulled.passed).toBe(true);

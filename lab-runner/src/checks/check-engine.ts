@@ -9,6 +9,7 @@ import type { RunnerMetrics } from '../metrics.js';
 import type { CheckContext, KindEvaluator, Observation } from './check-context.js';
 import { apiMessage, apiStatus } from './kube-clients.js';
 import { evaluators } from './kinds/index.js';
+import { say } from './observed.js';
 
 export interface CheckResult {
   id: string;
@@ -18,7 +19,10 @@ export interface CheckResult {
   points: number;
   maxPoints: number;
   message: LocalizedText;
+  /** What the engine saw, in English (admins' views, logs and proofs read this). */
   observed: string;
+  /** The same in every locale: what the learner's message was filled with. */
+  observedText: LocalizedText;
   /** true when the engine could not evaluate the check (API error), as opposed to a plain fail. */
   error: boolean;
   durationMs: number;
@@ -60,13 +64,15 @@ export class CheckEngine {
       this.options.metrics.engineErrors.inc({ operation: 'check' });
       const detail = apiStatus(error) !== undefined ? `${apiStatus(error)} ${apiMessage(error)}` : errorMessage(error);
       this.options.logger.warn('check_failed_to_evaluate', { check: check.id, kind: check.kind, error: detail });
-      observation = { passed: false, observed: `the check could not run: ${detail}` };
+      observation = { passed: false, observed: say(`the check could not run: ${detail}`, `无法执行这项检查：${detail}`) };
     }
     const durationMs = performance.now() - started;
     this.options.metrics.checkSeconds.observe({ kind: check.kind }, durationMs / 1000);
-    const values = messagePlaceholderValues(check, observation.observed);
     const message = Object.fromEntries(
-      locales.map((locale) => [locale, observation.passed ? check.title[locale] : fillPlaceholders(check.failureMessage[locale], values)]),
+      locales.map((locale) => [
+        locale,
+        observation.passed ? check.title[locale] : fillPlaceholders(check.failureMessage[locale], messagePlaceholderValues(check, observation.observed[locale])),
+      ]),
     ) as LocalizedText;
     return {
       id: check.id,
@@ -76,7 +82,8 @@ export class CheckEngine {
       points: observation.passed ? check.points : 0,
       maxPoints: check.points,
       message,
-      observed: observation.observed,
+      observed: observation.observed.en,
+      observedText: observation.observed,
       error: failedToEvaluate,
       durationMs: Math.round(durationMs),
     };

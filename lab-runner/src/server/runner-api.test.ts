@@ -55,7 +55,8 @@ describe('sandbox lifecycle over HTTP', () => {
     expect(reply.json).toMatchObject({ passed: false, points: 1, maxPoints: 4 });
     const [exists, two, greeting] = reply.json.results;
     expect(exists).toMatchObject({ id: 'web-exists', passed: false, points: 0, observed: 'no pod "web" in namespace default' });
-    expect(exists.message).toEqual({ 'zh-CN': '还没有 web：no pod "web" in namespace default', en: 'No web yet: no pod "web" in namespace default' });
+    expect(exists.message).toEqual({ 'zh-CN': '还没有 web：命名空间 default 中没有 Pod "web"', en: 'No web yet: no pod "web" in namespace default' });
+    expect(exists.observedText).toEqual({ 'zh-CN': '命名空间 default 中没有 Pod "web"', en: 'no pod "web" in namespace default' });
     expect(two.passed).toBe(false);
     expect(greeting).toMatchObject({ passed: true, points: 1, message: { en: 'The greeting file is still there' } });
   });

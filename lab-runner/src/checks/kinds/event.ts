@@ -1,6 +1,7 @@
 import type { CoreV1Event } from '@kubernetes/client-node';
 import type { KindEvaluator } from '../check-context.js';
-import { DEFAULT_NAMESPACE, list } from '../check-context.js';
+import { DEFAULT_NAMESPACE } from '../check-context.js';
+import { listed, say } from '../observed.js';
 
 export const event: KindEvaluator<'event'> = async (params, ctx) => {
   const namespace = params.namespace ?? DEFAULT_NAMESPACE;
@@ -8,11 +9,15 @@ export const event: KindEvaluator<'event'> = async (params, ctx) => {
   const about = events.filter((e) => e.involvedObject.name === params.involvedName && (e.involvedObject.kind ?? 'Pod') === params.involvedKind);
   const match = about.find((e) => e.reason === params.reason && (params.type === undefined || e.type === params.type));
   if (match) {
-    return { passed: true, observed: `${match.type ?? ''} ${match.reason} x${match.count ?? 1}: ${match.message ?? ''}`.trim() };
+    const text = `${match.type ?? ''} ${match.reason} x${match.count ?? 1}: ${match.message ?? ''}`.trim();
+    return { passed: true, observed: say(text, text) };
   }
   const reasons = [...new Set(about.map((e) => e.reason ?? '?'))];
   return {
     passed: false,
-    observed: `no ${params.type ? `${params.type} ` : ''}${params.reason} event for ${params.involvedKind.toLowerCase()} ${params.involvedName}; its events: ${list(reasons)}`,
+    observed: say(
+      `no ${params.type ? `${params.type} ` : ''}${params.reason} event for ${params.involvedKind.toLowerCase()} ${params.involvedName}; its events: ${listed(reasons).en}`,
+      `${params.involvedKind} ${params.involvedName} 没有 ${params.type ? `${params.type} ` : ''}${params.reason} 事件；它的事件：${listed(reasons)['zh-CN']}`,
+    ),
   };
 };

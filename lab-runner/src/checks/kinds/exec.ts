@@ -2,6 +2,7 @@ import { PassThrough } from 'node:stream';
 import type { V1Status } from '@kubernetes/client-node';
 import type { KindEvaluator } from '../check-context.js';
 import { DEFAULT_NAMESPACE, findPod, noPod } from '../check-context.js';
+import { say, withProblems, type Said } from '../observed.js';
 
 const EXEC_TIMEOUT_MS = 15_000;
 const OUTPUT_CAP = 64 * 1024;
@@ -18,7 +19,7 @@ export const exec: KindEvaluator<'exec'> = async (params, ctx) => {
   const pod = await findPod(ctx, params.pod, namespace);
   if (!pod) return noPod(ctx, params.pod, namespace);
   const running = pod.status?.containerStatuses?.find((s) => s.name === params.container)?.state?.running;
-  if (!running) return { passed: false, observed: `container ${params.container} is not running` };
+  if (!running) return { passed: false, observed: say(`container ${params.container} is not running`, `容器 ${params.container} 没有在运行`) };
   const stdout = new PassThrough();
   const stderr = new PassThrough();
   let out = '';
@@ -49,12 +50,18 @@ export const exec: KindEvaluator<'exec'> = async (params, ctx) => {
         resolve(error instanceof Error ? error.message : String(error));
       });
   });
-  if (typeof status === 'string') return { passed: false, observed: `exec of ${JSON.stringify(params.command)} failed: ${status}` };
+  if (typeof status === 'string') return { passed: false, observed: say(`exec of ${JSON.stringify(params.command)} failed: ${status}`, `执行 ${JSON.stringify(params.command)} 失败：${status}`) };
   const exitCode = exitCodeOf(status);
-  const problems: string[] = [];
-  if (exitCode !== params.expectExitCode) problems.push(`exit code ${exitCode ?? 'unknown'}; expected ${params.expectExitCode}${status.message && exitCode === undefined ? ` (${status.message})` : ''}`);
-  if (params.expectOutput !== undefined && !new RegExp(params.expectOutput, 'm').test(out)) problems.push(`output does not match /${params.expectOutput}/`);
+  const problems: Said[] = [];
+  if (exitCode !== params.expectExitCode) {
+    const why = status.message && exitCode === undefined ? ` (${status.message})` : '';
+    problems.push(say(`exit code ${exitCode ?? 'unknown'}; expected ${params.expectExitCode}${why}`, `退出码 ${exitCode ?? '未知'}，应为 ${params.expectExitCode}${why}`));
+  }
+  if (params.expectOutput !== undefined && !new RegExp(params.expectOutput, 'm').test(out)) problems.push(say(`output does not match /${params.expectOutput}/`, `输出不匹配 /${params.expectOutput}/`));
   const shown = (out || err).trim().slice(0, 200);
-  const summary = `${JSON.stringify(params.command)} exited ${exitCode ?? '?'}${shown ? `, output: "${shown}"` : ', no output'}`;
-  return { passed: problems.length === 0, observed: problems.length === 0 ? summary : `${summary}; ${problems.join('; ')}` };
+  const summary = say(
+    `${JSON.stringify(params.command)} exited ${exitCode ?? '?'}${shown ? `, output: "${shown}"` : ', no output'}`,
+    `${JSON.stringify(params.command)} 退出码 ${exitCode ?? '?'}${shown ? `，输出："${shown}"` : '，没有输出'}`,
+  );
+  return { passed: problems.length === 0, observed: withProblems(summary, problems) };
 };

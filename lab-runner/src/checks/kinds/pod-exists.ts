@@ -1,8 +1,10 @@
 import type { KindEvaluator } from '../check-context.js';
 import { findPod, noPod } from '../check-context.js';
+import { say } from '../observed.js';
 
 export const podExists: KindEvaluator<'podExists'> = async (params, ctx) => {
   const pod = await findPod(ctx, params.pod, params.namespace);
   if (!pod) return noPod(ctx, params.pod, params.namespace);
-  return { passed: true, observed: `pod "${params.pod}" exists (phase ${pod.status?.phase ?? 'unknown'})` };
+  const phase = pod.status?.phase ?? 'Unknown';
+  return { passed: true, observed: say(`pod "${params.pod}" exists (phase ${phase})`, `Pod "${params.pod}" 已存在（阶段 ${phase}）`) };
 };

@@ -23,7 +23,8 @@ function outcomesOf(spec: Exercise, run: RunnerCheckRun, locale: Locale) {
       passed: result?.passed ?? false,
       points: check.points,
       message: result ? result.message[locale] : check.failureMessage[locale],
-      observed: result?.observed ?? null,
+      // What the learner was told, in their language: the same text the message was filled with.
+      observed: result?.observedText?.[locale] ?? result?.observed ?? null,
     };
   });
 }
