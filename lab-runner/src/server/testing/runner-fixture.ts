@@ -157,9 +157,10 @@ export async function closeTerminals(context?: { task: { name: string; result?: 
 
 /**
  * The bash prompt of the toolbox at the end of the output: the shell is ready for the next
- * command (PS1 ends in "$ "; a continuation prompt is "> ").
+ * command (PS1 ends in "$ "). After a command line that wrapped at the terminal's width,
+ * readline follows the next prompt with an erase-to-end-of-line (ESC [K): still the prompt.
  */
-const PROMPT_AT_END = /\$ $/;
+const PROMPT_AT_END = /\$ (?:\x1b\[K)?$/;
 
 /**
  * A WebSocket terminal client that collects output and waits for patterns. A wait has no
