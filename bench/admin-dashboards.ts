@@ -12,6 +12,7 @@ import { createDb, type Db } from '../lib/db/client';
 import { parseDatabaseUrl } from '../lib/db/database-url';
 import { startThrowawayPostgres } from '../lib/db/throwaway-postgres';
 import { hashPassword } from '../lib/password';
+import { percentile, signIn, timePage } from './_page-timing';
 
 const LEARNERS = Number(process.env.BENCH_LEARNERS ?? 10_000);
 const EXERCISES = Number(process.env.BENCH_EXERCISES ?? 50);
@@ -125,35 +126,6 @@ async function seed(db: Db): Promise<Seeded> {
   return { adminEmail, adminPassword, cohortId: cohorts[3]!.id, learnerId: users[1234 % users.length]!.id, rows };
 }
 
-/** Signs in through next-auth's credentials flow and returns the session cookie header. */
-async function signIn(baseUrl: string, email: string, password: string): Promise<string> {
-  const csrf = await fetch(`${baseUrl}/api/auth/csrf`);
-  const { csrfToken } = (await csrf.json()) as { csrfToken: string };
-  const jar = new Map<string, string>();
-  const keep = (response: Response) => {
-    for (const cookie of response.headers.getSetCookie()) {
-      const [pair] = cookie.split(';');
-      const [name, ...value] = pair!.split('=');
-      jar.set(name!, value.join('='));
-    }
-  };
-  keep(csrf);
-  const cookieHeader = () => [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
-  const response = await fetch(`${baseUrl}/api/auth/callback/credentials`, {
-    method: 'POST',
-    redirect: 'manual',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: cookieHeader() },
-    body: new URLSearchParams({ email, password, csrfToken, callbackUrl: baseUrl }),
-  });
-  keep(response);
-  if (![...jar.keys()].some((k) => k.includes('session-token'))) throw new Error(`sign-in of ${email} failed (${response.status})`);
-  return cookieHeader();
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
-}
-
 async function measure(baseUrl: string, cookie: string, seeded: Seeded): Promise<string[]> {
   const pages = [
     { name: 'progress, all learners', path: '/admin/progress?course=bench-course' },
@@ -170,19 +142,8 @@ async function measure(baseUrl: string, cookie: string, seeded: Seeded): Promise
     const warm = await fetch(url, { headers: { cookie }, redirect: 'manual' });
     await warm.text();
     if (warm.status !== 200) throw new Error(`${page.path} answered ${warm.status}`);
-    const times: number[] = [];
-    await Promise.all(
-      Array.from({ length: CONCURRENCY }, async () => {
-        for (let r = 0; r < ROUNDS; r += 1) {
-          const t0 = performance.now();
-          const response = await fetch(url, { headers: { cookie }, redirect: 'manual' });
-          await response.text();
-          if (response.status !== 200) throw new Error(`${page.path} answered ${response.status}`);
-          times.push(performance.now() - t0);
-        }
-      }),
-    );
-    times.sort((a, b) => a - b);
+    const { times, non200 } = await timePage(url, Array.from({ length: CONCURRENCY }, () => cookie), ROUNDS);
+    if (non200.length) throw new Error(`${page.path} answered ${non200[0]} (${non200.length} of ${times.length} requests not 200)`);
     all.push(...times);
     lines.push(`    ${page.name.padEnd(24)} p50 ${percentile(times, 50).toFixed(0)} ms, p95 ${percentile(times, 95).toFixed(0)} ms (${times.length} requests, ${CONCURRENCY} at a time)`);
   }

@@ -6,6 +6,7 @@
 import { registerLearner } from '../lib/accounts';
 import { createDb } from '../lib/db/client';
 import { parseDatabaseUrl } from '../lib/db/database-url';
+import { percentile, signIn, timePage } from './_page-timing';
 
 const USERS = Number(process.env.BENCH_USERS ?? 20);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 15);
@@ -34,35 +35,6 @@ async function platform(): Promise<Running> {
   return { baseUrl: platform.webUrl, databaseUrl: platform.env.DATABASE_URL!, stop };
 }
 
-/** Signs in through next-auth's credentials flow and returns the session cookie header. */
-async function signIn(baseUrl: string, email: string, password: string): Promise<string> {
-  const csrf = await fetch(`${baseUrl}/api/auth/csrf`);
-  const { csrfToken } = (await csrf.json()) as { csrfToken: string };
-  const jar = new Map<string, string>();
-  const keep = (response: Response) => {
-    for (const cookie of response.headers.getSetCookie()) {
-      const [pair] = cookie.split(';');
-      const [name, ...value] = pair!.split('=');
-      jar.set(name!, value.join('='));
-    }
-  };
-  keep(csrf);
-  const cookieHeader = () => [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
-  const response = await fetch(`${baseUrl}/api/auth/callback/credentials`, {
-    method: 'POST',
-    redirect: 'manual',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: cookieHeader() },
-    body: new URLSearchParams({ email, password, csrfToken, callbackUrl: baseUrl }),
-  });
-  keep(response);
-  if (![...jar.keys()].some((k) => k.includes('session-token'))) throw new Error(`sign-in of ${email} failed (${response.status})`);
-  return cookieHeader();
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
-}
-
 async function main(): Promise<void> {
   const running = await platform();
   try {
@@ -83,26 +55,11 @@ async function main(): Promise<void> {
       const url = `${running.baseUrl}${page.path}`;
       // Warm-up: the first render compiles and fills caches.
       for (const cookie of cookies.slice(0, 2)) await (await fetch(url, { headers: { cookie } })).text();
-      const times: number[] = [];
-      let failures = 0;
-      const started = performance.now();
-      await Promise.all(
-        cookies.map(async (cookie) => {
-          for (let r = 0; r < ROUNDS; r += 1) {
-            const t0 = performance.now();
-            const response = await fetch(url, { headers: { cookie }, redirect: 'manual' });
-            await response.text();
-            if (response.status !== 200) failures += 1;
-            times.push(performance.now() - t0);
-          }
-        }),
-      );
-      const seconds = (performance.now() - started) / 1000;
-      times.sort((a, b) => a - b);
+      const { times, non200, seconds } = await timePage(url, cookies, ROUNDS);
       const fmt = (n: number) => `${n.toFixed(0)} ms`;
       process.stdout.write(
         `  ${page.name.padEnd(8)} ${page.path}: p50 ${fmt(percentile(times, 50))}, p95 ${fmt(percentile(times, 95))}, p99 ${fmt(percentile(times, 99))}, ` +
-          `max ${fmt(times.at(-1) ?? 0)}, ${(times.length / seconds).toFixed(1)} req/s, ${failures} non-200 of ${times.length}\n`,
+          `max ${fmt(times.at(-1) ?? 0)}, ${(times.length / seconds).toFixed(1)} req/s, ${non200.length} non-200 of ${times.length}\n`,
       );
     }
   } finally {

@@ -10,6 +10,7 @@ import { isSignupOpen } from '@/lib/settings';
 import { setSignupOpenAction } from './actions';
 import { StackTable } from '@/components/StackTable';
 import { AdminNav } from '@/components/admin/AdminNav';
+import { Panel } from '@/components/admin/Panel';
 import { adminCatalogues } from '@/messages/admin';
 
 export async function generateMetadata(): Promise<Metadata> {
@@ -24,8 +25,7 @@ export default async function AdminPage() {
     <>
       <h1>{m.admin.title}</h1>
       <AdminNav current="users" am={adminCatalogues[locale]} />
-      <section aria-labelledby="signup-title" className="panel">
-        <h2 id="signup-title">{m.admin.signupTitle}</h2>
+      <Panel id="signup" title={m.admin.signupTitle}>
         <p role="status" data-testid="signup-state">
           {open ? m.admin.signupOpen : m.admin.signupClosed}
         </p>
@@ -35,11 +35,15 @@ export default async function AdminPage() {
             {open ? m.admin.closeSignup : m.admin.openSignup}
           </button>
         </form>
-      </section>
-      <section aria-labelledby="users-title" className="panel">
-        <h2 id="users-title">
-          {m.admin.usersTitle} <span className="muted">({n(m.admin.usersCount, users.length)})</span>
-        </h2>
+      </Panel>
+      <Panel
+        id="users"
+        title={
+          <>
+            {m.admin.usersTitle} <span className="muted">({n(m.admin.usersCount, users.length)})</span>
+          </>
+        }
+      >
         <StackTable columns={[m.admin.colName, m.admin.colEmail, m.admin.colRole, m.admin.colStatus, m.admin.colActions]}>
           {users.map((u) => (
             <UserRow
@@ -60,7 +64,7 @@ export default async function AdminPage() {
             />
           ))}
         </StackTable>
-      </section>
+      </Panel>
     </>
   );
 }

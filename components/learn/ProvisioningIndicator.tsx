@@ -2,9 +2,9 @@
 // The sandbox's way to ready, in real stages (our request, the runner's provisioning, the
 // terminal connecting) with the time elapsed since the request started.
 import { useEffect, useState } from 'react';
+import type { Stage } from '@/lib/learn/workspace-state';
 import styles from './learn.module.css';
 
-export type Stage = 'requesting' | 'provisioning' | 'connecting' | 'ready' | 'failed';
 const ORDER: Stage[] = ['requesting', 'provisioning', 'connecting', 'ready'];
 
 export function ProvisioningIndicator({

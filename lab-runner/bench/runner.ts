@@ -5,18 +5,17 @@
 //     runner's resident memory.
 // Usage: tsx lab-runner/bench/runner.ts [--creates 8] [--sandboxes 100] [--keystrokes 5]
 
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import WebSocket from 'ws';
 import { z } from 'zod';
 import { removeContainers } from '../src/server/testing/runner-fixture.js';
+import { RunnerProcess } from '../src/server/testing/runner-child.js';
 
-const RUNNER_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 const Options = z.object({
   creates: z.coerce.number().int().min(1).max(100).default(8),
@@ -45,78 +44,32 @@ const EXERCISE = {
   solution: { commands: ['kubectl run nothing --image=busybox -- sleep 3600'], explanation: { 'zh-CN': '无', en: 'None' } },
 };
 
-interface RunnerProcess {
-  child: ChildProcess;
-  url: string;
-  token: string;
-  api(method: string, route: string, body?: unknown): Promise<any>;
-  rssBytes(): number;
-  stop(): Promise<void>;
+/** A runner started for the bench: many sandboxes per owner, the warm pool as `env` says. */
+function startRunner(stateDir: string, prefix: string, env: Record<string, string>): Promise<RunnerProcess> {
+  return RunnerProcess.start({
+    token: `bench-${randomUUID()}`,
+    stateDir,
+    prefix,
+    env: { RUNNER_MAX_SANDBOXES: '1000', RUNNER_MAX_SANDBOXES_PER_OWNER: '1000', ...env },
+    startTimeoutMs: 120_000,
+  });
 }
 
-async function startRunner(stateDir: string, prefix: string, env: Record<string, string>): Promise<RunnerProcess> {
-  const token = `bench-${randomUUID()}`;
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    cwd: RUNNER_DIR,
-    env: {
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? '/root',
-      RUNNER_TOKEN: token,
-      RUNNER_PORT: '0',
-      RUNNER_STATE_DIR: stateDir,
-      RUNNER_SANDBOX_PREFIX: prefix,
-      RUNNER_LOG_LEVEL: 'info',
-      RUNNER_MAX_SANDBOXES: '1000',
-      RUNNER_MAX_SANDBOXES_PER_OWNER: '1000',
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  let err = '';
-  const collect = (chunk: Buffer) => (out += chunk.toString());
-  child.stdout?.on('data', collect);
-  child.stderr?.on('data', (chunk: Buffer) => (err = (err + chunk.toString()).slice(-4000)));
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`runner did not start: ${err.slice(-1000)}`)), 120_000);
-    const poll = setInterval(() => {
-      const line = out.split('\n').find((l) => l.includes('"runner_started"'));
-      if (!line) return;
-      clearInterval(poll);
-      clearTimeout(timer);
-      // From here on the runner's log lines are drained, not kept.
-      child.stdout?.off('data', collect);
-      child.stdout?.resume();
-      resolve((JSON.parse(line) as { url: string }).url);
-    }, 50);
-    child.once('exit', (code) => reject(new Error(`runner exited ${code}: ${err.slice(-1000)}`)));
-  });
-  const api = async (method: string, route: string, body?: unknown) => {
-    const response = await fetch(`${url}${route}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    const json = (await response.json()) as unknown;
-    if (!response.ok) throw new Error(`${method} ${route} answered ${response.status}: ${JSON.stringify(json)}`);
-    return json;
-  };
-  return {
-    child,
-    url,
-    token,
-    api,
-    rssBytes: () => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? 0) * 1024,
-    stop: async () => {
-      child.kill('SIGTERM');
-      await new Promise((resolve) => child.once('exit', resolve));
-    },
-  };
+/** A runner API call that must succeed; resolves to its JSON answer. */
+async function call(runner: RunnerProcess, method: string, route: string, body?: unknown): Promise<any> {
+  const reply = await runner.api(method, route, body);
+  if (reply.status < 200 || reply.status > 299) throw new Error(`${method} ${route} answered ${reply.status}: ${reply.text}`);
+  return reply.json;
+}
+
+/** The runner process's resident memory, in bytes. */
+function rssBytes(runner: RunnerProcess): number {
+  return Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${runner.child.pid}/status`, 'utf8'))?.[1] ?? 0) * 1024;
 }
 
 /** Opens the shell and resolves when the prompt's first byte arrives. */
 async function openShell(runner: RunnerProcess, id: string): Promise<{ ws: WebSocket; output: () => string }> {
-  const { url } = (await runner.api('POST', `/v1/sandboxes/${id}/shell-tickets`, {})) as { url: string };
+  const { url } = (await call(runner, 'POST', `/v1/sandboxes/${id}/shell-tickets`, {})) as { url: string };
   const ws = new WebSocket(url);
   let text = '';
   await new Promise<void>((resolve, reject) => {
@@ -139,7 +92,7 @@ const ms = (value: number) => `${value.toFixed(0)} ms`;
 
 async function createToPrompt(runner: RunnerProcess, owner: string): Promise<{ id: string; ms: number; ws: WebSocket }> {
   const started = performance.now();
-  const sandbox = (await runner.api('POST', '/v1/sandboxes', { owner, exercise: EXERCISE })) as { id: string };
+  const sandbox = (await call(runner, 'POST', '/v1/sandboxes', { owner, exercise: EXERCISE })) as { id: string };
   const shell = await openShell(runner, sandbox.id);
   return { id: sandbox.id, ms: performance.now() - started, ws: shell.ws };
 }
@@ -165,7 +118,7 @@ export async function runRunnerBench(input: Partial<BenchOptions> = {}, log: (li
       const created = await createToPrompt(runner, `cold-${i}`);
       cold.push(created.ms);
       created.ws.close();
-      await runner.api('DELETE', `/v1/sandboxes/${created.id}`);
+      await call(runner, 'DELETE', `/v1/sandboxes/${created.id}`);
     }
     result.coldP50Ms = percentile(cold, 50);
     result.coldP95Ms = percentile(cold, 95);
@@ -180,7 +133,7 @@ export async function runRunnerBench(input: Partial<BenchOptions> = {}, log: (li
       const created = await createToPrompt(runner, `warm-${i}`);
       warm.push(created.ms);
       created.ws.close();
-      await runner.api('DELETE', `/v1/sandboxes/${created.id}`);
+      await call(runner, 'DELETE', `/v1/sandboxes/${created.id}`);
     }
     result.warmP50Ms = percentile(warm, 50);
     result.warmP95Ms = percentile(warm, 95);
@@ -189,14 +142,14 @@ export async function runRunnerBench(input: Partial<BenchOptions> = {}, log: (li
 
     // 2. N sandboxes with an open shell each.
     runner = await startRunner(stateDir, prefix, { RUNNER_WARM_POOL_SIZE: '0' });
-    const rssBefore = runner.rssBytes();
+    const rssBefore = rssBytes(runner);
     const shells: { id: string; ws: WebSocket; text: () => string }[] = [];
     const started = performance.now();
     const queue = Array.from({ length: options.sandboxes }, (_, i) => i);
     await Promise.all(
       Array.from({ length: 4 }, async () => {
         for (let i = queue.shift(); i !== undefined; i = queue.shift()) {
-          const sandbox = (await runner.api('POST', '/v1/sandboxes', { owner: `load-${i}`, exercise: EXERCISE })) as { id: string };
+          const sandbox = (await call(runner, 'POST', '/v1/sandboxes', { owner: `load-${i}`, exercise: EXERCISE })) as { id: string };
           const shell = await openShell(runner, sandbox.id);
           shells.push({ id: sandbox.id, ws: shell.ws, text: shell.output });
         }
@@ -218,15 +171,15 @@ export async function runRunnerBench(input: Partial<BenchOptions> = {}, log: (li
     result.sandboxes = shells.length;
     result.echoP50Ms = percentile(echoes, 50);
     result.echoP99Ms = percentile(echoes, 99);
-    result.runnerRssMiB = runner.rssBytes() / 1024 / 1024;
-    result.runnerRssPerSandboxMiB = (runner.rssBytes() - rssBefore) / 1024 / 1024 / shells.length;
+    result.runnerRssMiB = rssBytes(runner) / 1024 / 1024;
+    result.runnerRssPerSandboxMiB = (rssBytes(runner) - rssBefore) / 1024 / 1024 / shells.length;
     log(`keystroke echo with ${shells.length} open shells: p50 ${result.echoP50Ms.toFixed(1)} ms, p99 ${result.echoP99Ms.toFixed(1)} ms (${echoes.length} keystrokes)`);
     log(`runner RSS with ${shells.length} sandboxes and shells: ${result.runnerRssMiB.toFixed(0)} MiB (${result.runnerRssPerSandboxMiB.toFixed(2)} MiB per sandbox over the idle runner)`);
     for (const shell of shells) shell.ws.close();
     const deleting = [...shells];
     await Promise.all(
       Array.from({ length: 4 }, async () => {
-        for (let shell = deleting.shift(); shell; shell = deleting.shift()) await runner.api('DELETE', `/v1/sandboxes/${shell.id}`);
+        for (let shell = deleting.shift(); shell; shell = deleting.shift()) await call(runner, 'DELETE', `/v1/sandboxes/${shell.id}`);
       }),
     );
     await runner.stop();

@@ -2,7 +2,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { AdminNav } from '@/components/admin/AdminNav';
-import { ColumnHeads } from '@/components/admin/ColumnHeads';
+import { DataTable, Panel } from '@/components/admin/Panel';
 import { AUDIT_PAGE_SIZE, auditPage, decodeCursor, encodeCursor } from '@/lib/admin/audit';
 import { formatDateTime } from '@/lib/admin/format';
 import { requireAdmin } from '@/lib/authz';
@@ -30,42 +30,34 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           {am.audit.exportCsv}
         </a>
       </p>
-      <section aria-labelledby="audit-title" className="panel">
-        <h2 id="audit-title" className="visually-hidden">
-          {am.audit.title}
-        </h2>
+      <Panel id="audit" title={am.audit.title} hiddenTitle>
         {shown.length === 0 ? (
           <p>{am.audit.empty}</p>
         ) : (
-          <div className="table-wrap">
-            <table data-testid="audit-log">
-              <ColumnHeads labels={[am.audit.when, am.audit.who, am.audit.action, am.audit.target, am.audit.detail, am.audit.from]} />
-              <tbody>
-                {shown.map((e) => (
-                  <tr key={e.id}>
-                    <th scope="row">
-                      <time dateTime={e.createdAt.toISOString()}>{formatDateTime(e.createdAt, locale)}</time>
-                    </th>
-                    <td>
-                      {e.actorEmail} <span className="muted small">({e.actorRole})</span>
-                    </td>
-                    <td>
-                      <code>{e.action}</code>
-                    </td>
-                    <td>{e.target ? <code>{e.target}</code> : '—'}</td>
-                    <td>{e.detail === null ? '—' : <code className="observed">{JSON.stringify(e.detail)}</code>}</td>
-                    <td>{e.ip ?? '—'}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable testId="audit-log" heads={[am.audit.when, am.audit.who, am.audit.action, am.audit.target, am.audit.detail, am.audit.from]}>
+            {shown.map((e) => (
+              <tr key={e.id}>
+                <th scope="row">
+                  <time dateTime={e.createdAt.toISOString()}>{formatDateTime(e.createdAt, locale)}</time>
+                </th>
+                <td>
+                  {e.actorEmail} <span className="muted small">({e.actorRole})</span>
+                </td>
+                <td>
+                  <code>{e.action}</code>
+                </td>
+                <td>{e.target ? <code>{e.target}</code> : '—'}</td>
+                <td>{e.detail === null ? '—' : <code className="observed">{JSON.stringify(e.detail)}</code>}</td>
+                <td>{e.ip ?? '—'}</td>
+              </tr>
+            ))}
+          </DataTable>
         )}
         <nav aria-label={am.audit.title} className="pager">
           {before ? <Link href="/admin/audit">{am.audit.newest}</Link> : null}
           {events.length > AUDIT_PAGE_SIZE && last ? <Link href={`/admin/audit?before=${encodeCursor(last)}`}>{am.audit.older}</Link> : null}
         </nav>
-      </section>
+      </Panel>
     </>
   );
 }

@@ -3,7 +3,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { AdminNav } from '@/components/admin/AdminNav';
-import { ColumnHeads } from '@/components/admin/ColumnHeads';
+import { DataTable, Panel } from '@/components/admin/Panel';
 import { BarChart } from '@/components/admin/BarChart';
 import { Notice } from '@/components/admin/Notice';
 import { requireAdmin } from '@/lib/authz';
@@ -34,35 +34,29 @@ export default async function FleetPage({ searchParams }: { searchParams: Promis
       <AdminNav current="fleet" am={am} />
       <p className="lead">{am.fleet.lead}</p>
       <Notice code={notice} messages={am.fleet} errors={['notFound', 'runnerFailed']} />
-      <section aria-labelledby="runners-title" className="panel">
-        <h2 id="runners-title">{am.fleet.runnersTitle}</h2>
-        <div className="table-wrap">
-          <table data-testid="runners">
-            <ColumnHeads labels={[am.fleet.runner, am.fleet.health, am.fleet.live, am.fleet.warmPool, am.fleet.createLatency, am.fleet.creates, am.fleet.failures, am.fleet.memory]} />
-            <tbody>
-              {runners.map((r) => (
-                <tr key={r.name}>
-                  <th scope="row">
-                    {r.name}
-                    {r.provider ? <span className="muted small"> · {r.provider}</span> : null}
-                  </th>
-                  <td>{r.reachable ? `✓ ${am.fleet.reachable}` : `✗ ${t(am.fleet.unreachable, { code: r.error ?? '' })}`}</td>
-                  <td>
-                    {live(r.counts)}
-                    {r.maxSandboxes !== null ? ` / ${r.maxSandboxes}` : ''}
-                  </td>
-                  <td>{t(am.fleet.warmPoolValue, { ready: r.counts.warm ?? 0, target: r.warmPoolTarget ?? '—' })}</td>
-                  <td>
-                    {seconds(r.createP50Seconds === null ? null : Math.round(r.createP50Seconds * 10) / 10)} / {seconds(r.createP95Seconds === null ? null : Math.round(r.createP95Seconds * 10) / 10)}
-                  </td>
-                  <td>{r.creates}</td>
-                  <td>{t(am.fleet.failuresValue, { creates: r.createFailures, engine: r.engineErrors })}</td>
-                  <td>{r.residentMemoryBytes === null ? '—' : formatBytes(r.residentMemoryBytes, locale)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+      <Panel id="runners" title={am.fleet.runnersTitle}>
+        <DataTable testId="runners" heads={[am.fleet.runner, am.fleet.health, am.fleet.live, am.fleet.warmPool, am.fleet.createLatency, am.fleet.creates, am.fleet.failures, am.fleet.memory]}>
+          {runners.map((r) => (
+            <tr key={r.name}>
+              <th scope="row">
+                {r.name}
+                {r.provider ? <span className="muted small"> · {r.provider}</span> : null}
+              </th>
+              <td>{r.reachable ? `✓ ${am.fleet.reachable}` : `✗ ${t(am.fleet.unreachable, { code: r.error ?? '' })}`}</td>
+              <td>
+                {live(r.counts)}
+                {r.maxSandboxes !== null ? ` / ${r.maxSandboxes}` : ''}
+              </td>
+              <td>{t(am.fleet.warmPoolValue, { ready: r.counts.warm ?? 0, target: r.warmPoolTarget ?? '—' })}</td>
+              <td>
+                {seconds(r.createP50Seconds === null ? null : Math.round(r.createP50Seconds * 10) / 10)} / {seconds(r.createP95Seconds === null ? null : Math.round(r.createP95Seconds * 10) / 10)}
+              </td>
+              <td>{r.creates}</td>
+              <td>{t(am.fleet.failuresValue, { creates: r.createFailures, engine: r.engineErrors })}</td>
+              <td>{r.residentMemoryBytes === null ? '—' : formatBytes(r.residentMemoryBytes, locale)}</td>
+            </tr>
+          ))}
+        </DataTable>
         <BarChart
           id="runner-capacity"
           title={am.fleet.capacityTitle}
@@ -76,56 +70,50 @@ export default async function FleetPage({ searchParams }: { searchParams: Promis
           rowHeader={am.fleet.runner}
           showTableLabel={am.common.showTable}
         />
-      </section>
-      <section aria-labelledby="sandboxes-title" className="panel">
-        <h2 id="sandboxes-title">{am.fleet.sandboxesTitle}</h2>
+      </Panel>
+      <Panel id="sandboxes" title={am.fleet.sandboxesTitle}>
         {sandboxes.length === 0 ? (
           <p>{am.fleet.noSandboxes}</p>
         ) : (
-          <div className="table-wrap">
-            <table data-testid="fleet-sandboxes">
-              <ColumnHeads labels={[am.fleet.owner, am.fleet.exercise, am.fleet.age, am.fleet.idle, am.fleet.state, am.fleet.cpu, am.fleet.memoryUse, am.fleet.actions]} />
-              <tbody>
-                {sandboxes.map((s) => {
-                  const owner = s.owner ? s.owner.name : am.fleet.unknownOwner;
-                  return (
-                    <tr key={s.runnerSandboxId} data-testid={`sandbox-${s.owner?.email ?? s.runnerSandboxId}`}>
-                      <th scope="row">
-                        {s.owner ? <Link href={`/admin/learners/${s.owner.id}`}>{s.owner.name}</Link> : owner}
-                        {s.owner ? <span className="muted small"> {s.owner.email}</span> : null}
-                        <br />
-                        <code className="muted small">
-                          {s.runner} · {s.runnerSandboxId}
-                        </code>
-                      </th>
-                      <td>{s.exercise ? <code>{s.exercise}</code> : '—'}</td>
-                      <td>{ago(s.createdAt)}</td>
-                      <td>{ago(s.lastActiveAt)}</td>
-                      <td>{Object.hasOwn(am.learner.sandboxStates, s.state) ? am.learner.sandboxStates[s.state as keyof typeof am.learner.sandboxStates] : s.state}</td>
-                      <td>{s.cpuPercent === null ? '—' : formatPercent(s.cpuPercent, locale)}</td>
-                      <td>
-                        {s.memoryBytes === null
-                          ? '—'
-                          : s.memoryLimitBytes
-                            ? t(am.fleet.memoryOf, { used: formatBytes(s.memoryBytes, locale), limit: formatBytes(s.memoryLimitBytes, locale) })
-                            : formatBytes(s.memoryBytes, locale)}
-                      </td>
-                      <td>
-                        <form action={terminateSandboxAction}>
-                          <input type="hidden" name="sandbox" value={s.runnerSandboxId} />
-                          <button type="submit" className="button small danger" aria-label={t(am.fleet.terminateFor, { owner })}>
-                            {am.fleet.terminate}
-                          </button>
-                        </form>
-                      </td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
-          </div>
+          <DataTable testId="fleet-sandboxes" heads={[am.fleet.owner, am.fleet.exercise, am.fleet.age, am.fleet.idle, am.fleet.state, am.fleet.cpu, am.fleet.memoryUse, am.fleet.actions]}>
+            {sandboxes.map((s) => {
+              const owner = s.owner ? s.owner.name : am.fleet.unknownOwner;
+              return (
+                <tr key={s.runnerSandboxId} data-testid={`sandbox-${s.owner?.email ?? s.runnerSandboxId}`}>
+                  <th scope="row">
+                    {s.owner ? <Link href={`/admin/learners/${s.owner.id}`}>{s.owner.name}</Link> : owner}
+                    {s.owner ? <span className="muted small"> {s.owner.email}</span> : null}
+                    <br />
+                    <code className="muted small">
+                      {s.runner} · {s.runnerSandboxId}
+                    </code>
+                  </th>
+                  <td>{s.exercise ? <code>{s.exercise}</code> : '—'}</td>
+                  <td>{ago(s.createdAt)}</td>
+                  <td>{ago(s.lastActiveAt)}</td>
+                  <td>{Object.hasOwn(am.learner.sandboxStates, s.state) ? am.learner.sandboxStates[s.state as keyof typeof am.learner.sandboxStates] : s.state}</td>
+                  <td>{s.cpuPercent === null ? '—' : formatPercent(s.cpuPercent, locale)}</td>
+                  <td>
+                    {s.memoryBytes === null
+                      ? '—'
+                      : s.memoryLimitBytes
+                        ? t(am.fleet.memoryOf, { used: formatBytes(s.memoryBytes, locale), limit: formatBytes(s.memoryLimitBytes, locale) })
+                        : formatBytes(s.memoryBytes, locale)}
+                  </td>
+                  <td>
+                    <form action={terminateSandboxAction}>
+                      <input type="hidden" name="sandbox" value={s.runnerSandboxId} />
+                      <button type="submit" className="button small danger" aria-label={t(am.fleet.terminateFor, { owner })}>
+                        {am.fleet.terminate}
+                      </button>
+                    </form>
+                  </td>
+                </tr>
+              );
+            })}
+          </DataTable>
         )}
-      </section>
+      </Panel>
     </>
   );
 }

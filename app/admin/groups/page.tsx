@@ -2,6 +2,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { AdminNav } from '@/components/admin/AdminNav';
+import { Panel } from '@/components/admin/Panel';
 import { Notice } from '@/components/admin/Notice';
 import { listCohorts } from '@/lib/admin/cohorts';
 import { requireAdmin } from '@/lib/authz';
@@ -24,8 +25,7 @@ export default async function GroupsPage({ searchParams }: { searchParams: Promi
       <AdminNav current="groups" am={am} />
       <p className="lead">{am.groups.lead}</p>
       <Notice code={notice} messages={am.groups} errors={['exists', 'invalidName', 'notFound']} />
-      <section aria-labelledby="create-title" className="panel">
-        <h2 id="create-title">{am.groups.createTitle}</h2>
+      <Panel id="create" title={am.groups.createTitle}>
         <form action={createCohortAction} className="inline-form">
           <label htmlFor="group-name">{am.groups.name}</label>
           <input id="group-name" name="name" required maxLength={80} className="text-input" />
@@ -33,9 +33,8 @@ export default async function GroupsPage({ searchParams }: { searchParams: Promi
             {am.groups.create}
           </button>
         </form>
-      </section>
-      <section aria-labelledby="list-title" className="panel">
-        <h2 id="list-title">{am.groups.listTitle}</h2>
+      </Panel>
+      <Panel id="list" title={am.groups.listTitle}>
         {cohorts.length === 0 ? (
           <p>{am.common.none}</p>
         ) : (
@@ -54,7 +53,7 @@ export default async function GroupsPage({ searchParams }: { searchParams: Promi
             ))}
           </ul>
         )}
-      </section>
+      </Panel>
     </>
   );
 }

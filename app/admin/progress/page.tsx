@@ -5,7 +5,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { AdminNav } from '@/components/admin/AdminNav';
-import { ColumnHeads } from '@/components/admin/ColumnHeads';
+import { DataTable, Panel } from '@/components/admin/Panel';
 import { BarChart } from '@/components/admin/BarChart';
 import { requireAdmin } from '@/lib/authz';
 import { listCohorts } from '@/lib/admin/cohorts';
@@ -88,17 +88,23 @@ export default async function AdminProgressPage({ searchParams }: { searchParams
         <p className="empty-state">{am.progress.noCourses}</p>
       ) : (
         <>
-          <section aria-labelledby="matrix-title" className="panel">
-            <h2 id="matrix-title">
-              {am.progress.matrixTitle} <span className="muted">({n(am.progress.learnersCount, matrix.total)})</span>
-            </h2>
+          <Panel
+            id="matrix"
+            title={
+              <>
+                {am.progress.matrixTitle} <span className="muted">({n(am.progress.learnersCount, matrix.total)})</span>
+              </>
+            }
+          >
             <p className="muted">{am.progress.matrixLead}</p>
             {matrix.rows.length === 0 ? (
               <p>{am.progress.noLearners}</p>
             ) : (
-              <div className="table-wrap">
-                <table className="matrix" data-testid="progress-matrix">
-                  <caption className="visually-hidden">{am.progress.matrixTitle}</caption>
+              <DataTable
+                className="matrix"
+                testId="progress-matrix"
+                caption={am.progress.matrixTitle}
+                head={
                   <thead>
                     <tr>
                       <th scope="col">{am.progress.learner}</th>
@@ -109,37 +115,36 @@ export default async function AdminProgressPage({ searchParams }: { searchParams
                       ))}
                     </tr>
                   </thead>
-                  <tbody>
-                    {matrix.rows.map((row) => (
-                      <tr key={row.id} data-testid={`matrix-row-${row.email}`}>
-                        <th scope="row">
-                          <Link href={`/admin/learners/${row.id}`}>{row.name}</Link>
-                          <br />
-                          <span className="muted small">{row.email}</span>
-                        </th>
-                        {exercises.map((e) => {
-                          const cell = row.cells[e.id];
-                          const status = cell?.status ?? 'not_started';
-                          return (
-                            <td key={e.id} className={`matrix-cell matrix-${status}`}>
-                              <span className="matrix-state">
-                                <span aria-hidden="true">{am.progress.stateShort[status]} </span>
-                                {am.progress.states[status]}
-                              </span>
-                              {cell && status !== 'not_started' ? (
-                                <span className="matrix-figures">
-                                  {t(am.progress.points, { points: cell.points })} · {n(am.progress.attempts, cell.attempts)}
-                                  {cell.seconds !== null ? ` · ${duration(cell.seconds)}` : ''}
-                                </span>
-                              ) : null}
-                            </td>
-                          );
-                        })}
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
+                }
+              >
+                {matrix.rows.map((row) => (
+                  <tr key={row.id} data-testid={`matrix-row-${row.email}`}>
+                    <th scope="row">
+                      <Link href={`/admin/learners/${row.id}`}>{row.name}</Link>
+                      <br />
+                      <span className="muted small">{row.email}</span>
+                    </th>
+                    {exercises.map((e) => {
+                      const cell = row.cells[e.id];
+                      const status = cell?.status ?? 'not_started';
+                      return (
+                        <td key={e.id} className={`matrix-cell matrix-${status}`}>
+                          <span className="matrix-state">
+                            <span aria-hidden="true">{am.progress.stateShort[status]} </span>
+                            {am.progress.states[status]}
+                          </span>
+                          {cell && status !== 'not_started' ? (
+                            <span className="matrix-figures">
+                              {t(am.progress.points, { points: cell.points })} · {n(am.progress.attempts, cell.attempts)}
+                              {cell.seconds !== null ? ` · ${duration(cell.seconds)}` : ''}
+                            </span>
+                          ) : null}
+                        </td>
+                      );
+                    })}
+                  </tr>
+                ))}
+              </DataTable>
             )}
             {pages > 1 ? (
               <nav aria-label={am.progress.matrixTitle} className="pager">
@@ -148,55 +153,48 @@ export default async function AdminProgressPage({ searchParams }: { searchParams
                 {filters.page + 1 < pages ? <Link href={`/admin/progress${filterQuery({ ...filters, course: course.slug, page: filters.page + 1 })}`}>{am.common.next}</Link> : null}
               </nav>
             ) : null}
-          </section>
+          </Panel>
 
-          <section aria-labelledby="failing-title" className="panel">
-            <h2 id="failing-title">{am.progress.failingTitle}</h2>
+          <Panel id="failing" title={am.progress.failingTitle}>
             <p className="muted">{am.progress.failingLead}</p>
             {failing.length === 0 ? (
               <p>{am.progress.noFailures}</p>
             ) : (
-              <div className="table-wrap">
-                <table data-testid="failing-checks">
-                  <ColumnHeads labels={[am.progress.check, am.progress.exercise, am.progress.failures, am.progress.samples]} />
-                  <tbody>
-                    {failing.map((f) => (
-                      <tr key={`${f.exerciseId}-${f.checkId}`} data-testid={`failing-${f.checkId}`}>
-                        <th scope="row">
-                          <code>{f.checkId}</code>
-                        </th>
-                        <td>{title(f.exerciseId)}</td>
-                        <td>{t(am.progress.failRate, { failures: f.failures, runs: f.runs })}</td>
-                        <td>
-                          <ul className="samples">
-                            {f.samples.map((s, i) => (
-                              <li key={i}>
-                                <span className="muted small">
-                                  <Link href={`/admin/learners/${s.userId}`}>{learnerNames.get(s.userId) ?? am.progress.learner}</Link>{' '}
-                                  · <time dateTime={s.at}>{new Date(s.at).toLocaleString(locale, { timeZone: 'UTC' })} UTC</time>
-                                </span>
+              <DataTable testId="failing-checks" heads={[am.progress.check, am.progress.exercise, am.progress.failures, am.progress.samples]}>
+                {failing.map((f) => (
+                  <tr key={`${f.exerciseId}-${f.checkId}`} data-testid={`failing-${f.checkId}`}>
+                    <th scope="row">
+                      <code>{f.checkId}</code>
+                    </th>
+                    <td>{title(f.exerciseId)}</td>
+                    <td>{t(am.progress.failRate, { failures: f.failures, runs: f.runs })}</td>
+                    <td>
+                      <ul className="samples">
+                        {f.samples.map((s, i) => (
+                          <li key={i}>
+                            <span className="muted small">
+                              <Link href={`/admin/learners/${s.userId}`}>{learnerNames.get(s.userId) ?? am.progress.learner}</Link>{' '}
+                              · <time dateTime={s.at}>{new Date(s.at).toLocaleString(locale, { timeZone: 'UTC' })} UTC</time>
+                            </span>
+                            <br />
+                            {s.message}
+                            {s.observed ? (
+                              <>
                                 <br />
-                                {s.message}
-                                {s.observed ? (
-                                  <>
-                                    <br />
-                                    <span className="muted">{am.progress.observed}:</span> <code className="observed">{s.observed}</code>
-                                  </>
-                                ) : null}
-                              </li>
-                            ))}
-                          </ul>
-                        </td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
+                                <span className="muted">{am.progress.observed}:</span> <code className="observed">{s.observed}</code>
+                              </>
+                            ) : null}
+                          </li>
+                        ))}
+                      </ul>
+                    </td>
+                  </tr>
+                ))}
+              </DataTable>
             )}
-          </section>
+          </Panel>
 
-          <section aria-labelledby="funnel-title" className="panel">
-            <h2 id="funnel-title">{am.progress.funnelsTitle}</h2>
+          <Panel id="funnel" title={am.progress.funnelsTitle}>
             {funnels.map(({ lesson, steps }) => (
               <BarChart
                 key={lesson.id}
@@ -210,10 +208,9 @@ export default async function AdminProgressPage({ searchParams }: { searchParams
                 showTableLabel={am.common.showTable}
               />
             ))}
-          </section>
+          </Panel>
 
-          <section aria-labelledby="time-title" className="panel">
-            <h2 id="time-title">{am.progress.timeTitle}</h2>
+          <Panel id="time" title={am.progress.timeTitle}>
             <BarChart
               id="time-to-complete"
               title={am.progress.timeTitle}
@@ -227,27 +224,21 @@ export default async function AdminProgressPage({ searchParams }: { searchParams
               rowHeader={am.progress.exercise}
               showTableLabel={am.common.showTable}
             />
-          </section>
+          </Panel>
 
-          <section aria-labelledby="reveal-title" className="panel">
-            <h2 id="reveal-title">{am.progress.revealTitle}</h2>
-            <div className="table-wrap">
-              <table>
-                <ColumnHeads labels={[am.progress.exercise, am.progress.passedCount, am.progress.hintLearners, am.progress.hintsOpened, am.progress.solutionLearners]} />
-                <tbody>
-                  {reveals.map((r) => (
-                    <tr key={r.exerciseId}>
-                      <th scope="row">{title(r.exerciseId)}</th>
-                      <td>{times.find((x) => x.exerciseId === r.exerciseId)?.passed ?? 0}</td>
-                      <td>{r.hintLearners}</td>
-                      <td>{r.hints}</td>
-                      <td>{r.solutionLearners}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          </section>
+          <Panel id="reveal" title={am.progress.revealTitle}>
+            <DataTable heads={[am.progress.exercise, am.progress.passedCount, am.progress.hintLearners, am.progress.hintsOpened, am.progress.solutionLearners]}>
+              {reveals.map((r) => (
+                <tr key={r.exerciseId}>
+                  <th scope="row">{title(r.exerciseId)}</th>
+                  <td>{times.find((x) => x.exerciseId === r.exerciseId)?.passed ?? 0}</td>
+                  <td>{r.hintLearners}</td>
+                  <td>{r.hints}</td>
+                  <td>{r.solutionLearners}</td>
+                </tr>
+              ))}
+            </DataTable>
+          </Panel>
         </>
       )}
     </>

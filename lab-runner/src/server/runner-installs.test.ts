@@ -4,7 +4,7 @@
 // or removes the other's containers; a runner starts cleanly beside the Pods of an install
 // whose state is gone; its own orphans are removed in dependency order (infra last).
 
-import { execFile, type ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -14,7 +14,7 @@ import { promisify } from 'node:util';
 import Dockerode from 'dockerode';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DOCKER_SOCKET, DRAFT_EXERCISE, removeContainers } from './testing/runner-fixture.js';
-import { logEvent, startRunnerProcess, type RunnerProcess } from './testing/runner-process.js';
+import { RunnerProcess } from './testing/runner-child.js';
 
 const run = promisify(execFile);
 const docker = new Dockerode({ socketPath: DOCKER_SOCKET });
@@ -22,33 +22,27 @@ const token = `installs-token-${randomUUID()}`;
 // One prefix for both installs: the prefix does not tell them apart, their identities do.
 const prefix = `i${randomUUID().slice(0, 6)}-`;
 const dirs: string[] = [];
-const children: ChildProcess[] = [];
+const runners: RunnerProcess[] = [];
 
 afterAll(async () => {
-  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  for (const runner of runners) await runner.kill();
   await removeContainers(prefix);
   for (const dir of dirs) await rm(dir, { recursive: true, force: true });
 });
 
-const start = (stateDir: string) => startRunnerProcess({ RUNNER_TOKEN: token, RUNNER_STATE_DIR: stateDir, RUNNER_SANDBOX_PREFIX: prefix }, children);
-
-async function api(runner: RunnerProcess, method: string, route: string, body?: unknown): Promise<{ status: number; json: any }> {
-  const response = await fetch(`${runner.url}${route}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  return { status: response.status, json: await response.json().catch(() => undefined) };
+async function start(stateDir: string): Promise<RunnerProcess> {
+  const runner = await RunnerProcess.start({ token, stateDir, prefix });
+  runners.push(runner);
+  return runner;
 }
 
 /** A sandbox with the solution's two-container Pod running (an infra container and two that join it). */
 async function sandboxWithPod(runner: RunnerProcess, stateDir: string, owner: string): Promise<string> {
-  const created = await api(runner, 'POST', '/v1/sandboxes', { owner, exercise: DRAFT_EXERCISE });
+  const created = await runner.api('POST', '/v1/sandboxes', { owner, exercise: DRAFT_EXERCISE });
   expect(created.status).toBe(201);
   const id = created.json.id as string;
   const kubeconfig = path.join(stateDir, `kubeconfig-${id}`);
-  const reply = await fetch(`${runner.url}/v1/sandboxes/${id}/kubeconfig`, { headers: { authorization: `Bearer ${token}` } });
-  await writeFile(kubeconfig, await reply.text());
+  await writeFile(kubeconfig, (await runner.api('GET', `/v1/sandboxes/${id}/kubeconfig`)).text);
   const manifest = path.join(stateDir, 'web.yaml');
   await writeFile(manifest, DRAFT_EXERCISE.solution.commands[0]!.split('\n').slice(1, -1).join('\n'));
   await run('kubectl', ['--kubeconfig', kubeconfig, 'apply', '-f', manifest]);
@@ -63,7 +57,7 @@ async function containersOf(sandbox: string): Promise<string[]> {
   return [...pods, ...toolbox].map((c) => c.Id).sort();
 }
 
-const foreignCount = (runner: RunnerProcess) => (logEvent(runner.out(), 'foreign_containers_left_alone')?.count as number | undefined) ?? -1;
+const foreignCount = (runner: RunnerProcess) => (runner.logEvent('foreign_containers_left_alone')?.count as number | undefined) ?? -1;
 
 describe('installs sharing an engine', () => {
   it('never touch each other’s containers, start beside a removed install’s Pods, and remove their own orphans infra last', { timeout: 900_000 }, async () => {
@@ -84,26 +78,25 @@ describe('installs sharing an engine', () => {
     expect(readFileSync(path.join(dirB, 'install-id'), 'utf8').trim()).not.toBe(idA);
     expect(foreignCount(b)).toBeGreaterThanOrEqual(4);
     expect(await containersOf(sandboxA)).toEqual(containersA);
-    expect((await api(b, 'GET', '/v1/sandboxes')).json.sandboxes).toEqual([]);
-    expect((await api(b, 'GET', `/v1/sandboxes/${sandboxA}`)).status).toBe(404);
+    expect((await b.api('GET', '/v1/sandboxes')).json.sandboxes).toEqual([]);
+    expect((await b.api('GET', `/v1/sandboxes/${sandboxA}`)).status).toBe(404);
     const sandboxB = await sandboxWithPod(b, dirB, 'bob');
     const containersB = await containersOf(sandboxB);
     expect(await b.stop()).toBe(0);
 
     // A again: it adopts its own sandbox, B's stay as they are.
     const a2 = await start(dirA);
-    expect((await api(a2, 'GET', `/v1/sandboxes/${sandboxA}`)).json.state).toBe('ready');
+    expect((await a2.api('GET', `/v1/sandboxes/${sandboxA}`)).json.state).toBe('ready');
     expect(foreignCount(a2)).toBeGreaterThanOrEqual(4);
     expect(await containersOf(sandboxA)).toEqual(containersA);
     expect(await containersOf(sandboxB)).toEqual(containersB);
     // A's own orphans: killed, and its sandbox's state lost (as mid-create), so only the
     // containers are left. The next start removes them, the Pod's infra container last.
-    a2.child.kill('SIGKILL');
-    await new Promise((resolve) => a2.child.once('exit', resolve));
+    await a2.kill();
     await rm(path.join(dirA, 'host', 'clusters', sandboxA), { recursive: true, force: true });
     await rm(path.join(dirA, 'sandboxes'), { recursive: true, force: true });
     const a3 = await start(dirA);
-    expect(logEvent(a3.out(), 'orphan_removal_failed')).toBeUndefined();
+    expect(a3.logEvent('orphan_removal_failed')).toBeUndefined();
     expect(await containersOf(sandboxA)).toEqual([]);
     expect(await containersOf(sandboxB)).toEqual(containersB);
     expect(await a3.stop()).toBe(0);
@@ -113,7 +106,7 @@ describe('installs sharing an engine', () => {
     const c = await start(dirB);
     expect(foreignCount(c)).toBeGreaterThanOrEqual(4);
     expect(await containersOf(sandboxB)).toEqual(containersB);
-    expect((await api(c, 'GET', '/healthz')).status).toBe(200);
+    expect((await c.api('GET', '/healthz')).status).toBe(200);
     expect(await c.stop()).toBe(0);
   });
 });

@@ -4,6 +4,7 @@ import { headers } from 'next/headers';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { AdminNav } from '@/components/admin/AdminNav';
+import { Panel } from '@/components/admin/Panel';
 import { Notice } from '@/components/admin/Notice';
 import { cohortMembers } from '@/lib/admin/cohorts';
 import { requireAdmin } from '@/lib/authz';
@@ -37,8 +38,7 @@ export default async function GroupPage({ params, searchParams }: { params: Prom
         <Link href="/admin/groups">{am.groups.listTitle}</Link> · <Link href={`/admin/progress?group=${cohort.id}`}>{am.groups.progress}</Link>
       </p>
       <Notice code={notice} messages={am.groups} errors={['noUser', 'notFound']} />
-      <section aria-labelledby="link-title" className="panel">
-        <h2 id="link-title">{am.groups.enrolLink}</h2>
+      <Panel id="link" title={am.groups.enrolLink}>
         <p className="muted">{am.groups.linkHint}</p>
         {link ? (
           <p>
@@ -50,26 +50,11 @@ export default async function GroupPage({ params, searchParams }: { params: Prom
           <p>{am.groups.linkOff}</p>
         )}
         <div className="inline-form">
-          <form action={setEnrolLinkAction}>
-            <input type="hidden" name="cohortId" value={cohort.id} />
-            <input type="hidden" name="enabled" value="true" />
-            <button type="submit" className="button secondary small">
-              {am.groups.newLink}
-            </button>
-          </form>
-          {link ? (
-            <form action={setEnrolLinkAction}>
-              <input type="hidden" name="cohortId" value={cohort.id} />
-              <input type="hidden" name="enabled" value="false" />
-              <button type="submit" className="button secondary small">
-                {am.groups.disableLink}
-              </button>
-            </form>
-          ) : null}
+          <EnrolLinkForm cohortId={cohort.id} enabled label={am.groups.newLink} />
+          {link ? <EnrolLinkForm cohortId={cohort.id} enabled={false} label={am.groups.disableLink} /> : null}
         </div>
-      </section>
-      <section aria-labelledby="add-title" className="panel">
-        <h2 id="add-title">{am.groups.addTitle}</h2>
+      </Panel>
+      <Panel id="add" title={am.groups.addTitle}>
         <form action={addMemberAction} className="inline-form">
           <input type="hidden" name="cohortId" value={cohort.id} />
           <label htmlFor="member-email">{am.groups.email}</label>
@@ -78,11 +63,15 @@ export default async function GroupPage({ params, searchParams }: { params: Prom
             {am.groups.add}
           </button>
         </form>
-      </section>
-      <section aria-labelledby="members-title" className="panel">
-        <h2 id="members-title">
-          {am.groups.membersTitle} <span className="muted">({n(am.groups.members, cohort._count.members)})</span>
-        </h2>
+      </Panel>
+      <Panel
+        id="members"
+        title={
+          <>
+            {am.groups.membersTitle} <span className="muted">({n(am.groups.members, cohort._count.members)})</span>
+          </>
+        }
+      >
         {members.length === 0 ? (
           <p>{am.common.none}</p>
         ) : (
@@ -101,7 +90,7 @@ export default async function GroupPage({ params, searchParams }: { params: Prom
             ))}
           </ul>
         )}
-      </section>
+      </Panel>
       <form action={deleteCohortAction}>
         <input type="hidden" name="cohortId" value={cohort.id} />
         <button type="submit" className="button secondary">
@@ -109,5 +98,18 @@ export default async function GroupPage({ params, searchParams }: { params: Prom
         </button>
       </form>
     </>
+  );
+}
+
+/** Turns the group's enrolment link on (a new one) or off. */
+function EnrolLinkForm({ cohortId, enabled, label }: { cohortId: string; enabled: boolean; label: string }) {
+  return (
+    <form action={setEnrolLinkAction}>
+      <input type="hidden" name="cohortId" value={cohortId} />
+      <input type="hidden" name="enabled" value={String(enabled)} />
+      <button type="submit" className="button secondary small">
+        {label}
+      </button>
+    </form>
   );
 }

@@ -6,6 +6,7 @@ import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { AdminNav } from '@/components/admin/AdminNav';
 import { ColumnHeads } from '@/components/admin/ColumnHeads';
+import { DataTable, Panel } from '@/components/admin/Panel';
 import { requireAdmin } from '@/lib/authz';
 import { formatDateTime, formatDuration } from '@/lib/admin/format';
 import { learnerProfile, secondsSpent } from '@/lib/admin/learning';
@@ -42,8 +43,7 @@ export default async function LearnerHistoryPage({ params }: { params: Promise<{
       <p>
         <Link href="/admin/progress">{am.learner.back}</Link>
       </p>
-      <section aria-labelledby="account-title" className="panel">
-        <h2 id="account-title">{am.learner.account}</h2>
+      <Panel id="account" title={am.learner.account}>
         <dl className="facts">
           <dt>{am.learner.email}</dt>
           <dd>{user.email}</dd>
@@ -63,39 +63,32 @@ export default async function LearnerHistoryPage({ params }: { params: Promise<{
                 ))}
           </dd>
         </dl>
-      </section>
+      </Panel>
 
-      <section aria-labelledby="exercises-title" className="panel">
-        <h2 id="exercises-title">{am.learner.progressTitle}</h2>
+      <Panel id="exercises" title={am.learner.progressTitle}>
         {profile.progress.length === 0 ? (
           <p>{am.common.none}</p>
         ) : (
-          <div className="table-wrap">
-            <table>
-              <ColumnHeads labels={[am.progress.exercise, am.learner.state, am.learner.points, am.learner.attempts, am.learner.timeSpent, am.learner.started, am.learner.passedAt]} />
-              <tbody>
-                {profile.progress.map((p) => {
-                  const seconds = secondsSpent(p);
-                  return (
-                    <tr key={p.id}>
-                      <th scope="row">{pick(p.exercise.title, locale) || p.exercise.ref}</th>
-                      <td>{am.progress.states[p.status]}</td>
-                      <td>{p.points}</td>
-                      <td>{p.attempts}</td>
-                      <td>{seconds === null ? '—' : formatDuration(seconds, am, locale)}</td>
-                      <td>{when(p.startedAt)}</td>
-                      <td>{when(p.passedAt)}</td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
-          </div>
+          <DataTable heads={[am.progress.exercise, am.learner.state, am.learner.points, am.learner.attempts, am.learner.timeSpent, am.learner.started, am.learner.passedAt]}>
+            {profile.progress.map((p) => {
+              const seconds = secondsSpent(p);
+              return (
+                <tr key={p.id}>
+                  <th scope="row">{pick(p.exercise.title, locale) || p.exercise.ref}</th>
+                  <td>{am.progress.states[p.status]}</td>
+                  <td>{p.points}</td>
+                  <td>{p.attempts}</td>
+                  <td>{seconds === null ? '—' : formatDuration(seconds, am, locale)}</td>
+                  <td>{when(p.startedAt)}</td>
+                  <td>{when(p.passedAt)}</td>
+                </tr>
+              );
+            })}
+          </DataTable>
         )}
-      </section>
+      </Panel>
 
-      <section aria-labelledby="attempts-title" className="panel">
-        <h2 id="attempts-title">{am.learner.attemptsTitle}</h2>
+      <Panel id="attempts" title={am.learner.attemptsTitle}>
         <p className="muted">{am.learner.attemptsLead}</p>
         {attempts.length === 0 ? (
           <p>{am.common.none}</p>
@@ -128,10 +121,9 @@ export default async function LearnerHistoryPage({ params }: { params: Promise<{
             ))}
           </ol>
         )}
-      </section>
+      </Panel>
 
-      <section aria-labelledby="reveals-title" className="panel">
-        <h2 id="reveals-title">{am.learner.revealsTitle}</h2>
+      <Panel id="reveals" title={am.learner.revealsTitle}>
         {profile.reveals.length === 0 ? (
           <p>{am.common.none}</p>
         ) : (
@@ -143,32 +135,26 @@ export default async function LearnerHistoryPage({ params }: { params: Promise<{
             ))}
           </ul>
         )}
-      </section>
+      </Panel>
 
-      <section aria-labelledby="sandboxes-title" className="panel">
-        <h2 id="sandboxes-title">{am.learner.sandboxesTitle}</h2>
+      <Panel id="sandboxes" title={am.learner.sandboxesTitle}>
         {profile.sandboxes.length === 0 ? (
           <p>{am.common.none}</p>
         ) : (
-          <div className="table-wrap">
-            <table>
-              <ColumnHeads labels={[am.fleet.exercise, am.fleet.state, am.learner.started, am.learner.endReason]} />
-              <tbody>
-                {profile.sandboxes.map((s) => (
-                  <tr key={s.id}>
-                    <th scope="row">
-                      <code>{s.exercise.ref}</code>
-                    </th>
-                    <td>{label(am.learner.sandboxStates, s.state)}</td>
-                    <td>{when(s.createdAt)}</td>
-                    <td>{s.endReason ? label(am.learner.endReasons, s.endReason) : '—'}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable heads={[am.fleet.exercise, am.fleet.state, am.learner.started, am.learner.endReason]}>
+            {profile.sandboxes.map((s) => (
+              <tr key={s.id}>
+                <th scope="row">
+                  <code>{s.exercise.ref}</code>
+                </th>
+                <td>{label(am.learner.sandboxStates, s.state)}</td>
+                <td>{when(s.createdAt)}</td>
+                <td>{s.endReason ? label(am.learner.endReasons, s.endReason) : '—'}</td>
+              </tr>
+            ))}
+          </DataTable>
         )}
-      </section>
+      </Panel>
     </>
   );
 }

@@ -1,7 +1,7 @@
 // The runner as a real child process (node with tsx's loader, as `npm start` runs it), for
-// tests and tools that must kill it hard, restart it on the same state directory, or tell a
-// crash (the process died) from an error answer: the chaos test and the fuzzer.
-// (runner-process.ts is the lighter start-and-stop helper of the install and restart tests.)
+// tests and tools that must stop it, kill it hard, restart it on the same state directory, or
+// tell a crash (the process died) from an error answer: the restart, installs and chaos tests
+// and the fuzzer.
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
@@ -13,6 +13,9 @@ const RUNNER_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '.
 // so a SIGKILL to it would leave the runner itself alive.
 const NODE_ARGS = ['--import', 'tsx', 'src/main.ts'];
 const OUTPUT_KEPT = 64 * 1024;
+
+/** One record of the runner's JSON log (one line of its stdout). */
+export type LogRecord = Record<string, unknown> & { event?: string };
 
 export interface RunnerProcessOptions {
   token: string;
@@ -34,6 +37,7 @@ export class RunnerProcess {
     readonly url: string,
     readonly token: string,
     output: { text: string },
+    private readonly log: LogEvents,
   ) {
     this.exited = new Promise((resolve) => {
       if (child.exitCode !== null || child.signalCode !== null) resolve({ code: child.exitCode, signal: child.signalCode });
@@ -43,6 +47,11 @@ export class RunnerProcess {
     const keep = (chunk: Buffer) => (this.output = (this.output + chunk.toString()).slice(-OUTPUT_KEPT));
     child.stdout?.on('data', keep);
     child.stderr?.on('data', keep);
+  }
+
+  /** The first record of the runner's log named `event`, however long ago it was written. */
+  logEvent(event: string): LogRecord | undefined {
+    return this.log.first.get(event);
   }
 
   /** Starts a runner and resolves once it logged `runner_started` (rejects if it exits first). */
@@ -67,16 +76,18 @@ export class RunnerProcess {
     const collect = (chunk: Buffer) => (output.text = (output.text + chunk.toString()).slice(-OUTPUT_KEPT));
     child.stdout?.on('data', collect);
     child.stderr?.on('data', collect);
+    const log = new LogEvents();
+    child.stdout?.on('data', (chunk: Buffer) => log.add(chunk));
     const url = await new Promise<string>((resolve, reject) => {
       const timer = setTimeout(() => {
         child.kill('SIGKILL');
         reject(new Error(`runner did not start: ${output.text.slice(-2000)}`));
       }, options.startTimeoutMs ?? 300_000);
       const onData = () => {
-        const line = output.text.split('\n').find((l) => l.includes('"runner_started"'));
-        if (!line) return;
+        const started = log.first.get('runner_started');
+        if (!started) return;
         done();
-        resolve((JSON.parse(line) as { url: string }).url);
+        resolve(started.url as string);
       };
       const onExit = (code: number | null) => {
         done();
@@ -92,7 +103,7 @@ export class RunnerProcess {
     });
     child.stdout?.off('data', collect);
     child.stderr?.off('data', collect);
-    return new RunnerProcess(child, url, options.token, output);
+    return new RunnerProcess(child, url, options.token, output, log);
   }
 
   get alive(): boolean {
@@ -147,5 +158,30 @@ export class RunnerProcess {
   async stop(): Promise<number | null> {
     if (this.alive) this.child.kill('SIGTERM');
     return (await this.exited).code;
+  }
+}
+
+/**
+ * The first record of each event in the runner's JSON log, read line by line as it arrives.
+ * Only the first of each name is kept, so a long run (the fuzzer, thousands of requests) holds
+ * one record per event name, not its whole log.
+ */
+class LogEvents {
+  readonly first = new Map<string, LogRecord>();
+  private partial = '';
+
+  add(chunk: Buffer): void {
+    const lines = (this.partial + chunk.toString('utf8')).split('\n');
+    this.partial = lines.pop() ?? '';
+    for (const line of lines) {
+      if (!line.startsWith('{')) continue;
+      let record: LogRecord;
+      try {
+        record = JSON.parse(line) as LogRecord;
+      } catch {
+        continue;
+      }
+      if (typeof record.event === 'string' && !this.first.has(record.event)) this.first.set(record.event, record);
+    }
   }
 }

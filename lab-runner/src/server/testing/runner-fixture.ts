@@ -157,10 +157,9 @@ export async function closeTerminals(context?: { task: { name: string; result?: 
 
 /**
  * The bash prompt of the toolbox at the end of the output: the shell is ready for the next
- * command (PS1 ends in "$ "; a continuation prompt is "> ").
+ * command (PS1 ends in "$ "). After a command line that wrapped at the terminal's width,
+ * readline follows the next prompt with an erase-to-end-of-line (ESC [K): still the prompt.
  */
-// Readline may end a prompt with control sequences, e.g. erase-to-end-of-line after it redraws
-// a command line that wrapped at the terminal's width.
 const PROMPT_AT_END = /\$ (?:\x1b\[[0-9;?]*[A-Za-z])*$/;
 
 /**
