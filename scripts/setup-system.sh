@@ -129,7 +129,9 @@ export DOCKER_HOST="unix://$PODMAN_SOCK"
 # ids: a range of its own, below Podman's `containers` range, so the two never overlap.
 DOCKREMAP_RANGE="dockremap:1073741824:65536"
 if [ "$want_docker" = 1 ]; then
-  log_dir=${KUBELAB_LOG_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/data/logs}
+  # The platform's logs directory (data/logs, or under KUBELAB_DATA_DIR as scripts/lib/paths.ts reads it).
+  log_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+  case "${KUBELAB_DATA_DIR:-data}" in /*) log_dir=${KUBELAB_DATA_DIR}/logs ;; *) log_dir=$log_dir/${KUBELAB_DATA_DIR:-data}/logs ;; esac
   docker_info=$(curl -s --max-time 3 --unix-socket "$DOCKER_SOCK" http://d/info 2>/dev/null || true)
   if [ -n "$docker_info" ] && ! printf '%s' "$docker_info" | grep -q 'name=userns' && [ -f /run/kubelab-docker.pid ]; then
     # Ours (started with our pid file) by an older setup without the remapping: restart it.
