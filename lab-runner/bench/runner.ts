@@ -25,7 +25,7 @@ const Options = z.object({
 });
 type BenchOptions = z.infer<typeof Options>;
 
-const EXERCISE = {
+export const EXERCISE = {
   id: 'bench-empty',
   title: { 'zh-CN': '基准', en: 'Bench' },
   description: { 'zh-CN': '基准测试。', en: 'A benchmark.' },
@@ -45,7 +45,7 @@ const EXERCISE = {
   solution: { commands: ['kubectl run nothing --image=busybox -- sleep 3600'], explanation: { 'zh-CN': '无', en: 'None' } },
 };
 
-interface RunnerProcess {
+export interface RunnerProcess {
   child: ChildProcess;
   url: string;
   token: string;
@@ -54,7 +54,7 @@ interface RunnerProcess {
   stop(): Promise<void>;
 }
 
-async function startRunner(stateDir: string, prefix: string, env: Record<string, string>): Promise<RunnerProcess> {
+export async function startRunner(stateDir: string, prefix: string, env: Record<string, string>): Promise<RunnerProcess> {
   const token = `bench-${randomUUID()}`;
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: RUNNER_DIR,
@@ -130,14 +130,14 @@ async function openShell(runner: RunnerProcess, id: string): Promise<{ ws: WebSo
   return { ws, output: () => text };
 }
 
-function percentile(values: number[], p: number): number {
+export function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
 }
 
 const ms = (value: number) => `${value.toFixed(0)} ms`;
 
-async function createToPrompt(runner: RunnerProcess, owner: string): Promise<{ id: string; ms: number; ws: WebSocket }> {
+export async function createToPrompt(runner: RunnerProcess, owner: string): Promise<{ id: string; ms: number; ws: WebSocket }> {
   const started = performance.now();
   const sandbox = (await runner.api('POST', '/v1/sandboxes', { owner, exercise: EXERCISE })) as { id: string };
   const shell = await openShell(runner, sandbox.id);

@@ -129,9 +129,9 @@ export async function leftovers(prefix: string, stateDir: string): Promise<strin
   return found;
 }
 
-/** Force-removes every container of sandboxes with ids starting with `prefix`. */
-export async function removeContainers(prefix: string): Promise<void> {
-  const docker = new Dockerode({ socketPath: DOCKER_SOCKET });
+/** Force-removes every container of sandboxes with ids starting with `prefix` (on the engine at `socketPath`). */
+export async function removeContainers(prefix: string, socketPath = DOCKER_SOCKET): Promise<void> {
+  const docker = new Dockerode({ socketPath });
   const containers = await docker.listContainers({ all: true, filters: { label: ['io.kubelab.managed=true'] } });
   const mine = containers.filter((c) => (c.Labels['io.kubelab.sandbox'] ?? c.Labels['io.kubelab.cluster'] ?? '').startsWith(prefix));
   // Infra containers last: the engine refuses to remove one that others still join.
