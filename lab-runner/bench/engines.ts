@@ -42,6 +42,7 @@ export async function runEngineBench(input: Partial<EngineBenchOptions> = {}, lo
   const prefix = `e${randomUUID().slice(0, 6)}-`;
   const figures = Object.fromEntries(ENGINE_NAMES.map((engine) => [engine, { podReadyMs: [], createToPromptMs: [] } as Figures])) as Record<EngineName, Figures>;
   const hosts: EmbeddedClusterHost[] = [];
+  const clusterIds: [EmbeddedClusterHost, string][] = [];
   const runners: RunnerProcess[] = [];
   const runtimes = {} as Record<EngineName, string>;
   await writeFile(join(dir, 'counter.yaml'), COUNTER_YAML);
@@ -58,6 +59,7 @@ export async function runEngineBench(input: Partial<EngineBenchOptions> = {}, lo
       hosts.push(host);
       await host.start();
       const cluster = await host.createCluster(`${prefix}${engine}`);
+      clusterIds.push([host, cluster.id]);
       clusters[engine] = join(dir, `${engine}.kubeconfig`);
       await writeFile(clusters[engine], cluster.kubeconfig());
     }
@@ -98,6 +100,8 @@ export async function runEngineBench(input: Partial<EngineBenchOptions> = {}, lo
     }
   } finally {
     await Promise.all(runners.map((runner) => runner.stop()));
+    // Deleting the clusters removes their containers and sandbox cgroups; stopping alone keeps them.
+    for (const [host, id] of clusterIds) await host.deleteCluster(id).catch(() => undefined);
     for (const host of hosts) await host.stop();
     for (const engine of ENGINE_NAMES) await removeContainers(prefix.slice(0, -1), DEFAULT_ENGINE_SOCKETS[engine]);
     await rm(dir, { recursive: true, force: true });
