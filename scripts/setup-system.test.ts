@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, symlinkSync, chmodSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -16,15 +16,30 @@ describe('setup-system.sh without root and without the packages', () => {
   }
   afterAll(() => rmSync(bin, { recursive: true, force: true }));
 
-  it('names the missing packages and the apt-get command, and exits non-zero', () => {
+  const runAsNobody = (env: Record<string, string> = {}) => {
     const script = path.resolve(__dirname, 'setup-system.sh');
     const runuser = execFileSync('bash', ['-c', 'command -v runuser']).toString().trim();
-    const result = spawnSync(runuser, ['-u', 'nobody', '--', path.join(bin, 'bash'), script], {
-      env: { PATH: bin, HOME: '/nonexistent' },
+    return spawnSync(runuser, ['-u', 'nobody', '--', path.join(bin, 'bash'), script], {
+      env: { PATH: bin, HOME: '/nonexistent', ...env },
       encoding: 'utf8',
     });
+  };
+
+  it('names the missing packages and the apt-get command, and exits non-zero', () => {
+    const result = runAsNobody();
     expect(result.status).not.toBe(0);
-    expect(result.stderr).toMatch(/missing Debian packages: podman runc( \S+)* catatonit socat/);
+    expect(result.stderr).toMatch(/missing Debian packages: podman runc( \S+)* catatonit socat\./);
     expect(result.stderr).toContain('sudo apt-get install -y podman runc');
+  });
+
+  it('adds the Docker Engine (docker.io) when Docker is the engine, and refuses an unknown engine', () => {
+    // The probe is /usr/sbin/dockerd itself, so this holds only where it is not installed.
+    const docker = runAsNobody({ KUBELAB_ENGINE: 'docker' });
+    expect(docker.status).not.toBe(0);
+    if (!existsSync('/usr/sbin/dockerd')) expect(docker.stderr).toMatch(/missing Debian packages: podman runc( \S+)* catatonit socat docker\.io\./);
+    else expect(docker.stderr).toMatch(/missing Debian packages: podman runc( \S+)* catatonit socat\./);
+    const unknown = runAsNobody({ KUBELAB_ENGINE: 'containerd' });
+    expect(unknown.status).not.toBe(0);
+    expect(unknown.stderr).toContain('KUBELAB_ENGINE must be podman or docker (got "containerd")');
   });
 });

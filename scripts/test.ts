@@ -4,6 +4,9 @@
 // at a time (typecheck beside vitest, exercises:verify beside Playwright: own state
 // directories, sandbox prefixes and ports); each one's output is kept and printed in one
 // block when it ends, so the log reads suite by suite.
+// The kubelet, provider, runner and privilege suites run a second time on the other container
+// engine (the Docker Engine, or Podman when KUBELAB_ENGINE=docker), one file at a time, in the
+// lane that typecheck leaves free while the main vitest run goes on (docs/engines.md).
 import { spawn } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
@@ -12,6 +15,23 @@ import { log } from './lib/platform.js';
 import { buildImages, generatePrismaClient } from './lib/steps.js';
 import { repoRoot } from './lib/paths.js';
 import { playwrightFailures, verifyFailures, vitestFailures } from './lib/test-report.js';
+import { DEFAULT_ENGINE_SOCKETS, ENGINE_NAMES, ENGINE_TITLES } from '../lab-runner/src/engines/profile.js';
+
+/**
+ * The suites that run on both engines: where the engines differ (engines/profile.ts) these are
+ * the ones that would notice. Left out on the second engine for wall time (each measured alone
+ * on Docker): the path attacks (~5 min) and the exhaustion attacks (~4.5 min).
+ */
+const SUITES_ON_BOTH_ENGINES = [
+  'lab-runner/src/embedded/kubelet/kubelet.test.ts',
+  'lab-runner/src/embedded/kubelet/pod-features.test.ts',
+  'lab-runner/src/providers/embedded/embedded-provider.test.ts',
+  'lab-runner/src/server/runner-api.test.ts',
+  'lab-runner/src/isolation/privilege-attacks.test.ts',
+];
+const mainEngine = process.env.KUBELAB_ENGINE === 'docker' ? 'docker' : 'podman';
+const otherEngine = ENGINE_NAMES.find((engine) => engine !== mainEngine) ?? 'docker';
+const otherEnv: NodeJS.ProcessEnv = { ...process.env, DOCKER_HOST: `unix://${DEFAULT_ENGINE_SOCKETS[otherEngine]}`, KUBELAB_ENGINE: otherEngine };
 
 interface Counts { passed: number; failed: number; failures?: string[] }
 interface SuiteResult extends Counts { name: string; seconds: number }
@@ -31,6 +51,21 @@ function runCapturing(command: string, args: string[], env: NodeJS.ProcessEnv): 
 }
 
 interface SuiteRun extends Counts { output?: string }
+
+/** Runs vitest with a JSON report to `name`.json; the counts and failures from that report. */
+async function vitestSuite(name: string, args: string[], env: NodeJS.ProcessEnv): Promise<SuiteRun> {
+  const out = path.join(resultsDir, `${name}.json`);
+  rmSync(out, { force: true });
+  const { code, output } = await runCapturing('vitest', ['run', ...args, '--reporter=default', '--reporter=json', `--outputFile.json=${out}`], env);
+  try {
+    const report = readJson(out);
+    const failures = vitestFailures(report, repoRoot);
+    const failed = Math.max(report.numFailedTests, failures.length) + (code !== 0 && failures.length === 0 ? 1 : 0);
+    return { passed: report.numPassedTests, failed, failures, output };
+  } catch {
+    return { passed: 0, failed: 1, output };
+  }
+}
 
 /** Runs one suite; its output is printed in one block when it ends, its result kept in `slot`. */
 async function suite(slot: number, name: string, body: () => Promise<SuiteRun>): Promise<void> {
@@ -52,30 +87,24 @@ const readJson = (file: string): any => JSON.parse(readFileSync(file, 'utf8'));
 
 await generatePrismaClient();
 await buildImages(process.env);
+await buildImages(otherEnv);
 
 const suitesStarted = Date.now();
 await Promise.all([
-  suite(0, 'typecheck', async () => {
-    const { code, output } = await runCapturing('npm', ['run', '--silent', 'typecheck'], process.env);
-    return { ...(code === 0 ? { passed: 1, failed: 0 } : { passed: 0, failed: 1 }), output };
-  }),
-  suite(1, 'unit and integration (vitest)', async () => {
-    const out = path.join(resultsDir, 'vitest.json');
-    rmSync(out, { force: true });
-    const { code, output } = await runCapturing('vitest', ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${out}`], process.env);
-    try {
-      const report = readJson(out);
-      const failures = vitestFailures(report, repoRoot);
-      const failed = Math.max(report.numFailedTests, failures.length) + (code !== 0 && failures.length === 0 ? 1 : 0);
-      return { passed: report.numPassedTests, failed, failures, output };
-    } catch {
-      return { passed: 0, failed: 1, output };
-    }
-  }),
+  (async () => {
+    await suite(0, 'typecheck', async () => {
+      const { code, output } = await runCapturing('npm', ['run', '--silent', 'typecheck'], process.env);
+      return { ...(code === 0 ? { passed: 1, failed: 0 } : { passed: 0, failed: 1 }), output };
+    });
+    // One file at a time: the main run beside it already holds two workers.
+    await suite(2, `kubelet, provider, runner and privileges on ${ENGINE_TITLES[otherEngine]} (vitest)`, () =>
+      vitestSuite(`vitest-${otherEngine}`, ['--maxWorkers=1', ...SUITES_ON_BOTH_ENGINES], otherEnv));
+  })(),
+  suite(1, 'unit and integration (vitest)', () => vitestSuite('vitest', [], process.env)),
 ]);
 
 await Promise.all([
-  suite(2, 'exercises:verify', async () => {
+  suite(3, 'exercises:verify', async () => {
     const { code, output } = await runCapturing('npm', ['run', '--silent', 'exercises:verify'], process.env);
     const summary = [...output.matchAll(/^(\d+) passed, (\d+) failed/gm)].at(-1);
     const failures = verifyFailures(output);
@@ -83,7 +112,7 @@ await Promise.all([
     const failed = Number(summary[2]) + (code !== 0 && summary[2] === '0' ? 1 : 0);
     return { passed: Number(summary[1]), failed, failures, output };
   }),
-  suite(3, 'end to end (Playwright, Chromium)', async () => {
+  suite(4, 'end to end (Playwright, Chromium)', async () => {
     const out = path.join(resultsDir, 'playwright.json');
     return withE2ePlatform(async (env) => {
       const { code, output } = await runCapturing('playwright', ['test', '--reporter=list,json'], { ...env, PLAYWRIGHT_JSON_OUTPUT_NAME: out });

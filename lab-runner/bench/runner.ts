@@ -24,7 +24,7 @@ const Options = z.object({
 });
 type BenchOptions = z.infer<typeof Options>;
 
-const EXERCISE = {
+export const EXERCISE = {
   id: 'bench-empty',
   title: { 'zh-CN': '基准', en: 'Bench' },
   description: { 'zh-CN': '基准测试。', en: 'A benchmark.' },
@@ -45,7 +45,7 @@ const EXERCISE = {
 };
 
 /** A runner started for the bench: many sandboxes per owner, the warm pool as `env` says. */
-function startRunner(stateDir: string, prefix: string, env: Record<string, string>): Promise<RunnerProcess> {
+export function startRunner(stateDir: string, prefix: string, env: Record<string, string>): Promise<RunnerProcess> {
   return RunnerProcess.start({
     token: `bench-${randomUUID()}`,
     stateDir,
@@ -83,14 +83,14 @@ async function openShell(runner: RunnerProcess, id: string): Promise<{ ws: WebSo
   return { ws, output: () => text };
 }
 
-function percentile(values: number[], p: number): number {
+export function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
 }
 
 const ms = (value: number) => `${value.toFixed(0)} ms`;
 
-async function createToPrompt(runner: RunnerProcess, owner: string): Promise<{ id: string; ms: number; ws: WebSocket }> {
+export async function createToPrompt(runner: RunnerProcess, owner: string): Promise<{ id: string; ms: number; ws: WebSocket }> {
   const started = performance.now();
   const sandbox = (await call(runner, 'POST', '/v1/sandboxes', { owner, exercise: EXERCISE })) as { id: string };
   const shell = await openShell(runner, sandbox.id);

@@ -45,6 +45,16 @@ describe('loadConfig', () => {
     expect(loadConfig({ RUNNER_TOKEN: TOKEN, KUBELAB_STATE_DIR: '/tmp/a', RUNNER_STATE_DIR: '/tmp/c' }).stateDir).toBe('/tmp/c');
   });
 
+  it('runs on Podman by default, on the Docker Engine with RUNNER_ENGINE=docker (or KUBELAB_ENGINE), each on its own socket', () => {
+    expect(loadConfig({ RUNNER_TOKEN: TOKEN }).engine).toBe('podman');
+    expect(loadConfig({ RUNNER_TOKEN: TOKEN, RUNNER_ENGINE: 'docker' })).toMatchObject({ engine: 'docker', dockerSocketPath: '/run/kubelab/docker.sock' });
+    expect(loadConfig({ RUNNER_TOKEN: TOKEN, KUBELAB_ENGINE: 'docker' }).engine).toBe('docker');
+    expect(loadConfig({ RUNNER_TOKEN: TOKEN, KUBELAB_ENGINE: 'docker', RUNNER_ENGINE: 'podman' }).engine).toBe('podman');
+    // DOCKER_HOST, when set, names the socket whichever engine it is.
+    expect(loadConfig({ RUNNER_TOKEN: TOKEN, RUNNER_ENGINE: 'docker', DOCKER_HOST: 'unix:///tmp/d.sock' }).dockerSocketPath).toBe('/tmp/d.sock');
+    expect(() => loadConfig({ RUNNER_TOKEN: TOKEN, RUNNER_ENGINE: 'containerd' })).toThrow(/RUNNER_ENGINE: must be podman or docker/);
+  });
+
   it('treats empty variables as unset', () => {
     expect(loadConfig({ RUNNER_TOKEN: TOKEN, RUNNER_PORT: '' }).port).toBe(4000);
   });

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { DEFAULT_API_SHARES, type ApiShareLimits } from './embedded/apiserver/api-shares.js';
 import { DEFAULT_DISK_SHARES, type DiskShares } from './embedded/kubelet/eviction.js';
+import { DEFAULT_ENGINE_SOCKETS, ENGINE_NAMES, type EngineName } from './engines/profile.js';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -55,10 +56,12 @@ const EnvSchema = z.object({
   RUNNER_STATE_DIR: z.string().min(1).default(path.join(REPO_ROOT, 'data', 'lab-runner')),
   RUNNER_EXERCISES_DIR: z.string().min(1).default(path.join(REPO_ROOT, 'exercises')),
   RUNNER_EMBEDDED_PORT: intFrom(0, 65535).default(0),
+  RUNNER_ENGINE: z.enum(ENGINE_NAMES, { error: `must be ${ENGINE_NAMES.join(' or ')} (the container engine the Pods run on)` }).default('podman'),
+  // Unset: the chosen engine's own socket under /run/kubelab (setup-system.sh starts it there).
   DOCKER_HOST: z
     .string()
     .regex(/^unix:\/\//, 'must be a unix:// socket address')
-    .default('unix:///run/kubelab/podman.sock'),
+    .optional(),
   RUNNER_IDLE_TIMEOUT_SECONDS: intFrom(30, 7 * 24 * 3600).default(1800),
   RUNNER_MAX_LIFETIME_SECONDS: intFrom(60, 30 * 24 * 3600).default(4 * 3600),
   RUNNER_MAX_SANDBOXES: intFrom(1, 10_000).default(100),
@@ -102,6 +105,7 @@ const ALIASES: [string, string][] = [
   ['RUNNER_STATE_DIR', 'KUBELAB_STATE_DIR'],
   ['RUNNER_EXERCISES_DIR', 'KUBELAB_EXERCISES_DIR'],
   ['RUNNER_PUBLIC_URL', 'RUNNER_URL'],
+  ['RUNNER_ENGINE', 'KUBELAB_ENGINE'],
 ];
 
 export interface RunnerConfig {
@@ -121,6 +125,9 @@ export interface RunnerConfig {
   stateDir: string;
   exercisesDir: string;
   embeddedPort: number;
+  /** The container engine the Pods and toolboxes run on (docs/engines.md). */
+  engine: EngineName;
+  /** That engine's Docker-API socket. */
   dockerSocketPath: string;
   idleTimeoutSeconds: number;
   maxLifetimeSeconds: number;
@@ -183,7 +190,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): RunnerConfig {
     stateDir: path.resolve(e.RUNNER_STATE_DIR),
     exercisesDir: path.resolve(e.RUNNER_EXERCISES_DIR),
     embeddedPort: e.RUNNER_EMBEDDED_PORT,
-    dockerSocketPath: e.DOCKER_HOST.slice('unix://'.length),
+    engine: e.RUNNER_ENGINE,
+    dockerSocketPath: e.DOCKER_HOST ? e.DOCKER_HOST.slice('unix://'.length) : DEFAULT_ENGINE_SOCKETS[e.RUNNER_ENGINE],
     idleTimeoutSeconds: e.RUNNER_IDLE_TIMEOUT_SECONDS,
     maxLifetimeSeconds: e.RUNNER_MAX_LIFETIME_SECONDS,
     maxSandboxes: e.RUNNER_MAX_SANDBOXES,

@@ -23,7 +23,7 @@ if (config.provider === 'kind') {
   logger.error('provider_unavailable', { provider: 'kind', message: 'the kind provider is not part of this build; use RUNNER_PROVIDER=embedded' });
   process.exit(2);
 }
-await requireEngine('lab-runner', { DOCKER_HOST: `unix://${config.dockerSocketPath}` });
+await requireEngine('lab-runner', { DOCKER_HOST: `unix://${config.dockerSocketPath}` }, config.engine);
 // Loaded after the configuration is known good, so a bad environment fails fast.
 const { createEmbeddedProvider } = await import('./providers/embedded/index.js');
 const { startRunner } = await import('./server/runner-app.js');

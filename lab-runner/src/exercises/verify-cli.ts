@@ -43,7 +43,7 @@ function parseArgs(argv: string[]): z.infer<typeof Args> {
 const args = parseArgs(process.argv.slice(2));
 // Only the runner settings that matter here; the service token is not used (no HTTP).
 const config = loadConfig({ ...process.env, RUNNER_TOKEN: randomBytes(24).toString('hex') });
-await requireEngine('exercises:verify', { DOCKER_HOST: `unix://${config.dockerSocketPath}` });
+await requireEngine('exercises:verify', { DOCKER_HOST: `unix://${config.dockerSocketPath}` }, config.engine);
 const logger = createLogger({ level: 'warn', write: (line) => void process.stderr.write(line) }, { service: 'exercises-verify' });
 const stateDir = await mkdtemp(path.join(tmpdir(), 'kubelab-verify-'));
 const prefix = `v${randomBytes(3).toString('hex')}-`;

@@ -4,6 +4,7 @@
 // images are current (their content hash is kept in a label).
 
 import type Dockerode from 'dockerode';
+import { engineProfile } from '../engines/profile.js';
 import { normalizeImageReference } from './reference.js';
 import {
   BUSYBOX_REFERENCE,
@@ -148,7 +149,7 @@ async function ensureImage(docker: Dockerode, recipe: ImageRecipe, log: ImageLog
   // Podman's import ignores the tag parameter and tags `<repo>:latest`; drop that stray tag.
   const { repo } = splitReference(recipe.reference);
   const stray = normalizeImageReference(`${repo}:latest`);
-  if (!references.includes(stray) && (await inspect(docker, stray))?.Id === (await inspect(docker, recipe.reference))?.Id) {
+  if ((await engineProfile(docker)).importIgnoresTag && !references.includes(stray) && (await inspect(docker, stray))?.Id === (await inspect(docker, recipe.reference))?.Id) {
     await docker.getImage(stray).remove({ noprune: true }).catch(() => undefined);
   }
   log(`built ${recipe.reference} (${references.length - 1} aliases) in ${Date.now() - started} ms`);

@@ -140,8 +140,10 @@ describe('path attacks from inside a sandbox', () => {
         // Exists (as a directory of the node) when the Pod's volumes are set up...
         { name: 'tmp', hostPath: { path: '/plant/escape/tmp' } },
       ],
-      // ...and is a link to the real / by the time the app containers start.
-      initContainers: [busybox('plant', 'rm -rf /plant/escape && ln -s / /plant/escape', [{ name: 'plant', mountPath: '/plant' }])],
+      // ...and is a link to the real / by the time the app containers start. Moved aside, not
+      // removed: under a user namespace (the Docker Engine's remapping) container root owns the
+      // top of its hostPath but not the kubelet's directories below it, and may still rename them.
+      initContainers: [busybox('plant', 'mv /plant/escape /plant/was-escape && ln -s / /plant/escape', [{ name: 'plant', mountPath: '/plant' }])],
       containers: [
         busybox('by-hostpath', `ls ${hostMarkerDir}; exec sleep 3600`, [{ name: 'tmp', mountPath: '/tmp' }]),
         busybox('by-subpath', `ls /x${hostMarkerDir}; exec sleep 3600`, [{ name: 'plant', mountPath: '/x/tmp', subPath: 'escape/tmp' }]),

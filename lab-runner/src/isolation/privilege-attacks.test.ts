@@ -17,6 +17,7 @@ import Dockerode from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { EmbeddedCluster, EmbeddedClusterHost } from '../embedded/host-contract.js';
 import { createEmbeddedClusterHost } from '../embedded/host.js';
+import { engineProfile } from '../engines/profile.js';
 import { COUNTER_YAML } from '../embedded/kubelet/testing/counter-pod.js';
 import { waitFor } from '../embedded/kubelet/testing/helpers.js';
 import { IMAGES, ensureImages } from '../images/index.js';
@@ -25,12 +26,25 @@ import { Toolboxes } from '../providers/embedded/toolbox.js';
 
 // Real containers on a machine shared with other suites: allow for a loaded engine.
 vi.setConfig({ testTimeout: 180_000, hookTimeout: 600_000 });
-// The sandboxes here run with user namespaces (opt-in, engine-security.ts); this file runs in
-// its own worker, so the setting stays here.
+// The sandboxes here run with user namespaces (opt-in on Podman, engine-security.ts; always on
+// with the Docker Engine's daemon-wide remapping, engines/profile.ts); this file runs in its
+// own worker, so the setting stays here.
 process.env.KUBELAB_USERNS = 'auto';
 
 const execFileAsync = promisify(execFile);
 const docker = new Dockerode();
+
+/**
+ * Container root is an unprivileged host uid: on Podman one of the sandbox's own range from
+ * the `containers` subordinate ids (upper half of the uid space); on the Docker Engine the
+ * daemon's one remapped root (the same for every sandbox: docs/engines.md).
+ */
+async function expectUnprivilegedHostRoot(hostBase: number | undefined): Promise<void> {
+  const profile = await engineProfile(docker);
+  if (profile.userNamespaces === 'daemon-wide') expect(hostBase).toBe(profile.remapRoot);
+  else expect(hostBase).toBeGreaterThanOrEqual(2 ** 31 - 1);
+  expect(hostBase).toBeGreaterThanOrEqual(65536);
+}
 const RUN = randomUUID().slice(0, 8);
 const SECRET = `s3cr3t-${RUN}`;
 
@@ -158,7 +172,7 @@ describe('root in an admitted container', () => {
     expect(result.stdout).toMatch(/CapPrm:\s+00000000800405fb\nCapEff:\s+00000000800405fb\nCapBnd:\s+00000000800405fb\nNoNewPrivs:\s+1\nSeccomp:\s+2\n/);
     const [inside, hostBase, size] = result.stdout.trim().split('\n').at(-1)?.trim().split(/\s+/).map(Number) ?? [];
     expect(inside).toBe(0);
-    expect(hostBase).toBeGreaterThanOrEqual(2 ** 31 - 1);
+    await expectUnprivilegedHostRoot(hostBase);
     expect(size).toBe(65536);
     const mknod = await inPod('mknod', 'grep CapEff /proc/1/status');
     // ... plus MKNOD (bit 27) and AUDIT_WRITE (bit 29), which baseline allows
@@ -184,7 +198,21 @@ describe('root in an admitted container', () => {
   });
 
   it('cannot write /sys nor create cgroups', async () => {
-    const result = await inPod('root', 'echo 1 > /sys/kernel/mm/ksm/run && echo ESCAPED-ksm; mkdir /sys/fs/cgroup/pwn && echo ESCAPED-cgroup; echo 1 > /sys/fs/cgroup/cgroup.procs && echo ESCAPED-procs; echo done');
+    // Every real cgroup directory the container sees (those with a cgroup.procs: the v2 root, or
+    // the v1 controllers), and the limits of its own cgroup. On cgroups v1 /sys/fs/cgroup itself
+    // is a tmpfs holding the controllers; the Docker Engine with a user namespace mounts it
+    // writable (it cannot remount it read-only there), a directory made in it is no cgroup and
+    // is checked to be none.
+    const result = await inPod(
+      'root',
+      [
+        'echo 1 > /sys/kernel/mm/ksm/run && echo ESCAPED-ksm',
+        'for d in /sys/fs/cgroup /sys/fs/cgroup/*; do [ -e $d/cgroup.procs ] || continue; mkdir $d/pwn && echo ESCAPED-cgroup-$d; echo 1 > $d/cgroup.procs && echo ESCAPED-procs-$d; done',
+        'for f in /sys/fs/cgroup/pids.max /sys/fs/cgroup/pids/pids.max /sys/fs/cgroup/memory.max /sys/fs/cgroup/memory/memory.limit_in_bytes; do [ -e $f ] && echo 9999999999 > $f && echo ESCAPED-limit-$f; done',
+        'if [ -e /sys/fs/cgroup/cgroup.procs ]; then mkdir /sys/fs/cgroup/pwn && echo ESCAPED-cgroup; elif mkdir /sys/fs/cgroup/pwn 2>/dev/null; then [ -e /sys/fs/cgroup/pwn/cgroup.procs ] && echo ESCAPED-cgroup-tmpfs; rmdir /sys/fs/cgroup/pwn; fi',
+        'echo done',
+      ].join('; '),
+    );
     expect(result.stdout).toBe('done\n');
     await nothingEscaped();
   });
@@ -259,7 +287,9 @@ describe('root in an admitted container', () => {
       ].join('; '),
     );
     expect(result.stdout).not.toContain('ESCAPED');
-    expect(result.stdout).toMatch(/\n0\ndone\n$/);
+    // The Docker Engine's seccomp profile refuses unshare(CLONE_NEWUSER) outright (no CapEff
+    // line then); Podman's lets it through, and the namespace grants nothing.
+    expect(result.stdout).toMatch((await engineProfile(docker)).name === 'docker' ? /^0\ndone\n$/ : /\n0\ndone\n$/);
     await nothingEscaped();
   });
 });
@@ -303,7 +333,7 @@ describe('the toolbox shell', () => {
     ].join('; ');
     const result = await toolboxes.exec(toolboxId, ['bash', '-c', script], { timeoutMs: 60_000 });
     expect(result.stdout).toMatch(/^CapEff:\s+0000000000000000\nNoNewPrivs:\s+1\nSeccomp:\s+2\n\s+0\s+(\d+)\s+65536\n0\npod\/victim\n$/);
-    expect(Number(/^\s+0\s+(\d+)\s+65536$/m.exec(result.stdout)?.[1])).toBeGreaterThanOrEqual(2 ** 31 - 1);
+    await expectUnprivilegedHostRoot(Number(/^\s+0\s+(\d+)\s+65536$/m.exec(result.stdout)?.[1]));
     await nothingEscaped();
   });
 });

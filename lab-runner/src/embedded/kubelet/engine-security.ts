@@ -12,6 +12,7 @@
 
 import { readFile } from 'node:fs/promises';
 import type Dockerode from 'dockerode';
+import { engineProfile } from '../../engines/profile.js';
 import type { SecurityContext } from '../k8s-types.js';
 import { BASELINE_CAPABILITIES } from './admission.js';
 
@@ -71,8 +72,7 @@ export async function engineSupportsUserNamespaces(docker: Dockerode): Promise<b
 const probed = new WeakMap<Dockerode, Promise<boolean>>();
 
 async function probeEngine(docker: Dockerode): Promise<boolean> {
-  const version = (await docker.version()) as { Components?: { Name?: string }[] };
-  if (!(version.Components ?? []).some((c) => /podman/i.test(c.Name ?? ''))) return false;
+  if ((await engineProfile(docker)).userNamespaces !== 'per-sandbox') return false;
   const ranges = await Promise.all(['/etc/subuid', '/etc/subgid'].map((file) => readFile(file, 'utf8').catch(() => '')));
   return ranges.every((text) => /^containers:\d+:\d+$/m.test(text));
 }

@@ -9,6 +9,7 @@ import Dockerode from 'dockerode';
 import { IMAGES, platformImageId } from '../../images/index.js';
 import type { Pod } from '../k8s-types.js';
 import type { Kubelet, KubeletFactory, KubeletOptions, PodWatchEvent } from '../node-contract.js';
+import { engineProfile } from '../../engines/profile.js';
 import { subscribeContainerEvents } from './engine-events.js';
 import { isNotFound, observe, type ObservedContainer } from './engine.js';
 import { DEFAULT_DISK_SHARES, EvictionManager, type DiskShares } from './eviction.js';
@@ -174,10 +175,14 @@ class EmbeddedKubelet implements Kubelet {
   /**
    * The sandbox's user namespace: one range of host ids for all its Pods (they share hostPath
    * directories, so files keep one owner), reserved by a holder container that never runs.
-   * Undefined where the engine cannot (Docker Engine, no subordinate ids): containers then run
+   * On a Docker Engine that remaps every container (engines/profile.ts), the daemon's one
+   * range, with no UsernsMode to set (mode ''): the volumes are still handed to its root.
+   * Undefined where the engine cannot (no subordinate ids, no remapping): containers then run
    * in the host's user namespace, confined by capabilities, seccomp and no-new-privileges alone.
    */
   private async sandboxUserNamespace(holder: ObservedContainer | undefined): Promise<{ mode: string; hostRoot: number } | undefined> {
+    const { remapRoot } = await engineProfile(this.docker);
+    if (remapRoot !== undefined) return { mode: '', hostRoot: remapRoot };
     if (!(await engineSupportsUserNamespaces(this.docker))) return undefined;
     let id = holder?.id;
     if (!id) {
@@ -271,6 +276,7 @@ class EmbeddedKubelet implements Kubelet {
     await removeSandboxCgroup(this.clusterId, this.cgroupBase);
     // Podman's exec monitors linger in the sandbox cgroup for its exit_command_delay (300 s by
     // default) and keep it busy; try again once they are gone.
+    if (!(await engineProfile(this.docker)).execMonitorsLingerInCgroup) return;
     const retry = setTimeout(() => void removeSandboxCgroup(this.clusterId, this.cgroupBase), 310_000);
     retry.unref();
   }

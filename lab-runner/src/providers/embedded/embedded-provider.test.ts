@@ -1,5 +1,5 @@
-// The provider contract on the embedded provider: the real cluster host, real podman, the
-// real toolbox image and its kubectl.
+// The provider contract on the embedded provider: the real cluster host, the real engine
+// (Podman, or the Docker Engine when DOCKER_HOST points at it), the real toolbox image and its kubectl.
 
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Dockerode from 'dockerode';
 import { afterAll, afterEach, beforeAll, describe } from 'vitest';
+import { engineSocket } from '../../engine-check.js';
 import { silentLogger } from '../../log.js';
 import { providerContract } from '../contract.js';
 import type { Provider } from '../provider.js';
@@ -15,7 +16,8 @@ import { createEmbeddedProvider } from './index.js';
 
 const RUN = randomUUID().slice(0, 6);
 const PREFIX = `pc${RUN}-`;
-const docker = new Dockerode({ socketPath: '/run/kubelab/podman.sock' });
+const SOCKET = engineSocket();
+const docker = new Dockerode({ socketPath: SOCKET });
 const limits = { memoryBytes: 256 * 1024 * 1024, pids: 256, cpus: 1 };
 let stateDir: string;
 const started: Provider[] = [];
@@ -23,7 +25,7 @@ let counter = 0;
 
 function make(toolboxImage?: string): Provider {
   const provider = createEmbeddedProvider(
-    { stateDir, dockerSocketPath: '/run/kubelab/podman.sock', embeddedPort: 0, toolbox: limits, sandboxLimits: limits, idPrefix: PREFIX, labels: { 'io.kubelab.test-run': RUN }, ...(toolboxImage ? { toolboxImage } : {}) },
+    { stateDir, dockerSocketPath: SOCKET, embeddedPort: 0, toolbox: limits, sandboxLimits: limits, idPrefix: PREFIX, labels: { 'io.kubelab.test-run': RUN }, ...(toolboxImage ? { toolboxImage } : {}) },
     silentLogger,
   );
   started.push(provider);

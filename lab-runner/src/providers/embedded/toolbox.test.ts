@@ -1,4 +1,5 @@
-// The toolbox container on the real engine (Podman's Docker API) with the real toolbox image.
+// The toolbox container on the real engine (Podman's Docker API, or the Docker Engine when
+// DOCKER_HOST points at it) with the real toolbox image.
 // The API socket here is a plain HTTP server on a unix socket: the point is the container
 // (isolation, limits, labels, bridge, exec, TTY), not the cluster behind it.
 
@@ -10,11 +11,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Dockerode from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { engineSocket } from '../../engine-check.js';
 import { IMAGES, ensureImages } from '../../images/index.js';
 import { LABEL_SANDBOX, Toolboxes } from './toolbox.js';
 
 const RUN = randomUUID().slice(0, 8);
-const docker = new Dockerode({ socketPath: '/run/kubelab/podman.sock' });
+const docker = new Dockerode({ socketPath: engineSocket() });
 const toolboxes = new Toolboxes(docker, {
   image: IMAGES.toolbox,
   limits: { memoryBytes: 128 * 1024 * 1024, pids: 128, cpus: 0.5 },

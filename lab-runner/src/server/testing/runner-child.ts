@@ -62,6 +62,7 @@ export class RunnerProcess {
         PATH: process.env.PATH ?? '',
         HOME: process.env.HOME ?? '/root',
         ...(process.env.DOCKER_HOST ? { DOCKER_HOST: process.env.DOCKER_HOST } : {}),
+        ...(process.env.KUBELAB_ENGINE ? { KUBELAB_ENGINE: process.env.KUBELAB_ENGINE } : {}),
         RUNNER_TOKEN: options.token,
         RUNNER_PORT: '0',
         RUNNER_STATE_DIR: options.stateDir,

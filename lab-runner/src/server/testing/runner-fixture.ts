@@ -1,5 +1,5 @@
 // A whole runner on port 0 for integration tests and the bench: real embedded provider,
-// real podman, a state directory and sandbox id prefix of its own, and a leak check that
+// the real engine DOCKER_HOST names (Podman by default), a state directory and sandbox id prefix of its own, and a leak check that
 // lists whatever is left on the engine and on disk for this runner's sandboxes.
 
 import { randomUUID } from 'node:crypto';
@@ -10,11 +10,12 @@ import path from 'node:path';
 import Dockerode from 'dockerode';
 import WebSocket from 'ws';
 import { loadConfig } from '../../config.js';
+import { engineSocket } from '../../engine-check.js';
 import { createLogger, silentLogger, type Logger } from '../../log.js';
 import { createEmbeddedProvider } from '../../providers/embedded/index.js';
 import { startRunner, type Runner, type RunnerParts } from '../runner-app.js';
 
-export const DOCKER_SOCKET = '/run/kubelab/podman.sock';
+export const DOCKER_SOCKET = engineSocket();
 export const ALLOWED_ORIGIN = 'http://localhost:3000';
 
 export interface FixtureOptions {
@@ -48,6 +49,7 @@ export class RunnerFixture {
       RUNNER_ALLOWED_ORIGINS: ALLOWED_ORIGIN,
       RUNNER_SANDBOX_PREFIX: fixture.prefix,
       RUNNER_SHUTDOWN_DRAIN_MS: '2000',
+      DOCKER_HOST: `unix://${DOCKER_SOCKET}`,
       ...options.env,
     });
     const logger = options.logger ?? (process.env.KUBELAB_TEST_LOGS ? createLogger({ level: 'debug' }) : silentLogger);
@@ -127,9 +129,9 @@ export async function leftovers(prefix: string, stateDir: string): Promise<strin
   return found;
 }
 
-/** Force-removes every container of sandboxes with ids starting with `prefix`. */
-export async function removeContainers(prefix: string): Promise<void> {
-  const docker = new Dockerode({ socketPath: DOCKER_SOCKET });
+/** Force-removes every container of sandboxes with ids starting with `prefix` (on the engine at `socketPath`). */
+export async function removeContainers(prefix: string, socketPath = DOCKER_SOCKET): Promise<void> {
+  const docker = new Dockerode({ socketPath });
   const containers = await docker.listContainers({ all: true, filters: { label: ['io.kubelab.managed=true'] } });
   const mine = containers.filter((c) => (c.Labels['io.kubelab.sandbox'] ?? c.Labels['io.kubelab.cluster'] ?? '').startsWith(prefix));
   // Infra containers last: the engine refuses to remove one that others still join.
