@@ -135,6 +135,10 @@ describe('live check results', () => {
     expect(recorded.b!.passed).toBe(false);
     expect(withLiveRun({}, [{ id: 'c', passed: false, message: { en: 'english' }, observed: 'x' }], 'zh-CN').c).toEqual({ passed: false, message: 'english', observed: 'x' });
     expect(withLiveRun({}, [{ id: 'c', passed: false, message: 'plain' }], 'en').c!.message).toBe('plain');
+    // What was observed, in the reader's language when the runner says it in theirs.
+    const said = { id: 'd', passed: false, message: { en: 'No: phase Pending', 'zh-CN': '不：阶段为 Pending' }, observed: 'phase Pending', observedText: { en: 'phase Pending', 'zh-CN': '阶段为 Pending' } };
+    expect(withLiveRun({}, [said], 'zh-CN').d).toEqual({ passed: false, message: '不：阶段为 Pending', observed: '阶段为 Pending' });
+    expect(withLiveRun({}, [said], 'en').d!.observed).toBe('phase Pending');
     expect(passedCount([{ id: 'a' }, { id: 'b' }, { id: 'z' }], merged)).toBe(2);
   });
 

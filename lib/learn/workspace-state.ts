@@ -110,6 +110,8 @@ export interface PushedResult {
   passed: boolean;
   message: Record<string, string> | string;
   observed?: string;
+  /** What the runner saw, in every locale. */
+  observedText?: Record<string, string>;
 }
 
 /** A live run merged over the previous results, each message in the reader's locale (English when it lacks one). */
@@ -117,7 +119,7 @@ export function withLiveRun(previous: LiveResults, results: readonly PushedResul
   const next = { ...previous };
   for (const r of results) {
     const text = typeof r.message === 'string' ? r.message : (r.message[locale] ?? r.message.en ?? '');
-    next[r.id] = { passed: r.passed, message: text, observed: r.observed ?? null };
+    next[r.id] = { passed: r.passed, message: text, observed: r.observedText?.[locale] ?? r.observed ?? null };
   }
   return next;
 }
