@@ -8,21 +8,25 @@ import { adapterFactoryFor } from './adapter';
 
 export type Db = SqlitePrismaClient;
 
-const kinds = new WeakMap<object, DatabaseTarget['kind']>();
+// The client carries its kind under a registry symbol rather than in a module-local map: Next
+// bundles this module into several server chunks, each with its own module state, while the
+// client itself is shared (lib/db/index.ts keeps it on globalThis).
+const KIND = Symbol.for('kubelab.db.kind');
+
+function markKind<T extends object>(client: T, kind: DatabaseTarget['kind']): T {
+  Object.defineProperty(client, KIND, { value: kind, enumerable: false });
+  return client;
+}
 
 export function createDb(target: DatabaseTarget): Db {
   const adapter = adapterFactoryFor(target);
   if (target.kind === 'sqlite') {
-    const client = new SqlitePrismaClient({ adapter });
-    kinds.set(client, 'sqlite');
-    return client;
+    return markKind(new SqlitePrismaClient({ adapter }), 'sqlite');
   }
   // The PostgreSQL client is generated from the identical model (derivePostgresSchema), so its
   // delegates accept and return the same shapes; only provider-only options differ, which the
   // app does not use. The PostgreSQL integration test runs real queries through this path.
-  const client = new PostgresPrismaClient({ adapter }) as unknown as Db;
-  kinds.set(client, 'postgresql');
-  return client;
+  return markKind(new PostgresPrismaClient({ adapter }), 'postgresql') as unknown as Db;
 }
 
 /**
@@ -31,5 +35,5 @@ export function createDb(target: DatabaseTarget): Db {
  * helpers would be sent as parameters instead of SQL.
  */
 export function sqlOf(db: Db): Pick<typeof SqlitePrisma, 'sql' | 'join' | 'raw' | 'empty'> {
-  return kinds.get(db) === 'postgresql' ? (PostgresPrisma as unknown as typeof SqlitePrisma) : SqlitePrisma;
+  return (db as unknown as Record<symbol, unknown>)[KIND] === 'postgresql' ? (PostgresPrisma as unknown as typeof SqlitePrisma) : SqlitePrisma;
 }
