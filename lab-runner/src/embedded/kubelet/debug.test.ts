@@ -311,3 +311,36 @@ describe('shareProcessNamespace', () => {
     expect(stat.split('\n').filter((line) => /^\s*Z/.test(line))).toEqual([]);
   });
 });
+
+describe('init containers with restartPolicy Never (as the conformance tests run them)', () => {
+  it('runs them in order before the app container; the Pod Succeeds', async () => {
+    const step = (text: string) => ['sh', '-c', `echo ${text} >> /work/order`];
+    await apply('inits', pod('inits', {
+      restartPolicy: 'Never',
+      volumes: [{ name: 'work', emptyDir: {} }],
+      initContainers: [
+        { name: 'one', image: 'busybox', command: step('one'), volumeMounts: [{ name: 'work', mountPath: '/work' }] },
+        { name: 'two', image: 'busybox', command: step('two'), volumeMounts: [{ name: 'work', mountPath: '/work' }] },
+      ],
+      containers: [{ name: 'app', image: 'busybox', command: ['cat', '/work/order'], volumeMounts: [{ name: 'work', mountPath: '/work' }] }],
+    }));
+    await waitFor('inits Succeeded', async () => (await getPod('inits')).status?.phase === 'Succeeded', 60_000);
+    expect((await kubectl(['logs', 'inits', '-c', 'app'])).stdout).toBe('one\ntwo\n');
+    const status = (await getPod('inits')).status;
+    expect(status?.initContainerStatuses?.map((s) => [s.name, s.state?.terminated?.reason])).toEqual([['one', 'Completed'], ['two', 'Completed']]);
+  });
+
+  it('fails the Pod when an init container fails, and never starts the app container', async () => {
+    await apply('badinit', pod('badinit', {
+      restartPolicy: 'Never',
+      initContainers: [{ name: 'fail', image: 'busybox', command: ['sh', '-c', 'exit 1'] }, { name: 'after', image: 'busybox', command: ['true'] }],
+      containers: [{ name: 'app', image: 'busybox', command: ['sleep', '3600'] }],
+    }));
+    await waitFor('badinit Failed', async () => (await getPod('badinit')).status?.phase === 'Failed', 60_000);
+    const status = (await getPod('badinit')).status;
+    expect(status?.initContainerStatuses?.[0]?.state?.terminated).toMatchObject({ exitCode: 1, reason: 'Error' });
+    expect(status?.initContainerStatuses?.[1]?.state?.terminated).toBeUndefined();
+    expect(status?.containerStatuses?.[0]?.state?.running).toBeUndefined();
+    expect(status?.containerStatuses?.[0]?.containerID).toBeUndefined();
+  });
+});

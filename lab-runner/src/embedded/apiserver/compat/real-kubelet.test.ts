@@ -40,6 +40,15 @@ const REAL_CASES: Case[] = [
     },
   },
   {
+    id: 'logs: stdout and stderr',
+    run: async ({ k }) => {
+      ok(await k.run(['run', 'outerr', '--image=busybox:1.36', '--restart=Never', '--', 'sh', '-c', 'echo to-stdout; echo to-stderr >&2']), 'pod/outerr created');
+      ok(await k.run(['wait', '--for=jsonpath={.status.phase}=Succeeded', 'pod/outerr', '--timeout=60s']), 'pod/outerr condition met');
+      ok(await k.run(['logs', 'outerr']), /^to-stdout$/m, /^to-stderr$/m);
+      ok(await k.run(['delete', 'pod', 'outerr', '--wait=false']));
+    },
+  },
+  {
     id: '/etc/hosts as the kubelet writes it',
     run: async ({ k }) => {
       const ip = ok(await k.run(['get', 'pod', 'web', '-o', 'jsonpath={.status.podIP}'])).stdout;
