@@ -7,7 +7,9 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Pod } from '../k8s-types.js';
-import { waitFor } from './testing/helpers.js';
+import type { DiskShares } from './eviction.js';
+import { createKubeletWith } from './index.js';
+import { docker, waitFor } from './testing/helpers.js';
 import { startKubectlNode, type KubectlNode } from './testing/kubectl-node.js';
 
 // Real containers on a machine shared with other suites: allow for a loaded engine.
@@ -342,5 +344,35 @@ describe('init containers with restartPolicy Never (as the conformance tests run
     expect(status?.initContainerStatuses?.[1]?.state?.terminated).toBeUndefined();
     expect(status?.containerStatuses?.[0]?.state?.running).toBeUndefined();
     expect(status?.containerStatuses?.[0]?.containerID).toBeUndefined();
+  });
+});
+
+describe('an ephemeral container\'s disk', () => {
+  const MiB = 2 ** 20;
+  const DISK: DiskShares = { emptyDirBytes: 8 * MiB, writableLayerBytes: 16 * MiB, nodeDirBytes: 64 * MiB, containerLogBytes: 1 * MiB, inodes: 3000, intervalMs: 1000 };
+  let small: KubectlNode;
+
+  beforeAll(async () => {
+    small = await startKubectlNode('ephdisk', createKubeletWith({ docker, disk: DISK }));
+  });
+
+  afterAll(async () => {
+    expect(await small?.cleanup()).toEqual([]);
+  });
+
+  it('counts against the container default like any container: a disk bomb in a debug container evicts the Pod', async () => {
+    const file = join(small.dir, 'target.json');
+    await writeFile(file, JSON.stringify(pod('target', { containers: [{ name: 'c', image: 'busybox', command: ['sleep', '3600'] }] })));
+    expect((await small.kubectl(['apply', '-f', file])).stdout).toBe('pod/target created\n');
+    expect((await small.kubectl(['wait', '--for=condition=Ready', 'pod/target', '--timeout=60s'])).code).toBe(0);
+    const debug = await small.kubectl(['debug', 'target', '--image=busybox', '-c', 'bomb', '--', 'sh', '-c', 'dd if=/dev/zero of=/tmp/f bs=1M count=24; sleep 3600']);
+    expect(debug.code).toBe(0);
+    const message = 'Container bomb exceeded its local ephemeral storage limit "16Mi". ';
+    const status = await waitFor('target evicted', async () => {
+      const r = await small.kubectl(['get', 'pod', 'target', '-o', 'json']);
+      const s = r.code === 0 ? (JSON.parse(r.stdout) as Pod).status : undefined;
+      return s?.phase === 'Failed' && s;
+    }, 60_000);
+    expect(status).toMatchObject({ phase: 'Failed', reason: 'Evicted', message });
   });
 });

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { EmbeddedCluster, EmbeddedClusterHost } from '../../host-contract.js';
 import { createEmbeddedClusterHost } from '../../host.js';
+import type { KubeletFactory } from '../../node-contract.js';
 import { engineContainers } from './helpers.js';
 
 const execFileAsync = promisify(execFile);
@@ -32,9 +33,10 @@ export interface KubectlNode {
   cleanup(): Promise<unknown[]>;
 }
 
-export async function startKubectlNode(prefix: string): Promise<KubectlNode> {
+/** `kubeletFactory`: a kubelet with other shares (disk, limits) than the default one. */
+export async function startKubectlNode(prefix: string, kubeletFactory?: KubeletFactory): Promise<KubectlNode> {
   const dir = await mkdtemp(join(tmpdir(), `kubelab-${prefix}-`));
-  const host = createEmbeddedClusterHost({ stateDir: join(dir, 'state'), port: 0, storage: 'memory' });
+  const host = createEmbeddedClusterHost({ stateDir: join(dir, 'state'), port: 0, storage: 'memory', ...(kubeletFactory ? { kubeletFactory } : {}) });
   await host.start();
   const cluster = await host.createCluster(`${prefix.slice(0, 2)}-${randomUUID().slice(0, 8)}`);
   const kubeconfig = join(dir, 'kubeconfig');
