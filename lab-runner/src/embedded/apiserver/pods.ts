@@ -231,6 +231,7 @@ export function validatePodSpec(spec: PodSpec | undefined): FieldError[] {
   (spec.initContainers ?? []).forEach((c, i) => errs.push(...validateContainer(`spec.initContainers[${i}]`, c, volumeNames, names)));
   (spec.containers ?? []).forEach((c, i) => errs.push(...validateContainer(`spec.containers[${i}]`, c, volumeNames, names)));
   const regular = new Set(names);
+  errs.push(...ephemeralShapeErrors(spec));
   ephemeralSpecs(spec).forEach((c, i) => errs.push(...validateEphemeralContainer(`spec.ephemeralContainers[${i}]`, c, volumeNames, names, regular)));
   if (spec.restartPolicy !== undefined && !RESTART_POLICIES.includes(spec.restartPolicy))
     errs.push(notSupported('spec.restartPolicy', spec.restartPolicy, RESTART_POLICIES));
@@ -244,7 +245,17 @@ export function validatePodSpec(spec: PodSpec | undefined): FieldError[] {
   return errs;
 }
 
-const ephemeralSpecs = (spec: PodSpec): Container[] => (Array.isArray(spec.ephemeralContainers) ? (spec.ephemeralContainers as Container[]) : []);
+const isContainerObject = (c: unknown): c is Container => typeof c === 'object' && c !== null && !Array.isArray(c);
+/** The ephemeral containers that are objects (anything else is a validation error, see validatePodSpec). */
+const ephemeralSpecs = (spec: PodSpec): Container[] => (Array.isArray(spec.ephemeralContainers) ? spec.ephemeralContainers.filter(isContainerObject) : []);
+
+/** What the HTTP layer's type check refuses already; here too for every other way in. */
+function ephemeralShapeErrors(spec: PodSpec): FieldError[] {
+  const list = spec.ephemeralContainers;
+  if (list === undefined || list === null) return [];
+  if (!Array.isArray(list)) return [invalid('spec.ephemeralContainers', list, 'must be a list of ephemeral containers')];
+  return list.flatMap((c, i) => (isContainerObject(c) ? [] : [invalid(`spec.ephemeralContainers[${i}]`, c, 'must be an ephemeral container object')]));
+}
 
 /** Container fields an ephemeral container may not set (the real allow-list's `false` entries, in struct order). */
 const EPHEMERAL_FORBIDDEN = ['ports', 'resources', 'resizePolicy', 'livenessProbe', 'readinessProbe', 'startupProbe', 'lifecycle', 'restartPolicy'] as const;
@@ -284,10 +295,14 @@ export function validatePodCreate(spec: PodSpec | undefined): FieldError[] {
  */
 export function prepareEphemeralUpdate(next: Pod, prev: Pod): Pod {
   const pod = structuredClone(prev);
-  const ephemeral = structuredClone(next.spec ? ephemeralSpecs(next.spec) : []);
-  for (const c of ephemeral) defaultContainer(c);
-  if (ephemeral.length) pod.spec.ephemeralContainers = ephemeral;
-  else delete pod.spec.ephemeralContainers;
+  const requested = next.spec?.ephemeralContainers;
+  if (requested === undefined || requested === null || (Array.isArray(requested) && requested.length === 0)) {
+    delete pod.spec.ephemeralContainers;
+    return pod;
+  }
+  // Whatever shape arrived is validated as it is; only containers are defaulted.
+  pod.spec.ephemeralContainers = structuredClone(requested);
+  if (Array.isArray(pod.spec.ephemeralContainers)) for (const c of pod.spec.ephemeralContainers) if (isContainerObject(c)) defaultContainer(c);
   return pod;
 }
 
