@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Pod } from '../k8s-types.js';
 import type { DiskShares } from './eviction.js';
 import { createKubeletWith } from './index.js';
-import { docker, waitFor } from './testing/helpers.js';
+import { docker, engineContainers, waitFor } from './testing/helpers.js';
 import { startKubectlNode, type KubectlNode } from './testing/kubectl-node.js';
 
 // Real containers on a machine shared with other suites: allow for a loaded engine.
@@ -290,6 +290,23 @@ describe('ephemeral containers (kubectl debug)', () => {
     expect((got.spec.ephemeralContainers as { name: string }[]).map((c) => c.name)).toEqual(['dbg', 'shell', 'noimage']);
     const discovery = JSON.parse((await kubectl(['get', '--raw', '/api/v1'])).stdout) as { resources: { name: string; kind: string; verbs: string[] }[] };
     expect(discovery.resources.find((r) => r.name === 'pods/ephemeralcontainers')).toMatchObject({ kind: 'Pod', verbs: ['get', 'patch', 'update'] });
+  });
+});
+
+describe('a debug container in the PID namespace of a container that restarts', () => {
+  it('the run it joined outlives its restart until the Pod goes, and then nothing is left', async () => {
+    await apply('flaky', pod('flaky', { terminationGracePeriodSeconds: 0, containers: [{ name: 'app', image: 'busybox', command: ['sh', '-c', 'sleep 5; exit 1'] }] }));
+    await waitFor('app running', async () => (await getPod('flaky')).status?.containerStatuses?.[0]?.state?.running);
+    expect((await kubectl(['debug', 'flaky', '--image=busybox', '--target=app', '-c', 'watcher', '--', 'sleep', '600'])).code).toBe(0);
+    await waitFor('watcher running', async () => (await getPod('flaky')).status?.ephemeralContainerStatuses?.[0]?.state?.running);
+    // The watcher joined the run current at its start (or an earlier one): two restarts later that run is the one the kubelet removes.
+    const joined = (await getPod('flaky')).status?.containerStatuses?.[0]?.restartCount ?? 0;
+    await waitFor('two more restarts', async () => ((await getPod('flaky')).status?.containerStatuses?.[0]?.restartCount ?? 0) >= joined + 2, 90_000);
+    expect((await kubectl(['delete', 'pod', 'flaky', '--timeout=60s'])).stdout).toBe('pod "flaky" deleted\n');
+    // Grace period 0 removes the Pod object at once; the kubelet then removes its containers.
+    const left = async () => (await engineContainers(node.cluster.id, 'flaky')).map((c) => `${c.Names[0]} ${c.State}`);
+    await waitFor('the containers of flaky removed', async () => (await left()).length === 0, 30_000).catch(() => undefined);
+    expect(await left()).toEqual([]);
   });
 });
 

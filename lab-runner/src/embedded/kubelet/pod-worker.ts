@@ -281,7 +281,7 @@ export class PodWorker {
       await this.terminate();
       return;
     }
-    for (const id of this.extraContainers.splice(0)) await this.removeContainer(id);
+    for (const id of this.extraContainers.splice(0)) await this.removeOrKeep(id);
     if (!this.stagingChecked) {
       await this.releaseLeftoverStaging();
       this.stagingChecked = true;
@@ -415,18 +415,31 @@ export class PodWorker {
     });
   }
 
-  private async removeContainer(id: string | undefined): Promise<void> {
-    if (!id) return;
+  /** Removes a container and what the kubelet kept for it; false when the engine kept it (another container joined its namespaces). */
+  private async removeContainer(id: string | undefined): Promise<boolean> {
+    if (!id) return true;
     const info = await observe(this.env.docker, id).catch(() => undefined);
-    await this.env.docker.getContainer(id).remove({ force: true, v: true }).catch((error) => {
-      if (!isNotFound(error)) this.env.log(`removing container ${id} failed`, error);
-    });
+    const gone = await this.env.docker.getContainer(id).remove({ force: true, v: true }).then(
+      () => true,
+      (error) => {
+        if (isNotFound(error)) return true;
+        this.env.log(`removing container ${id} failed`, error);
+        return false;
+      },
+    );
+    if (!gone) return false;
     if (info?.cgroupParent && info.labels[LABEL.role] !== 'infra') await removeContainerCgroup(info.cgroupParent, this.env.cgroupParent);
     if (info && info.labels[LABEL.role] !== 'infra') {
       this.logTails.delete(id);
       await removeTerminationLog(this.terminationLogOf(info));
       await removeUnmounted(this.stagingOf(info.labels[LABEL.container] ?? '', Number(info.labels[LABEL.restartCount] ?? 0)));
     }
+    return true;
+  }
+
+  /** Removes a run no one needs any more; one the engine keeps (a debug container joined its PID namespace) is tried again later. */
+  private async removeOrKeep(id: string | undefined): Promise<void> {
+    if (id && !(await this.removeContainer(id))) this.extraContainers.push(id);
   }
 
   /** Re-reads the engine's view of every current container. */
@@ -659,7 +672,7 @@ export class PodWorker {
       return;
     }
     if (exited) {
-      await this.removeContainer(record.previousId);
+      await this.removeOrKeep(record.previousId);
       record.previousId = record.current?.id;
       record.lastTerminated = exited;
       record.restartCount = restartCount;
