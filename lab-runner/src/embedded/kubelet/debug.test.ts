@@ -294,14 +294,18 @@ describe('ephemeral containers (kubectl debug)', () => {
 });
 
 describe('a debug container in the PID namespace of a container that restarts', () => {
-  it('the run it joined outlives its restart until the Pod goes, and then nothing is left', async () => {
-    await apply('flaky', pod('flaky', { terminationGracePeriodSeconds: 0, containers: [{ name: 'app', image: 'busybox', command: ['sh', '-c', 'sleep 5; exit 1'] }] }));
-    await waitFor('app running', async () => (await getPod('flaky')).status?.containerStatuses?.[0]?.state?.running);
+  it('the run it joined outlives its restart until the Pod goes, and then nothing is left', { timeout: 240_000 }, async () => {
+    // Each run of app ends when told to (a file in its own /tmp), so the restarts are the test's to make.
+    await apply('flaky', pod('flaky', { terminationGracePeriodSeconds: 0, containers: [{ name: 'app', image: 'busybox', command: ['sh', '-c', 'while [ ! -e /tmp/stop ]; do sleep 0.2; done; exit 1'] }] }));
+    await waitRunning('flaky');
     expect((await kubectl(['debug', 'flaky', '--image=busybox', '--target=app', '-c', 'watcher', '--', 'sleep', '600'])).code).toBe(0);
-    await waitFor('watcher running', async () => (await getPod('flaky')).status?.ephemeralContainerStatuses?.[0]?.state?.running);
-    // The watcher joined the run current at its start (or an earlier one): two restarts later that run is the one the kubelet removes.
-    const joined = (await getPod('flaky')).status?.containerStatuses?.[0]?.restartCount ?? 0;
-    await waitFor('two more restarts', async () => ((await getPod('flaky')).status?.containerStatuses?.[0]?.restartCount ?? 0) >= joined + 2, 90_000);
+    await waitFor('watcher running', async () => (await getPod('flaky')).status?.ephemeralContainerStatuses?.[0]?.state?.running, 60_000);
+    const app = async () => (await getPod('flaky')).status?.containerStatuses?.[0];
+    // The watcher is in run 0's PID namespace; after two restarts the kubelet removes run 0.
+    for (const restarts of [1, 2]) {
+      await kubectl(['exec', 'flaky', '-c', 'app', '--', 'touch', '/tmp/stop']);
+      await waitFor(`restart ${restarts}`, async () => (await app())?.restartCount === restarts && (await app())?.state?.running, 90_000);
+    }
     expect((await kubectl(['delete', 'pod', 'flaky', '--timeout=60s'])).stdout).toBe('pod "flaky" deleted\n');
     // Grace period 0 removes the Pod object at once; the kubelet then removes its containers.
     const left = async () => (await engineContainers(node.cluster.id, 'flaky')).map((c) => `${c.Names[0]} ${c.State}`);
