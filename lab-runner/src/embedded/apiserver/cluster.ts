@@ -18,6 +18,7 @@ import { StatusError, notFound } from '../status-error.js';
 import { invalidError } from './field-errors.js';
 import { recordUpdate } from './managed-fields.js';
 import { fitPod, type Fit } from './scheduler.js';
+import { prepareEphemeralUpdate, validateEphemeralContainersUpdate } from './pods.js';
 import { STORED, type ResourceInfo } from './resources.js';
 import { matchesFields, matchesLabels, type FieldSelector, type LabelSelector } from './selectors.js';
 import type { StorageBackend, StoredChange } from './storage.js';
@@ -257,7 +258,7 @@ export class VirtualCluster {
    * Replaces an object (PUT, or the result of a PATCH). With `subresource: 'status'` only the
    * status is taken from `input`; otherwise everything but the status.
    */
-  update(resource: string, namespace: string | undefined, name: string, input: KubeObject, opts: WriteOptions & { subresource?: 'status' }): KubeObject {
+  update(resource: string, namespace: string | undefined, name: string, input: KubeObject, opts: WriteOptions & { subresource?: 'status' | 'ephemeralcontainers' }): KubeObject {
     const s = this.strategy(resource);
     const info = s.info;
     const prev = this.store.get(resource, info.namespaced ? namespace : undefined, name);
@@ -273,6 +274,12 @@ export class VirtualCluster {
     if (opts.subresource === 'status') {
       next = structuredClone(prev);
       (next as unknown as Record<string, unknown>)['status'] = structuredClone((input as unknown as Record<string, unknown>)['status']);
+    } else if (opts.subresource === 'ephemeralcontainers') {
+      // Only spec.ephemeralContainers is taken from the request; they are judged like any container.
+      next = prepareEphemeralUpdate(input as Pod, prev as Pod);
+      const errors = validateEphemeralContainersUpdate(next as Pod, prev as Pod);
+      if (errors.length > 0) throw invalidError(info.kind, name, errors);
+      this.admit(s, resource, next);
     } else {
       next = structuredClone(input);
       next.apiVersion = 'v1';

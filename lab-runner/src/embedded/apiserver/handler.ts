@@ -331,8 +331,10 @@ async function serveResource(ctx: RequestContext, req: IncomingMessage, res: Ser
     cluster.get('pods', ns, t.name ?? '');
     throw badRequest('Upgrade request required');
   }
-  const sub = t.subresource as 'status' | undefined;
+  const sub = t.subresource as 'status' | 'ephemeralcontainers' | undefined;
   if (sub === 'status' && !info.verbs.includes('update') && method !== 'GET') throw forbiddenReadOnly(info, method, t.name ?? '', ns);
+  // A subresource of one object: no collection, and the verbs its discovery entry lists.
+  if (sub === 'ephemeralcontainers' && (t.name === undefined || !['GET', 'PUT', 'PATCH'].includes(method))) throw METHOD_NOT_ALLOWED();
 
   if (t.name === undefined) {
     // Collection
@@ -549,6 +551,8 @@ function serveWatch(ctx: RequestContext, req: IncomingMessage, res: ServerRespon
   res.on('close', finish);
 }
 
+const NON_APPLY_PATCH_TYPES = 'application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json';
+
 async function servePatch(
   ctx: RequestContext,
   req: IncomingMessage,
@@ -557,7 +561,7 @@ async function servePatch(
   info: ResourceInfo,
   ns: string | undefined,
   name: string,
-  sub: 'status' | undefined,
+  sub: 'status' | 'ephemeralcontainers' | undefined,
 ): Promise<void> {
   const { cluster } = ctx;
   const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim() ?? '';
@@ -566,6 +570,8 @@ async function servePatch(
   const fieldManager = fieldManagerOf(req, q);
   const body = await readBody(req, ctx.cluster.shares.limits.maxBodyBytes);
   if (type === 'application/apply-patch+yaml') {
+    // kubectl debug patches ephemeral containers with a strategic merge patch; apply is not served there.
+    if (sub === 'ephemeralcontainers') throw new StatusError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: ${NON_APPLY_PATCH_TYPES}`);
     if (!q.get('fieldManager')) throw badRequest('PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch');
     const applied = asObject(decodeBody(req, body), info);
     const warnings = checkDecoded(applied, info, validation);

@@ -12,6 +12,7 @@ import {
   invalid,
   notFoundField,
   notSupported,
+  quote,
   required,
   type FieldError,
 } from './field-errors.js';
@@ -229,6 +230,9 @@ export function validatePodSpec(spec: PodSpec | undefined): FieldError[] {
   if (!spec.containers || spec.containers.length === 0) errs.push(required('spec.containers'));
   (spec.initContainers ?? []).forEach((c, i) => errs.push(...validateContainer(`spec.initContainers[${i}]`, c, volumeNames, names)));
   (spec.containers ?? []).forEach((c, i) => errs.push(...validateContainer(`spec.containers[${i}]`, c, volumeNames, names)));
+  const regular = new Set(names);
+  errs.push(...ephemeralShapeErrors(spec));
+  ephemeralSpecs(spec).forEach((c, i) => errs.push(...validateEphemeralContainer(`spec.ephemeralContainers[${i}]`, c, volumeNames, names, regular)));
   if (spec.restartPolicy !== undefined && !RESTART_POLICIES.includes(spec.restartPolicy))
     errs.push(notSupported('spec.restartPolicy', spec.restartPolicy, RESTART_POLICIES));
   if (spec.dnsPolicy !== undefined && !DNS_POLICIES.includes(spec.dnsPolicy)) errs.push(notSupported('spec.dnsPolicy', spec.dnsPolicy, DNS_POLICIES));
@@ -238,6 +242,79 @@ export function validatePodSpec(spec: PodSpec | undefined): FieldError[] {
     errs.push(invalid('spec.terminationGracePeriodSeconds', spec.terminationGracePeriodSeconds, 'must be greater than or equal to 0'));
   if (spec.serviceAccountName) errs.push(...checkDnsSubdomain('spec.serviceAccountName', spec.serviceAccountName));
   if (spec.hostname) errs.push(...checkDnsLabel('spec.hostname', spec.hostname));
+  return errs;
+}
+
+const isContainerObject = (c: unknown): c is Container => typeof c === 'object' && c !== null && !Array.isArray(c);
+/** The ephemeral containers that are objects (anything else is a validation error, see validatePodSpec). */
+const ephemeralSpecs = (spec: PodSpec): Container[] => (Array.isArray(spec.ephemeralContainers) ? spec.ephemeralContainers.filter(isContainerObject) : []);
+
+/** What the HTTP layer's type check refuses already; here too for every other way in. */
+function ephemeralShapeErrors(spec: PodSpec): FieldError[] {
+  const list = spec.ephemeralContainers;
+  if (list === undefined || list === null) return [];
+  if (!Array.isArray(list)) return [invalid('spec.ephemeralContainers', list, 'must be a list of ephemeral containers')];
+  return list.flatMap((c, i) => (isContainerObject(c) ? [] : [invalid(`spec.ephemeralContainers[${i}]`, c, 'must be an ephemeral container object')]));
+}
+
+/** Container fields an ephemeral container may not set (the real allow-list's `false` entries, in struct order). */
+const EPHEMERAL_FORBIDDEN = ['ports', 'resources', 'resizePolicy', 'livenessProbe', 'readinessProbe', 'startupProbe', 'lifecycle', 'restartPolicy'] as const;
+
+/** A set Go value: not nil, not empty (an empty `resources: {}` is the zero value kubectl debug sends). */
+function isSet(value: unknown): boolean {
+  if (value === undefined || value === null || value === '') return false;
+  if (Array.isArray(value)) return value.length > 0;
+  if (typeof value === 'object') return Object.values(value as object).some(isSet);
+  return true;
+}
+
+/** validateEphemeralContainers: a container's rules, a name unique across all containers, an existing non-ephemeral target, no workload fields. */
+function validateEphemeralContainer(path: string, c: Container, volumeNames: Set<string>, names: Set<string>, regular: Set<string>): FieldError[] {
+  const errs = validateContainer(path, c, volumeNames, names);
+  const target = (c as { targetContainerName?: string }).targetContainerName;
+  if (target && !regular.has(target)) errs.push(notFoundField(`${path}.targetContainerName`, target));
+  const fields = c as unknown as Record<string, unknown>;
+  for (const field of EPHEMERAL_FORBIDDEN) if (isSet(fields[field])) errs.push(forbidden(`${path}.${field}`, 'cannot be set for an Ephemeral Container'));
+  (c.volumeMounts ?? []).forEach((m, i) => {
+    if (m.subPath) errs.push(forbidden(`${path}.volumeMounts[${i}].subPath`, 'cannot be set for an Ephemeral Container'));
+    if (m.subPathExpr) errs.push(forbidden(`${path}.volumeMounts[${i}].subPathExpr`, 'cannot be set for an Ephemeral Container'));
+  });
+  return errs;
+}
+
+/** Ephemeral containers come only through the ephemeralcontainers subresource (ValidatePodCreate). */
+export function validatePodCreate(spec: PodSpec | undefined): FieldError[] {
+  const errs = validatePodSpec(spec);
+  if (spec && ephemeralSpecs(spec).length > 0) errs.push(forbidden('spec.ephemeralContainers', 'cannot be set on create'));
+  return errs;
+}
+
+/**
+ * The ephemeralcontainers subresource: the stored Pod with only the ephemeral containers taken
+ * from the request (dropNonEphemeralContainerUpdates), each defaulted like any container.
+ */
+export function prepareEphemeralUpdate(next: Pod, prev: Pod): Pod {
+  const pod = structuredClone(prev);
+  const requested = next.spec?.ephemeralContainers;
+  if (requested === undefined || requested === null || (Array.isArray(requested) && requested.length === 0)) {
+    delete pod.spec.ephemeralContainers;
+    return pod;
+  }
+  // Whatever shape arrived is validated as it is; only containers are defaulted.
+  pod.spec.ephemeralContainers = structuredClone(requested);
+  if (Array.isArray(pod.spec.ephemeralContainers)) for (const c of pod.spec.ephemeralContainers) if (isContainerObject(c)) defaultContainer(c);
+  return pod;
+}
+
+/** ValidatePodEphemeralContainersUpdate: the whole spec valid, and none added before removed or changed. */
+export function validateEphemeralContainersUpdate(next: Pod, prev: Pod): FieldError[] {
+  const errs = validatePodSpec(next.spec);
+  const added = new Map(ephemeralSpecs(next.spec).map((c) => [c.name, c]));
+  for (const old of ephemeralSpecs(prev.spec)) {
+    const now = added.get(old.name);
+    if (!now) errs.push(forbidden('spec.ephemeralContainers', `existing ephemeral containers ${quote(old.name)} may not be removed\n`));
+    else if (stableJson(now) !== stableJson(old)) errs.push(forbidden(`spec.ephemeralContainers[${old.name}]`, `existing ephemeral containers ${quote(old.name)} may not be changed\n`));
+  }
   return errs;
 }
 
@@ -264,7 +341,8 @@ export function validatePodUpdate(next: Pod, prev: Pod): FieldError[] {
   const nextPrefix = JSON.stringify((a.tolerations ?? []).slice(0, (b.tolerations ?? []).length));
   if (prevTolerations === nextPrefix) a.tolerations = b.tolerations;
   if (prev.spec.activeDeadlineSeconds !== undefined && next.spec.activeDeadlineSeconds === undefined)
-    return [invalid('spec.activeDeadlineSeconds', null, 'must not update from a positive integer to nil value')];
+    // A nil pointer is rendered as the string "null", quoted, by the real field error.
+    return [invalid('spec.activeDeadlineSeconds', 'null', 'must not update from a positive integer to nil value')];
   if (prev.spec.activeDeadlineSeconds !== undefined && next.spec.activeDeadlineSeconds !== undefined && next.spec.activeDeadlineSeconds > prev.spec.activeDeadlineSeconds)
     return [invalid('spec.activeDeadlineSeconds', next.spec.activeDeadlineSeconds, 'must be less than or equal to previous value')];
   if (stableJson(a) !== stableJson(b)) return [forbidden('spec', `${UPDATABLE}\n${specDiff(b, a)}`)];

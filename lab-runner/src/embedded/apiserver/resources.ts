@@ -230,6 +230,7 @@ export const CORE_RESOURCES: ResourceInfo[] = [
   sub(NODES, 'status', 'Node', ['get']),
   PODS,
   sub(PODS, 'attach', 'PodAttachOptions', ['create', 'get']),
+  sub(PODS, 'ephemeralcontainers', 'Pod', ['get', 'patch', 'update']),
   sub(PODS, 'exec', 'PodExecOptions', ['create', 'get']),
   sub(PODS, 'log', 'Pod', ['get']),
   sub(PODS, 'portforward', 'PodPortForwardOptions', ['create', 'get']),

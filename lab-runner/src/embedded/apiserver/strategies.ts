@@ -5,7 +5,7 @@ import type { ConfigMap, Event, KubeObject, Pod, Secret } from '../k8s-types.js'
 import { badRequest } from '../status-error.js';
 import { checkDnsLabel, forbidden, invalid, required, type FieldError } from './field-errors.js';
 import { admissionErrors } from '../kubelet/admission.js';
-import { applyPodDefaults, podFields, validateObjectMeta, validatePodSpec, validatePodUpdate } from './pods.js';
+import { applyPodDefaults, podFields, validateObjectMeta, validatePodCreate, validatePodUpdate } from './pods.js';
 import { CONFIGMAPS, EVENTS, NAMESPACES, NODES, PODS, SECRETS, SERVICEACCOUNTS, SERVICES, type ResourceInfo } from './resources.js';
 
 export interface Strategy {
@@ -36,7 +36,7 @@ const podStrategy: Strategy = {
     applyPodDefaults(obj as Pod);
   },
   validateCreate(obj) {
-    return [...validateObjectMeta(obj.metadata, true), ...validatePodSpec((obj as Pod).spec)];
+    return [...validateObjectMeta(obj.metadata, true), ...validatePodCreate((obj as Pod).spec)];
   },
   // The node's policy (Pod Security Standard "baseline", supported volume kinds) is enforced at
   // admission, so kubectl shows the reason at once instead of a Pod that never starts.

@@ -18,7 +18,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import type Dockerode from 'dockerode';
-import type { Pod } from '../k8s-types.js';
+import type { Container, Pod } from '../k8s-types.js';
 import { parseQuantity } from './quantity.js';
 
 const execFileAsync = promisify(execFile);
@@ -155,7 +155,8 @@ export class EvictionManager {
       if (usage.bytes > parseQuantity(limitText)) return emptyDirMessage(volume.name, limitText);
       if (usage.inodes > inodeCap) return nodeLowMessage('inodes', String(inodeCap), '0');
     }
-    const containers = [...(pod.spec.initContainers ?? []), ...pod.spec.containers];
+    // Ephemeral (debug) containers count too: they have no limit of their own, so the default cap applies.
+    const containers = [...(pod.spec.initContainers ?? []), ...pod.spec.containers, ...((pod.spec.ephemeralContainers ?? []) as Container[])];
     const ids = one.containerIds();
     const usages = new Map<string, Usage>();
     for (const container of containers) {

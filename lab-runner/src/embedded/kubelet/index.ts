@@ -163,7 +163,9 @@ class EmbeddedKubelet implements Kubelet {
     const live = new Set(this.options.cluster.listPods().map((p) => p.metadata.uid ?? ''));
     for (const [uid, containers] of byPod) {
       if (live.has(uid)) continue;
-      const ordered = [...containers].sort((a, b) => Number(a.labels[LABEL.role] === 'infra') - Number(b.labels[LABEL.role] === 'infra'));
+      // Ephemeral containers first, infra last: the engine keeps a container whose namespaces another one joined.
+      const rank = (c: (typeof containers)[number]) => (c.labels[LABEL.role] === 'ephemeral' ? 0 : c.labels[LABEL.role] === 'infra' ? 2 : 1);
+      const ordered = [...containers].sort((a, b) => rank(a) - rank(b));
       for (const container of ordered) await this.removeContainer(container.id);
       await removePodDir(this.options.podsDir, uid);
     }
@@ -265,10 +267,12 @@ class EmbeddedKubelet implements Kubelet {
   async destroy(): Promise<void> {
     await this.stop();
     const listed = await this.docker.listContainers({ all: true, filters: { label: [`${LABEL.cluster}=${this.clusterId}`] } });
-    // Infra containers last: the engine refuses to remove one while containers join its namespaces.
-    const isInfra = (c: Dockerode.ContainerInfo) => c.Labels?.[LABEL.role] === 'infra';
-    await Promise.all(listed.filter((c) => !isInfra(c)).map((c) => this.removeContainer(c.Id)));
-    await Promise.all(listed.filter(isInfra).map((c) => this.removeContainer(c.Id)));
+    // Ephemeral containers first, infra containers last: the engine refuses to remove a container
+    // while others join its namespaces (the infra's, or a `kubectl debug --target` container's PID namespace).
+    const role = (c: Dockerode.ContainerInfo) => c.Labels?.[LABEL.role];
+    await Promise.all(listed.filter((c) => role(c) === 'ephemeral').map((c) => this.removeContainer(c.Id)));
+    await Promise.all(listed.filter((c) => role(c) !== 'ephemeral' && role(c) !== 'infra').map((c) => this.removeContainer(c.Id)));
+    await Promise.all(listed.filter((c) => role(c) === 'infra').map((c) => this.removeContainer(c.Id)));
     const dirs = await readdir(this.options.podsDir).catch(() => [] as string[]);
     for (const uid of new Set([...listed.map((c) => c.Labels?.[LABEL.podUid] ?? '').filter(Boolean), ...dirs])) {
       await removePodDir(this.options.podsDir, uid);

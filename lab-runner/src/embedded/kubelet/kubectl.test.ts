@@ -4,51 +4,36 @@
 import { execFile, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 
 // Real containers on a machine shared with other suites: allow for a loaded engine.
 vi.setConfig({ testTimeout: 120_000 });
-import type { EmbeddedCluster, EmbeddedClusterHost } from '../host-contract.js';
+import type { EmbeddedCluster } from '../host-contract.js';
 import { createEmbeddedClusterHost } from '../host.js';
 import { engineContainers, waitFor } from './testing/helpers.js';
 import { COUNTER_YAML } from './testing/counter-pod.js';
+import { startKubectlNode, type KubectlNode } from './testing/kubectl-node.js';
 
 const execFileAsync = promisify(execFile);
 
+let node: KubectlNode;
 let dir: string;
-let host: EmbeddedClusterHost;
 let cluster: EmbeddedCluster;
 let kubeconfig: string;
 
-async function kubectl(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await execFileAsync('kubectl', ['--kubeconfig', kubeconfig, '--cache-dir', join(dir, 'cache'), ...args], { timeout: 90_000 });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code?: number; stdout?: string; stderr?: string };
-    return { code: typeof e.code === 'number' ? e.code : 1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
-  }
-}
+const kubectl = (...args: string[]) => node.kubectl(args);
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'kubelab-kubectl-'));
-  host = createEmbeddedClusterHost({ stateDir: join(dir, 'state'), port: 0, storage: 'memory' });
-  await host.start();
-  cluster = await host.createCluster(`kt-${randomUUID().slice(0, 8)}`);
-  kubeconfig = join(dir, 'kubeconfig');
-  await writeFile(kubeconfig, cluster.kubeconfig());
+  node = await startKubectlNode('kubectl');
+  ({ dir, cluster, kubeconfig } = node);
   await writeFile(join(dir, 'counter.yaml'), COUNTER_YAML);
 });
 
 afterAll(async () => {
-  await host?.deleteCluster(cluster.id);
-  await host?.stop();
-  expect(await engineContainers(cluster.id)).toEqual([]);
-  await rm(dir, { recursive: true, force: true });
+  expect(await node?.cleanup()).toEqual([]);
 });
 
 describe('the counter Pod through kubectl', () => {

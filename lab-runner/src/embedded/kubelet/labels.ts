@@ -17,7 +17,7 @@ export const LABEL = {
   image: 'io.kubelab.image-spec',
 } as const;
 
-export type ContainerRole = 'infra' | 'init' | 'sidecar' | 'app';
+export type ContainerRole = 'infra' | 'init' | 'sidecar' | 'app' | 'ephemeral';
 
 /**
  * The never-started container that holds a sandbox's user-namespace range: Podman hands out

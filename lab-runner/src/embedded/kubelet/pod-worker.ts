@@ -22,6 +22,7 @@ import { handOverVolumes } from './volume-ownership.js';
 import { logTail, prepareTerminationLog, readTerminationLog, removeTerminationLog, terminationLogPath } from './termination-message.js';
 import { removeUnmounted, stagedRuns, stagingRunDir } from './staging-mounts.js';
 import { stageContainerMounts } from './volume-mounts.js';
+import { podFileBinds, writePodFiles } from './pod-files.js';
 import { MountError, podDir, prepareVolumes, refreshProjectedVolumes, removePodDir, type PreparedVolume, type VolumeContext } from './volumes.js';
 
 export interface WorkerEnv {
@@ -74,7 +75,13 @@ const LOG_SETTLE_MS = 2_000;
 const RESYNC_MS = 20_000;
 
 function fieldPath(record: { role: string; name: string; index: number }): string {
+  if (record.role === 'ephemeral') return `spec.ephemeralContainers{${record.name}}`;
   return record.role === 'app' ? `spec.containers{${record.name}}` : `spec.initContainers{${record.name}}`;
+}
+
+/** The Pod's ephemeral containers (added through the ephemeralcontainers subresource, never removed). */
+function ephemeralSpecs(pod: Pod): Container[] {
+  return (pod.spec.ephemeralContainers ?? []) as Container[];
 }
 
 export class PodWorker {
@@ -101,6 +108,7 @@ export class PodWorker {
   private conditionTimes = new Map<string, { status: string; time: string }>();
   private mountWarned = '';
   private stagingChecked = false;
+  private podFilesWritten = false;
 
   constructor(
     private readonly env: WorkerEnv,
@@ -116,6 +124,7 @@ export class PodWorker {
     this.records = [
       ...(pod.spec.initContainers ?? []).map((spec) => this.newRecord(spec, spec.restartPolicy === 'Always' ? 'sidecar' : 'init')),
       ...pod.spec.containers.map((spec) => this.newRecord(spec, 'app')),
+      ...ephemeralSpecs(pod).map((spec) => this.newRecord(spec, 'ephemeral')),
     ];
     this.adopt(adopted);
   }
@@ -203,8 +212,10 @@ export class PodWorker {
   update(pod: Pod): void {
     const before = this.pod;
     this.pod = pod;
+    // `kubectl debug` adds ephemeral containers to the running Pod; the next sync starts them.
+    for (const spec of ephemeralSpecs(pod)) if (!this.record(spec.name)) this.records.push(this.newRecord(spec, 'ephemeral'));
     for (const record of this.records) {
-      const spec = [...(pod.spec.initContainers ?? []), ...pod.spec.containers].find((c) => c.name === record.name);
+      const spec = [...(pod.spec.initContainers ?? []), ...pod.spec.containers, ...ephemeralSpecs(pod)].find((c) => c.name === record.name);
       if (spec) {
         record.spec = spec;
         try {
@@ -270,7 +281,7 @@ export class PodWorker {
       await this.terminate();
       return;
     }
-    for (const id of this.extraContainers.splice(0)) await this.removeContainer(id);
+    for (const id of this.extraContainers.splice(0)) await this.removeOrKeep(id);
     if (!this.stagingChecked) {
       await this.releaseLeftoverStaging();
       this.stagingChecked = true;
@@ -345,6 +356,11 @@ export class PodWorker {
 
   private async ensureVolumes(): Promise<boolean> {
     this.podIP ??= this.env.allocatePodIP();
+    // Their content follows fields a Pod update cannot change and the Pod's IP: written once per worker.
+    if (!this.podFilesWritten) {
+      writePodFiles(this.env.podsDir, this.pod, this.podIP);
+      this.podFilesWritten = true;
+    }
     if (this.volumes) {
       await refreshProjectedVolumes(this.pod, this.volumeContext());
       await this.handOverVolumes(this.volumes);
@@ -399,18 +415,31 @@ export class PodWorker {
     });
   }
 
-  private async removeContainer(id: string | undefined): Promise<void> {
-    if (!id) return;
+  /** Removes a container and what the kubelet kept for it; false when the engine kept it (another container joined its namespaces). */
+  private async removeContainer(id: string | undefined): Promise<boolean> {
+    if (!id) return true;
     const info = await observe(this.env.docker, id).catch(() => undefined);
-    await this.env.docker.getContainer(id).remove({ force: true, v: true }).catch((error) => {
-      if (!isNotFound(error)) this.env.log(`removing container ${id} failed`, error);
-    });
+    const gone = await this.env.docker.getContainer(id).remove({ force: true, v: true }).then(
+      () => true,
+      (error) => {
+        if (isNotFound(error)) return true;
+        this.env.log(`removing container ${id} failed`, error);
+        return false;
+      },
+    );
+    if (!gone) return false;
     if (info?.cgroupParent && info.labels[LABEL.role] !== 'infra') await removeContainerCgroup(info.cgroupParent, this.env.cgroupParent);
     if (info && info.labels[LABEL.role] !== 'infra') {
       this.logTails.delete(id);
       await removeTerminationLog(this.terminationLogOf(info));
       await removeUnmounted(this.stagingOf(info.labels[LABEL.container] ?? '', Number(info.labels[LABEL.restartCount] ?? 0)));
     }
+    return true;
+  }
+
+  /** Removes a run no one needs any more; one the engine keeps (a debug container joined its PID namespace) is tried again later. */
+  private async removeOrKeep(id: string | undefined): Promise<void> {
+    if (id && !(await this.removeContainer(id))) this.extraContainers.push(id);
   }
 
   /** Re-reads the engine's view of every current container. */
@@ -517,8 +546,12 @@ export class PodWorker {
   }
 
   private async syncContainers(): Promise<void> {
-    const inits = this.records.filter((r) => r.role !== 'app');
+    const inits = this.records.filter((r) => r.role === 'init' || r.role === 'sidecar');
     const apps = this.records.filter((r) => r.role === 'app');
+    // Ephemeral containers start once, even before initialization is complete, and are never restarted.
+    for (const record of this.records) {
+      if (record.role === 'ephemeral' && !record.current && !record.startError) await this.startContainer(record);
+    }
     this.initialized = false;
     for (const record of inits) {
       if (record.role === 'sidecar') {
@@ -610,6 +643,9 @@ export class PodWorker {
       return;
     }
     this.imageBackoff.reset(record.name);
+    // `kubectl debug --target`: the ephemeral container joins the target container's PID namespace.
+    const pidTarget = this.pidTargetOf(record);
+    if (pidTarget === null) return;
     const restartCount = exited ? record.restartCount + 1 : record.restartCount;
     let options: Dockerode.ContainerCreateOptions;
     // A run's mounts are staged afresh (left over only when a runner died between staging and creating).
@@ -619,8 +655,10 @@ export class PodWorker {
       const terminationLog = this.terminationLog(record.name, restartCount);
       await prepareTerminationLog(terminationLog);
       const run = { nodeDir: this.env.nodeDir, runDir, volumes: this.volumes ?? new Map<string, PreparedVolume>() };
+      const stage = async (spec: Container, env: Map<string, string>) => [...podFileBinds(this.env.podsDir, this.uid, spec), ...(await stageContainerMounts(run, spec, env))];
       // The verified platform image by id: a name re-tagged meanwhile cannot swap what runs.
-      options = await containerCreateOptions(this.context, record.spec, record.role, restartCount, infra.id, imageId, (spec, env) => stageContainerMounts(run, spec, env), terminationLog);
+      options = await containerCreateOptions(this.context, record.spec, record.role, restartCount, infra.id, imageId, stage, terminationLog);
+      if (pidTarget) options.HostConfig = { ...options.HostConfig, PidMode: `container:${pidTarget}` };
     } catch (error) {
       await removeUnmounted(runDir);
       if (!(error instanceof ConfigError) && !(error instanceof MountError)) throw error;
@@ -634,7 +672,7 @@ export class PodWorker {
       return;
     }
     if (exited) {
-      await this.removeContainer(record.previousId);
+      await this.removeOrKeep(record.previousId);
       record.previousId = record.current?.id;
       record.lastTerminated = exited;
       record.restartCount = restartCount;
@@ -684,6 +722,23 @@ export class PodWorker {
     }
     if (record.current?.running) this.startProbes(record);
     else this.kick();
+  }
+
+  /**
+   * The engine id of the container whose PID namespace an ephemeral container with a
+   * targetContainerName joins; undefined when it joins none of its own (no target, or the
+   * whole Pod shares one); null while the target is not running (the start waits for it).
+   */
+  private pidTargetOf(record: ContainerRecord): string | undefined | null {
+    const targetName = record.role === 'ephemeral' ? (record.spec as { targetContainerName?: string }).targetContainerName : undefined;
+    if (!targetName || this.pod.spec.shareProcessNamespace) return undefined;
+    const target = this.record(targetName)?.current;
+    if (target?.running) return target.id;
+    const message = `container ${targetName} is not running: the ephemeral container waits to join its process namespace`;
+    if (record.waiting?.message !== message) this.event('Warning', 'Failed', `Error: ${message}`, record);
+    record.waiting = { reason: 'CreateContainerError', message };
+    this.schedule(SYNC_RETRY_MS);
+    return null;
   }
 
   private imagePullFailed(record: ContainerRecord): void {
@@ -839,8 +894,8 @@ export class PodWorker {
         }),
       );
     };
-    // App containers first, then sidecars in reverse order, as the kubelet does.
-    await stopAll(this.records.filter((r) => r.role === 'app'));
+    // App (and ephemeral) containers first, then sidecars in reverse order, as the kubelet does.
+    await stopAll(this.records.filter((r) => r.role === 'app' || r.role === 'ephemeral'));
     for (const sidecar of this.records.filter((r) => r.role === 'sidecar').reverse()) await stopAll([sidecar]);
     await this.removeAll();
     this.stopped = true;
@@ -851,7 +906,8 @@ export class PodWorker {
   /** Removes every container of this Pod and its directory (emptyDirs). Safe to repeat. */
   async removeAll(): Promise<void> {
     this.netns?.shell.close();
-    for (const record of this.records) {
+    // Ephemeral containers first: the engine keeps a container whose PID namespace another one joined.
+    for (const record of [...this.records].sort((a, b) => Number(b.role === 'ephemeral') - Number(a.role === 'ephemeral'))) {
       record.probes?.stop();
       await this.removeContainer(record.current?.id);
       await this.removeContainer(record.previousId);

@@ -87,8 +87,9 @@ function qosClass(pod: Pod): PodStatus['qosClass'] {
 
 export function buildPodStatus(input: StatusInput): PodStatus {
   const { worker, pod } = input;
-  const inits = worker.records.filter((r) => r.role !== 'app');
+  const inits = worker.records.filter((r) => r.role === 'init' || r.role === 'sidecar');
   const apps = worker.records.filter((r) => r.role === 'app');
+  const ephemeral = worker.records.filter((r) => r.role === 'ephemeral');
   const initStatuses = inits.map((r) => containerStatus(input, r));
   const appStatuses = apps.map((r) => containerStatus(input, r));
   const sidecarStatuses = initStatuses.filter((_, i) => inits[i]?.role === 'sidecar');
@@ -125,6 +126,8 @@ export function buildPodStatus(input: StatusInput): PodStatus {
     ...(input.startTime ? { startTime: input.startTime } : {}),
     ...(inits.length ? { initContainerStatuses: initStatuses } : {}),
     containerStatuses: appStatuses,
+    // Never ready, whatever runs: an ephemeral container is no part of the Pod's service.
+    ...(ephemeral.length ? { ephemeralContainerStatuses: ephemeral.map((r) => ({ ...containerStatus(input, r), ready: false })) } : {}),
     qosClass: pod.status?.qosClass ?? qosClass(pod),
   };
 }

@@ -13,7 +13,7 @@ import type { ContainerRecord, PodWorker } from './pod-worker.js';
 export type WorkerLookup = (pod: Pod) => PodWorker | undefined;
 
 function containerNames(pod: Pod): string[] {
-  return [...(pod.spec.initContainers ?? []), ...pod.spec.containers].map((c) => c.name);
+  return [...(pod.spec.initContainers ?? []), ...pod.spec.containers, ...((pod.spec.ephemeralContainers ?? []) as { name: string }[])].map((c) => c.name);
 }
 
 function resolve(lookup: WorkerLookup, pod: Pod, container: string): { worker: PodWorker | undefined; record: ContainerRecord | undefined } {

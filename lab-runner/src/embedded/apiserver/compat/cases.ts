@@ -311,6 +311,76 @@ export const CASES: Case[] = [
     },
   },
   {
+    id: 'label / annotate --dry-run',
+    run: async ({ k }) => {
+      ok(await k.run(['label', 'pod', 'web', 'dry=run', '--dry-run=server']), 'pod/web labeled (server dry run)');
+      ok(await k.run(['label', 'pod', 'web', 'dry=run', '--dry-run=client']), 'pod/web labeled (dry run)');
+      ok(await k.run(['annotate', 'pod', 'web', 'dry=run', '--dry-run=server']), /pod\/web annotated? \(server dry run\)/);
+      ok(await k.run(['get', 'pod', 'web', '-o', 'jsonpath={.metadata.labels.dry}|{.metadata.annotations.dry}|']), /^\|\|$/);
+    },
+  },
+  {
+    id: 'patch with a stale resourceVersion',
+    run: async ({ k }) => {
+      fails(
+        await k.run(['patch', 'pod', 'web', '--type=merge', '-p', '{"metadata":{"resourceVersion":"1","labels":{"stale":"yes"}}}']),
+        'Error from server (Conflict): Operation cannot be fulfilled on pods "web": the object has been modified; please apply your changes to the latest version and try again',
+      );
+      ok(await k.run(['get', 'pod', 'web', '-o', 'jsonpath={.metadata.labels.stale}|']), /^\|$/);
+    },
+  },
+  {
+    id: 'last-applied-configuration',
+    run: async (ctx) => {
+      const annotation = 'jsonpath={.metadata.annotations.kubectl\\.kubernetes\\.io/last-applied-configuration}';
+      ok(await ctx.k.run(['create', '-f', file(ctx, 'lac-create.yaml', podYaml('lac-create', 'busybox:1.36'))]), 'pod/lac-create created');
+      ok(await ctx.k.run(['get', 'pod', 'lac-create', '-o', annotation]), /^$/);
+      ok(await ctx.k.run(['create', '--save-config', '-f', file(ctx, 'lac-saved.yaml', podYaml('lac-saved', 'busybox:1.36'))]), 'pod/lac-saved created');
+      ok(await ctx.k.run(['get', 'pod', 'lac-saved', '-o', annotation]), /"name":"lac-saved"/);
+      ok(await ctx.k.run(['apply', '-f', file(ctx, 'lac-applied.yaml', podYaml('lac-applied', 'busybox:1.36'))]), 'pod/lac-applied created');
+      ok(await ctx.k.run(['apply', 'view-last-applied', 'pod/lac-applied']), /^ {2}name: lac-applied$/m);
+      // Without the annotation kubectl prints nothing and exits 0 (its error is dropped client-side).
+      ok(await ctx.k.run(['apply', 'view-last-applied', 'pod/lac-create']), /^$/);
+      // apply on an object created without it warns, then records it.
+      const adopted = ok(await ctx.k.run(['apply', '-f', file(ctx, 'lac-create.yaml', podYaml('lac-create', 'busybox:1.36', { app: 'lac-create', applied: 'later' }))]), 'pod/lac-create configured');
+      if (!adopted.stderr.includes('is missing the kubectl.kubernetes.io/last-applied-configuration annotation')) throw new CaseFailure(show(adopted));
+      ok(await ctx.k.run(['get', 'pod', 'lac-create', '-o', annotation]), /"applied":"later"/);
+      ok(await ctx.k.run(['delete', 'pod', 'lac-create', 'lac-saved', 'lac-applied', '--wait=false']));
+    },
+  },
+  {
+    id: 'QoS class (init containers count)',
+    run: async (ctx) => {
+      const resources = (cpu: string) => `    resources:\n      requests: {cpu: ${cpu}, memory: 16Mi}\n      limits: {cpu: ${cpu}, memory: 16Mi}`;
+      const withInit = (name: string, init: string, app: string) =>
+        podYaml(name, 'busybox:1.36', { app: name }, app).replace('spec:\n', `spec:\n  initContainers:\n  - name: init\n    image: busybox:1.36\n${init ? `${init}\n` : ''}`);
+      const qos = async (name: string, init: string, app: string) => {
+        ok(await ctx.k.run(['create', '-f', file(ctx, `${name}.yaml`, withInit(name, init, app))]), `pod/${name} created`);
+        return ok(await ctx.k.run(['get', 'pod', name, '-o', 'jsonpath={.status.qosClass}'])).stdout;
+      };
+      const seen = [await qos('qos-init-only', resources('10m'), ''), await qos('qos-app-only', '', resources('10m')), await qos('qos-both', resources('10m'), resources('20m')), await qos('qos-none', '', '')];
+      if (seen.join(' ') !== 'Burstable Burstable Guaranteed BestEffort') throw new CaseFailure(`QoS classes: ${seen.join(' ')}`);
+      ok(await ctx.k.run(['delete', 'pod', 'qos-init-only', 'qos-app-only', 'qos-both', 'qos-none', '--wait=false']));
+    },
+  },
+  {
+    id: 'status subresource (get, merge patch, update)',
+    run: async (ctx) => {
+      const { k } = ctx;
+      const got = JSON.parse(ok(await k.run(['get', '--raw', '/api/v1/namespaces/default/pods/web/status'])).stdout) as { kind: string; status: { phase: string } };
+      if (got.kind !== 'Pod' || got.status.phase !== 'Running') throw new CaseFailure(`GET status: ${JSON.stringify(got).slice(0, 200)}`);
+      ok(await k.run(['patch', 'pod', 'web', '--subresource=status', '--type=merge', '-p', '{"status":{"message":"Patched by e2e test","reason":"E2E"}}']), 'pod/web patched');
+      ok(await k.run(['get', 'pod', 'web', '-o', 'jsonpath={.status.message}|{.status.reason}']), /^Patched by e2e test\|E2E$/);
+      // A status write never changes the spec.
+      ok(await k.run(['patch', 'pod', 'web', '--subresource=status', '--type=merge', '-p', '{"spec":{"activeDeadlineSeconds":5},"status":{"reason":"Again"}}']), 'pod/web patched');
+      ok(await k.run(['get', 'pod', 'web', '-o', 'jsonpath={.spec.activeDeadlineSeconds}|{.status.reason}']), /^\|Again$/);
+      const current = JSON.parse(ok(await k.run(['get', 'pod', 'web', '-o', 'json'])).stdout) as { status: Record<string, unknown> };
+      current.status['message'] = 'Updated by e2e test';
+      ok(await k.run(['replace', '--raw', '/api/v1/namespaces/default/pods/web/status', '-f', file(ctx, 'status.json', JSON.stringify(current))]));
+      ok(await k.run(['get', 'pod', 'web', '-o', 'jsonpath={.status.message}']), /^Updated by e2e test$/);
+    },
+  },
+  {
     id: 'set image',
     run: async ({ k }) => {
       ok(await k.run(['set', 'image', 'pod/web', 'web=busybox:1.35']), 'pod/web image updated');

@@ -40,6 +40,52 @@ const REAL_CASES: Case[] = [
     },
   },
   {
+    id: 'logs: stdout and stderr',
+    run: async ({ k }) => {
+      ok(await k.run(['run', 'outerr', '--image=busybox:1.36', '--restart=Never', '--', 'sh', '-c', 'echo to-stdout; echo to-stderr >&2']), 'pod/outerr created');
+      ok(await k.run(['wait', '--for=jsonpath={.status.phase}=Succeeded', 'pod/outerr', '--timeout=60s']), 'pod/outerr condition met');
+      ok(await k.run(['logs', 'outerr']), /^to-stdout$/m, /^to-stderr$/m);
+      ok(await k.run(['delete', 'pod', 'outerr', '--wait=false']));
+    },
+  },
+  {
+    id: '/etc/hosts as the kubelet writes it',
+    run: async ({ k }) => {
+      const ip = ok(await k.run(['get', 'pod', 'web', '-o', 'jsonpath={.status.podIP}'])).stdout;
+      const hosts = ok(await k.run(['exec', 'web', '--', 'cat', '/etc/hosts'])).stdout;
+      if (!hosts.startsWith('# Kubernetes-managed hosts file.\n127.0.0.1\tlocalhost\n') || !hosts.endsWith(`\n${ip}\tweb\n`)) throw new CaseFailure(`/etc/hosts: ${JSON.stringify(hosts)}`);
+      ok(await k.run(['exec', 'web', '--', 'cat', '/etc/resolv.conf']), /^search default\.svc\.cluster\.local svc\.cluster\.local cluster\.local\nnameserver 10\.96\.0\.10\noptions ndots:5\n$/);
+    },
+  },
+  {
+    id: 'debug (ephemeral container)',
+    run: async ({ k }) => {
+      const r = await k.run(['debug', 'web', '--image=busybox:1.36', '-c', 'dbg', '--', 'sh', '-c', 'echo debugging; exec sleep 600']);
+      if (r.code !== 0) throw new CaseFailure(show(r));
+      ok(await k.run(['wait', '--for=jsonpath={.status.ephemeralContainerStatuses[0].started}=true', 'pod/web', '--timeout=60s']), 'pod/web condition met');
+      ok(await k.run(['logs', 'web', '-c', 'dbg']), /^debugging\n$/);
+      ok(await k.run(['exec', 'web', '-c', 'dbg', '--', 'hostname']), /^web\n$/);
+      ok(await k.run(['describe', 'pod', 'web']), /^Ephemeral Containers:\n\s+dbg:\n/m, /Started container dbg/);
+      fails(await k.run(['debug', 'web', '--image=busybox:1.36', '-c', 'web', '--', 'true']), 'spec.ephemeralContainers[1].name: Duplicate value: "web"');
+    },
+  },
+  {
+    id: 'debug -i --target',
+    run: async ({ k }) => {
+      // The target's main process (sleep, exec'd by its shell) is PID 1 of the namespace the debug shell joined.
+      ok(await k.run(['debug', '-i', 'web', '--image=busybox:1.36', '--target=web', '-c', 'shell', '--', 'sh'], { stdin: 'ps -o pid,args; exit\n', timeoutMs: 60_000 }), /^\s*1 sleep 3600$/m, /^\s*\d+ sh$/m);
+    },
+  },
+  {
+    id: 'activeDeadlineSeconds',
+    run: async ({ k }) => {
+      ok(await k.run(['run', 'dl', '--image=busybox:1.36', '--restart=Never', '--overrides={"spec":{"activeDeadlineSeconds":3,"terminationGracePeriodSeconds":0}}', '--', 'sleep', '3600']), 'pod/dl created');
+      ok(await k.run(['wait', '--for=jsonpath={.status.reason}=DeadlineExceeded', 'pod/dl', '--timeout=60s']), 'pod/dl condition met');
+      ok(await k.run(['get', 'pod', 'dl', '-o', 'jsonpath={.status.phase} {.status.message}']), /^Failed Pod was active on the node longer than the specified deadline$/);
+      fails(await k.run(['patch', 'pod', 'dl', '-p', '{"spec":{"activeDeadlineSeconds":4}}']), 'spec.activeDeadlineSeconds: Invalid value: 4: must be less than or equal to previous value');
+    },
+  },
+  {
     id: 'attach -i',
     run: async ({ k }) => {
       // The container's main process is `cat`: what kubectl sends to stdin comes back on stdout,
