@@ -281,7 +281,7 @@ describe('path attacks from inside a sandbox', () => {
     await waitFor('planted', () => existsSync(join(attacker.nodeDir, 'var/log/ready')), 120_000);
     const context: CheckContext = { clients: undefined as never, readNodeFile: (path) => readNodeFile(attacker.nodeDir, path) };
     for (const path of ['/var/log/app.log', '/var/log/climb.log', '/var/log/fifo.log', '/var/log/hard.log']) {
-      expect(await nodeFile({ path, exists: true }, context)).toEqual({ passed: false, observed: `${path} does not exist on the node` });
+      expect(await nodeFile({ path, exists: true }, context)).toEqual({ passed: false, observed: { en: `${path} does not exist on the node`, 'zh-CN': `节点上没有 ${path}` } });
     }
     expect(readFileSync(join(attacker.nodeDir, 'var/log/hard.err'), 'utf8')).toMatch(/Invalid cross-device link/);
     // Exercise setup writes node files too: never through the link.
