@@ -9,7 +9,6 @@ import { useRouter } from 'next/navigation';
 import { useCallback, useMemo, useRef, useState } from 'react';
 import type { AuthorMessages } from '@/messages/author';
 import type { LearnMessages } from '@/messages/learn';
-import { sideBySide } from '@/lib/authoring/side-by-side';
 import { ExerciseWorkspace } from '../learn/ExerciseWorkspace';
 import { Markdown } from '../learn/Markdown';
 import type { SandboxForBrowser } from '../learn/types';
@@ -17,17 +16,10 @@ import learn from '../learn/learn.module.css';
 import { authorCall, AuthorApiError, describeAuthorError, fill, problemText, type DiffRow, type Problem } from './api';
 import { DiffTable } from './DiffTable';
 import { ProofReport, type ProofEvent } from './ProofReport';
+import { VersionHistory, type HistoryVersion } from './VersionHistory';
 import styles from './author.module.css';
 
 const YamlEditor = dynamic(() => import('./YamlEditor'), { ssr: false, loading: () => <pre aria-busy="true">…</pre> });
-
-export interface VersionForBrowser {
-  id: string;
-  version: number;
-  createdAt: string;
-  yaml: string;
-  current: boolean;
-}
 
 interface TryReply {
   sandbox: SandboxForBrowser;
@@ -45,7 +37,7 @@ export interface ExerciseEditorProps {
   editable: boolean;
   state: 'draft' | 'published' | 'archived';
   publishedVersion: number | null;
-  versions: VersionForBrowser[];
+  versions: HistoryVersion[];
   locale: 'en' | 'zh-CN';
   m: AuthorMessages['exercise'];
   stateNames: AuthorMessages['list']['states'];
@@ -69,7 +61,6 @@ export function ExerciseEditor(props: ExerciseEditorProps) {
   const [trying, setTrying] = useState<(TryReply & { key: number }) | null>(null);
   const [tryError, setTryError] = useState<string | null>(null);
   const [proof, setProof] = useState<{ events: ProofEvent[]; running: boolean; text: string } | null>(null);
-  const [compare, setCompare] = useState<VersionForBrowser | null>(null);
   const textRef = useRef(text);
   textRef.current = text;
 
@@ -168,26 +159,26 @@ export function ExerciseEditor(props: ExerciseEditorProps) {
     }
   }
 
-  async function changeState(action: 'publish' | 'unpublish') {
+  async function changeState(action: 'publish' | 'unpublish' | 'archive') {
     setError(null);
     setStatus(null);
     try {
-      const reply = await authorCall<{ state: 'draft' | 'published'; version?: number }>('POST', `/api/instructor/exercises/${props.exerciseId}/state`, { action });
+      const reply = await authorCall<{ state: 'draft' | 'published' | 'archived'; version?: number }>('POST', `/api/instructor/exercises/${props.exerciseId}/state`, { action });
       setState(reply.state);
       setPublishedVersion(reply.version ?? null);
-      setStatus(reply.state === 'published' ? fill(m.publishedNow, { version: reply.version ?? 0 }) : m.unpublishedNow);
+      setStatus(reply.state === 'published' ? fill(m.publishedNow, { version: reply.version ?? 0 }) : reply.state === 'archived' ? m.archivedNow : m.unpublishedNow);
       router.refresh();
     } catch (e) {
       setError(describeAuthorError(e, props.errors));
     }
   }
 
-  async function restore(version: VersionForBrowser) {
+  async function restore(version: HistoryVersion) {
     setError(null);
     try {
       const saved = await authorCall<{ revision: number }>('POST', `/api/instructor/exercises/${props.exerciseId}/restore`, { versionId: version.id, baseRevision: revision });
-      replaceText(version.yaml);
-      setSavedText(version.yaml);
+      replaceText(version.text);
+      setSavedText(version.text);
       setRevision(saved.revision);
       setStatus(fill(m.restored, { version: version.version, revision: saved.revision }));
     } catch (e) {
@@ -273,6 +264,11 @@ export function ExerciseEditor(props: ExerciseEditorProps) {
                 <button type="button" className={`${learn.button} ${learn.buttonSecondary}`} onClick={() => void changeState('publish')}>
                   {m.publish}
                 </button>
+                {state !== 'archived' ? (
+                  <button type="button" className={`${learn.button} ${learn.buttonSecondary}`} onClick={() => void changeState('archive')}>
+                    {m.archive}
+                  </button>
+                ) : null}
               </>
             )}
           </div>
@@ -319,31 +315,15 @@ export function ExerciseEditor(props: ExerciseEditorProps) {
             ) : null}
           </section>
 
-          <section aria-labelledby="history-title-author">
-            <h2 id="history-title-author">{m.historyTitle}</h2>
-            {props.versions.length === 0 ? <p>{m.historyEmpty}</p> : null}
-            <ol data-testid="versions">
-              {props.versions.map((v) => (
-                <li key={v.id}>
-                  {fill(m.historyRow, { version: v.version, when: new Date(v.createdAt).toLocaleString(props.locale) })} {v.current ? <strong>({m.current})</strong> : null}{' '}
-                  <button type="button" className={learn.linkButton} onClick={() => setCompare(compare?.id === v.id ? null : v)}>
-                    {m.compare}
-                  </button>{' '}
-                  {props.editable ? (
-                    <button type="button" className={learn.linkButton} onClick={() => void restore(v)}>
-                      {m.restore}
-                    </button>
-                  ) : null}
-                </li>
-              ))}
-            </ol>
-            {compare ? (
-              <div>
-                <h3>{m.diffTitle}</h3>
-                <DiffTable rows={sideBySide(compare.yaml, text)} left={fill(m.diffVersion, { version: compare.version })} right={m.diffDraft} />
-              </div>
-            ) : null}
-          </section>
+          <VersionHistory
+            id="exercise-history"
+            versions={props.versions}
+            editing={text}
+            editable={props.editable}
+            locale={props.locale}
+            labels={m}
+            onRestore={(v) => void restore(v)}
+          />
         </>
       ) : null}
     </div>

@@ -1,17 +1,26 @@
 'use client';
 // The lesson editor: title and Markdown text in both languages side by side, each with a live
 // preview through the very renderer the lesson page uses (components/learn/Markdown), saved as a
-// revision-checked draft and published when ready.
+// revision-checked draft (each save a version) and published when ready; the versions with a
+// side-by-side diff against the text being edited, and restore.
+import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import type { AuthorMessages } from '@/messages/author';
+import { lessonDiffText } from '@/lib/authoring/lesson-text';
 import { withoutLeadingTitle } from '@/lib/content/markdown';
 import { Markdown } from '../learn/Markdown';
 import learn from '../learn/learn.module.css';
 import { authorCall, AuthorApiError, describeAuthorError, fill, type DiffRow } from './api';
 import { DiffTable } from './DiffTable';
+import { VersionHistory, type HistoryVersion } from './VersionHistory';
 import styles from './author.module.css';
 
 type Text = { en: string; 'zh-CN': string };
+
+export interface LessonVersionForBrowser extends HistoryVersion {
+  title: Text;
+  body: Text;
+}
 
 export interface LessonEditorProps {
   lessonId: string;
@@ -20,6 +29,8 @@ export interface LessonEditorProps {
   revision: number;
   title: Text;
   body: Text;
+  versions: LessonVersionForBrowser[];
+  locale: 'en' | 'zh-CN';
   m: AuthorMessages['lesson'];
   mx: AuthorMessages['exercise'];
   errors: AuthorMessages['errors'];
@@ -28,6 +39,7 @@ export interface LessonEditorProps {
 
 export function LessonEditor(props: LessonEditorProps) {
   const { m, mx } = props;
+  const router = useRouter();
   const [title, setTitle] = useState<Text>(props.title);
   const [body, setBody] = useState<Text>(props.body);
   const [revision, setRevision] = useState(props.revision);
@@ -44,9 +56,35 @@ export function LessonEditor(props: LessonEditorProps) {
       setRevision(saved.revision);
       setConflict(null);
       setStatus(fill(m.saved, { revision: saved.revision }));
+      router.refresh();
     } catch (e) {
-      if (e instanceof AuthorApiError && e.code === 'CONFLICT' && e.current) setConflict({ revision: e.current.revision, diff: e.diff });
-      setError(describeAuthorError(e, props.errors));
+      refused(e);
+    }
+  }
+
+  function refused(e: unknown) {
+    if (e instanceof AuthorApiError && e.code === 'CONFLICT' && e.current) {
+      setConflict({ revision: e.current.revision, diff: e.diff });
+      // Their save is a version now: list it so it can be compared or restored.
+      router.refresh();
+    }
+    setError(describeAuthorError(e, props.errors));
+  }
+
+  /** Restoring saves the version's text as a new version; the editor then holds that text. */
+  async function restore(version: LessonVersionForBrowser) {
+    setError(null);
+    setStatus(null);
+    try {
+      const saved = await authorCall<{ revision: number; restored: number }>('POST', `/api/instructor/lessons/${props.lessonId}/restore`, { versionId: version.id, baseRevision: revision });
+      setTitle(version.title);
+      setBody(version.body);
+      setRevision(saved.revision);
+      setConflict(null);
+      setStatus(fill(m.restored, { version: saved.restored, revision: saved.revision }));
+      router.refresh();
+    } catch (e) {
+      refused(e);
     }
   }
 
@@ -97,9 +135,11 @@ export function LessonEditor(props: LessonEditorProps) {
         </p>
       ) : null}
       {conflict ? (
-        <div>
+        <div data-testid="conflict">
           <h2>{mx.conflictTitle}</h2>
-          <p>{fill(mx.conflictBody, { revision: conflict.revision })}</p>
+          <p>
+            {fill(mx.conflictBody, { revision: conflict.revision })} {m.conflictHint}
+          </p>
           <DiffTable rows={conflict.diff} left={mx.diffLeft} right={mx.diffRight} />
           <button type="button" className={learn.button} onClick={() => void save(conflict.revision)}>
             {mx.keepMine}
@@ -124,6 +164,17 @@ export function LessonEditor(props: LessonEditorProps) {
             </button>
           )}
         </div>
+      ) : null}
+      {props.editable ? (
+        <VersionHistory
+          id="lesson-history"
+        versions={props.versions}
+        editing={lessonDiffText({ title, body })}
+        editable={props.editable}
+        locale={props.locale}
+        labels={m}
+        onRestore={(v) => void restore(v)}
+        />
       ) : null}
     </div>
   );

@@ -24,8 +24,21 @@ export const AUDIT_ACTIONS = [
   'cohort.link.rotate',
   'cohort.link.disable',
   'sandbox.terminate',
+  'lesson.create',
+  'lesson.save',
+  'lesson.restore',
+  'lesson.publish',
+  'lesson.unpublish',
+  'exercise.create',
   'exercise.save',
   'exercise.publish',
+  'exercise.unpublish',
+  'exercise.archive',
+  'exercise.restore',
+  'exercise.prove',
+  'exercise.try',
+  'content.import',
+  'content.export',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number] | (string & {});
 

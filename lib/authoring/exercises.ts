@@ -4,6 +4,7 @@
 // - a published version is immutable; publishing makes one from the draft, and is refused unless
 //   "Prove it" passed on exactly that text (sha256); the same content never makes a second copy;
 // - unpublishing hides the exercise from learners; attempts keep the versions they were made on;
+// - archiving retires it (hidden from learners, listed as archived); publishing brings it back;
 // - restoring an old version brings its text back as the draft (a normal, concurrency-checked save);
 // - exercises from exercises/ (origin "files") are the repository's: read-only here.
 import type { Exercise as ExerciseSpec } from '@kubelab/exercise-format';
@@ -72,7 +73,7 @@ export interface SavedDraft {
  * Saves the draft text if `baseRevision` is still the stored revision; otherwise CONFLICT with
  * the stored text. Invalid YAML is saved too (with its problems); a changed id is refused.
  */
-export async function saveExerciseDraft(db: Db, input: { exerciseId: string; yaml: string; baseRevision: number }): Promise<SavedDraft> {
+export async function saveExerciseDraft(db: Db, input: { exerciseId: string; yaml: string; baseRevision: number }): Promise<SavedDraft & { ref: string }> {
   const row = await editorExercise(db, input.exerciseId);
   const fileName = exerciseFileName(row.lesson.course.slug, row.lesson.slug, row.ref);
   const checked = checkExerciseYaml(input.yaml, fileName);
@@ -97,7 +98,7 @@ export async function saveExerciseDraft(db: Db, input: { exerciseId: string; yam
       current: { text: current.draftYaml ?? '', revision: current.draftRevision },
     });
   }
-  return { revision, hash, problems: checked.ok ? [] : checked.problems };
+  return { revision, hash, problems: checked.ok ? [] : checked.problems, ref: row.ref };
 }
 
 /** Records one "Prove it" run of `yaml` (passed or not) for the exercise. */
@@ -134,7 +135,7 @@ export async function publishExercise(db: Db, input: { exerciseId: string; userI
       });
     }
     await tx.exercise.update({ where: { id: row.id }, data: { currentVersionId: version.id, title: spec.title, archived: false } });
-    return version;
+    return { ...version, ref: row.ref };
   });
 }
 
@@ -143,11 +144,20 @@ export async function unpublishExercise(db: Db, exerciseId: string) {
   const row = await editorExercise(db, exerciseId);
   if (!row.currentVersionId) throw new AuthoringError('NOT_PUBLISHED', `exercise "${row.ref}" is not published`);
   await db.exercise.update({ where: { id: row.id }, data: { currentVersionId: null } });
+  return row;
+}
+
+/** Retires the exercise: learners no longer see it, the list shows it archived; publishing brings it back. */
+export async function archiveExercise(db: Db, exerciseId: string) {
+  const row = await editorExercise(db, exerciseId);
+  await db.exercise.update({ where: { id: row.id }, data: { archived: true } });
+  return row;
 }
 
 /** Brings an old version's text back as the draft (a save like any other: concurrency-checked). */
 export async function restoreVersion(db: Db, input: { exerciseId: string; versionId: string; baseRevision: number }) {
   const version = await db.exerciseVersion.findFirst({ where: { id: input.versionId, exerciseId: input.exerciseId } });
   if (!version?.yaml) throw new AuthoringError('NOT_FOUND', 'no such version of this exercise');
-  return saveExerciseDraft(db, { exerciseId: input.exerciseId, yaml: version.yaml, baseRevision: input.baseRevision });
+  const saved = await saveExerciseDraft(db, { exerciseId: input.exerciseId, yaml: version.yaml, baseRevision: input.baseRevision });
+  return { ...saved, restored: version.version };
 }

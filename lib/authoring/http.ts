@@ -47,6 +47,9 @@ export function authoringFailure(error: unknown, mine?: string): NextResponse {
   );
 }
 
+/** A restore (exercise or lesson): which version, and the revision the editor holds. */
+export const restoreBodySchema = z.strictObject({ versionId: z.string().min(1).max(64), baseRevision: z.int().min(0) });
+
 const draftBodySchema = z.strictObject({ yaml: z.string().max(MAX_EXERCISE_YAML_CHARS) });
 
 /**

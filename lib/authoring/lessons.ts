@@ -1,14 +1,19 @@
 // Lessons (and courses) written in the browser. A lesson's text is markdown in both locales; an
 // editor lesson is edited as a draft (draftTitle/draftBody, revision-checked like exercises) and
-// learners see it once published. Lessons from exercises/ are the repository's: read-only here.
+// learners see it once published. Every save keeps a version (LessonVersion, numbered by the
+// revision it made); restoring one saves its text as a new version, so history is never
+// rewritten. Lessons from exercises/ are the repository's: read-only here.
 // New editor lessons may join a repository course: the sync never touches editor rows.
-import { z } from 'zod';
-import { kebabIdSchema, localizedTextSchema, type LocalizedText } from '@kubelab/exercise-format';
+import { kebabIdSchema, type LocalizedText } from '@kubelab/exercise-format';
 import type { Db } from '../db';
 import { AuthoringError } from './errors';
+import { lessonDiffText, lessonTextSchema, type LessonText } from './lesson-text';
 
-export const lessonTextSchema = z.strictObject({ title: localizedTextSchema, body: localizedTextSchema });
-export type LessonText = z.infer<typeof lessonTextSchema>;
+/** Who saved: kept on each version. */
+export interface LessonAuthor {
+  id: string;
+  email: string;
+}
 
 function validText(input: { title: unknown; body: unknown }): LessonText {
   const parsed = lessonTextSchema.safeParse({ title: input.title, body: input.body });
@@ -36,17 +41,19 @@ export async function createCourse(db: Db, input: { slug: string; title: Localiz
 }
 
 /** A new, unpublished editor lesson at the end of a course. */
-export async function createLesson(db: Db, input: { courseId: string; slug: string; title: LocalizedText; body: LocalizedText }) {
+export async function createLesson(db: Db, input: { courseId: string; slug: string; title: LocalizedText; body: LocalizedText }, author?: LessonAuthor) {
   const slug = validSlug(input.slug);
   const text = validText(input);
-  const course = await db.course.findUnique({ where: { id: input.courseId }, select: { id: true } });
+  const course = await db.course.findUnique({ where: { id: input.courseId }, select: { id: true, slug: true } });
   if (!course) throw new AuthoringError('NOT_FOUND', 'no such course');
   if (await db.lesson.findUnique({ where: { courseId_slug: { courseId: course.id, slug } }, select: { id: true } })) {
     throw new AuthoringError('ID_TAKEN', `the course already has a lesson "${slug}"`);
   }
   const last = await db.lesson.findFirst({ where: { courseId: course.id }, orderBy: { position: 'desc' }, select: { position: true } });
   return db.lesson.create({
+    include: { course: { select: { slug: true } } },
     data: {
+      versions: { create: { version: 1, title: text.title, body: text.body, savedById: author?.id ?? null, savedByEmail: author?.email ?? null } },
       courseId: course.id,
       slug,
       title: text.title,
@@ -61,39 +68,73 @@ export async function createLesson(db: Db, input: { courseId: string; slug: stri
   });
 }
 
+/** "<course>/<lesson>": how the audit log and messages name a lesson. */
+export const lessonRef = (row: { slug: string; course: { slug: string } }) => `${row.course.slug}/${row.slug}`;
+
 async function editorLesson(db: Db, lessonId: string) {
-  const row = await db.lesson.findUnique({ where: { id: lessonId } });
+  const row = await db.lesson.findUnique({ where: { id: lessonId }, include: { course: { select: { slug: true } } } });
   if (!row) throw new AuthoringError('NOT_FOUND', 'no such lesson');
   if (row.origin !== 'editor') throw new AuthoringError('FILES_OWNED', `lesson "${row.slug}" comes from exercises/: edit its files in the repository`);
   return row;
 }
 
-/** Saves the lesson draft if `baseRevision` is current; else CONFLICT with the stored text. */
-export async function saveLessonDraft(db: Db, input: { lessonId: string; title: unknown; body: unknown; baseRevision: number }) {
+/**
+ * Saves the lesson draft as a new version if `baseRevision` is current; else CONFLICT with the
+ * stored text (laid out by lessonDiffText), and nothing is written.
+ */
+export async function saveLessonDraft(
+  db: Db,
+  input: { lessonId: string; title: unknown; body: unknown; baseRevision: number; restoredFrom?: number },
+  author?: LessonAuthor,
+): Promise<{ revision: number; lesson: string }> {
   const row = await editorLesson(db, input.lessonId);
   const text = validText(input);
-  const { count } = await db.lesson.updateMany({
-    where: { id: row.id, revision: input.baseRevision },
-    data: { draftTitle: text.title, draftBody: text.body, revision: input.baseRevision + 1 },
+  const revision = input.baseRevision + 1;
+  const saved = await db.$transaction(async (tx) => {
+    const { count } = await tx.lesson.updateMany({
+      where: { id: row.id, revision: input.baseRevision },
+      data: { draftTitle: text.title, draftBody: text.body, revision },
+    });
+    if (count === 0) return false;
+    await tx.lessonVersion.create({
+      data: { lessonId: row.id, version: revision, title: text.title, body: text.body, savedById: author?.id ?? null, savedByEmail: author?.email ?? null, restoredFrom: input.restoredFrom ?? null },
+    });
+    return true;
   });
-  if (count === 0) {
+  if (!saved) {
     const current = await db.lesson.findUniqueOrThrow({ where: { id: row.id } });
     throw new AuthoringError('CONFLICT', `someone else saved this lesson first (revision ${current.revision}); your text is kept, compare and save again`, {
-      current: { text: JSON.stringify({ title: current.draftTitle, body: current.draftBody }, null, 2), revision: current.revision },
+      current: { text: lessonDiffText(asLessonText(current.draftTitle, current.draftBody)), revision: current.revision },
     });
   }
-  return { revision: input.baseRevision + 1 };
+  return { revision, lesson: lessonRef(row) };
+}
+
+const asLessonText = (title: unknown, body: unknown) => ({ title: (title ?? {}) as Record<string, string>, body: (body ?? {}) as Record<string, string> });
+
+/** The lesson's saved versions, newest first. */
+export async function lessonVersions(db: Db, lessonId: string) {
+  const rows = await db.lessonVersion.findMany({ where: { lessonId }, orderBy: { version: 'desc' } });
+  return rows.map((v) => ({ ...v, ...asLessonText(v.title, v.body) }));
+}
+
+/** Saves an old version's text as a new version (concurrency-checked like any save). */
+export async function restoreLessonVersion(db: Db, input: { lessonId: string; versionId: string; baseRevision: number }, author?: LessonAuthor) {
+  const version = await db.lessonVersion.findFirst({ where: { id: input.versionId, lessonId: input.lessonId } });
+  if (!version) throw new AuthoringError('NOT_FOUND', 'no such version of this lesson');
+  const saved = await saveLessonDraft(db, { lessonId: input.lessonId, title: version.title, body: version.body, baseRevision: input.baseRevision, restoredFrom: version.version }, author);
+  return { ...saved, restored: version.version };
 }
 
 /** Learners see the draft from now on. */
 export async function publishLesson(db: Db, lessonId: string) {
   const row = await editorLesson(db, lessonId);
   const text = validText({ title: row.draftTitle, body: row.draftBody });
-  return db.lesson.update({ where: { id: row.id }, data: { title: text.title, body: text.body, published: true, archived: false } });
+  return db.lesson.update({ where: { id: row.id }, data: { title: text.title, body: text.body, published: true, archived: false }, include: { course: { select: { slug: true } } } });
 }
 
 export async function unpublishLesson(db: Db, lessonId: string) {
   const row = await editorLesson(db, lessonId);
   if (!row.published) throw new AuthoringError('NOT_PUBLISHED', `lesson "${row.slug}" is not published`);
-  return db.lesson.update({ where: { id: row.id }, data: { published: false } });
+  return db.lesson.update({ where: { id: row.id }, data: { published: false }, include: { course: { select: { slug: true } } } });
 }

@@ -8,6 +8,7 @@ import { formatDateTime } from '@/lib/admin/format';
 import { requireAdmin } from '@/lib/authz';
 import { db } from '@/lib/db';
 import { getAdminI18n } from '@/messages/admin/server';
+import { auditActionName } from './action-name';
 
 export async function generateMetadata(): Promise<Metadata> {
   return { title: (await getAdminI18n()).am.audit.title };
@@ -43,8 +44,8 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
                 <td>
                   {e.actorEmail} <span className="muted small">({e.actorRole})</span>
                 </td>
-                <td>
-                  <code>{e.action}</code>
+                <td data-action={e.action}>
+                  {auditActionName(am, e.action)} <code className="muted small">{e.action}</code>
                 </td>
                 <td>{e.target ? <code>{e.target}</code> : '—'}</td>
                 <td>{e.detail === null ? '—' : <code className="observed">{JSON.stringify(e.detail)}</code>}</td>

@@ -1,9 +1,11 @@
 // GET /api/instructor/export?course=<slug> | ?exercise=<id>: a zip in the exercises/ layout
 // (lib/authoring/zip-export: repository files and authors' YAML byte for byte).
+// Recorded in the audit log (lib/authoring/instructor-actions).
 import { db } from '@/lib/db';
 import { exercisesDir } from '@/lib/content/load-and-sync';
 import { authoringFailure, guardAuthor } from '@/lib/authoring/http';
-import { courseFiles, exerciseFiles, zip } from '@/lib/authoring/zip-export';
+import { exportAudited } from '@/lib/authoring/instructor-actions';
+import { zip } from '@/lib/authoring/zip-export';
 import { apiError } from '@/lib/runner/responses';
 
 export async function GET(request: Request) {
@@ -14,7 +16,7 @@ export async function GET(request: Request) {
   const exercise = query.get('exercise');
   if ((course === null) === (exercise === null) || (course ?? exercise ?? '').length > 200) return apiError(400, 'BAD_REQUEST', 'expected ?course=<slug> or ?exercise=<id>');
   try {
-    const { name, files } = course !== null ? { name: course, files: await courseFiles(db(), exercisesDir(), course) } : await exerciseFiles(db(), exercisesDir(), exercise!);
+    const { name, files } = await exportAudited(db(), who.user, exercisesDir(), course !== null ? { course } : { exercise: exercise! });
     const body = zip(files);
     return new Response(body as unknown as BodyInit, {
       headers: {

@@ -1,8 +1,10 @@
 // POST /api/instructor/import (multipart: file, lessonId?): a course or one exercise from a zip
 // in the exercises/ layout, validated with every problem at file:line:column.
+// Recorded in the audit log (lib/authoring/instructor-actions).
 import { db } from '@/lib/db';
 import { authoringFailure, guardAuthor } from '@/lib/authoring/http';
-import { importZip, MAX_ZIP_BYTES } from '@/lib/authoring/zip-import';
+import { importAudited } from '@/lib/authoring/instructor-actions';
+import { MAX_ZIP_BYTES } from '@/lib/authoring/zip-import';
 import { apiError, apiJson } from '@/lib/runner/responses';
 
 export async function POST(request: Request) {
@@ -15,7 +17,7 @@ export async function POST(request: Request) {
   if (!form || !(file instanceof Blob)) return apiError(400, 'BAD_REQUEST', 'expected a multipart form with a zip in "file"');
   const lessonId = form.get('lessonId');
   try {
-    const summary = await importZip(db(), new Uint8Array(await file.arrayBuffer()), typeof lessonId === 'string' && lessonId !== '' ? lessonId : null);
+    const summary = await importAudited(db(), who.user, new Uint8Array(await file.arrayBuffer()), typeof lessonId === 'string' && lessonId !== '' ? lessonId : null);
     return apiJson(summary, 201);
   } catch (error) {
     return authoringFailure(error);

@@ -1,8 +1,9 @@
-// POST /api/instructor/lessons {courseId, slug, title, body}: a new, unpublished lesson.
+// POST /api/instructor/lessons {courseId, slug, title, body}: a new, unpublished lesson (its
+// first version). Recorded in the audit log (lib/authoring/instructor-actions).
 import { z } from 'zod';
 import { db } from '@/lib/db';
 import { authoringFailure, guardAuthor, readBody } from '@/lib/authoring/http';
-import { createLesson } from '@/lib/authoring/lessons';
+import { createLessonAudited } from '@/lib/authoring/instructor-actions';
 import { apiJson } from '@/lib/runner/responses';
 
 const bodySchema = z.strictObject({
@@ -18,7 +19,7 @@ export async function POST(request: Request) {
   const input = await readBody(request, bodySchema);
   if (!input.ok) return input.response;
   try {
-    const lesson = await createLesson(db(), input.body as Parameters<typeof createLesson>[1]);
+    const lesson = await createLessonAudited(db(), who.user, input.body as Parameters<typeof createLessonAudited>[2]);
     return apiJson({ id: lesson.id, revision: lesson.revision }, 201);
   } catch (error) {
     return authoringFailure(error);

@@ -65,7 +65,7 @@ export default async function ExerciseAuthoringPage({ params }: Params) {
         editable={editable}
         state={exerciseState(exercise)}
         publishedVersion={exercise.currentVersion?.version ?? null}
-        versions={exercise.versions.map((v) => ({ id: v.id, version: v.version, createdAt: v.createdAt.toISOString(), yaml: textOf(v), current: v.id === exercise.currentVersionId }))}
+        versions={exercise.versions.map((v) => ({ id: v.id, version: v.version, createdAt: v.createdAt.toISOString(), text: textOf(v), current: v.id === exercise.currentVersionId }))}
         locale={locale}
         m={E}
         stateNames={am.list.states}

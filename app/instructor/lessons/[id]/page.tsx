@@ -1,9 +1,11 @@
-// One lesson in the authoring area: the editor with live previews (browser lessons) or the
-// read-only preview (repository lessons), and the lesson's exercises.
+// One lesson in the authoring area: the editor with live previews and the versions (browser
+// lessons) or the read-only preview (repository lessons), and the lesson's exercises.
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { requireInstructor } from '@/lib/authz';
+import { lessonDiffText } from '@/lib/authoring/lesson-text';
+import { lessonVersions } from '@/lib/authoring/lessons';
 import { pick } from '@/lib/content/text';
 import { db } from '@/lib/db';
 import { LessonEditor } from '@/components/author/LessonEditor';
@@ -31,6 +33,7 @@ export default async function LessonAuthoringPage({ params }: Params) {
   });
   if (!lesson) notFound();
   const editable = lesson.origin === 'editor';
+  const versions = editable ? await lessonVersions(db(), lesson.id) : [];
   return (
     <section aria-labelledby="lesson-title" data-lesson={lesson.slug}>
       <p>
@@ -44,6 +47,18 @@ export default async function LessonAuthoringPage({ params }: Params) {
         revision={lesson.revision}
         title={asText(editable ? (lesson.draftTitle ?? lesson.title) : lesson.title)}
         body={asText(editable ? (lesson.draftBody ?? lesson.body) : lesson.body)}
+        versions={versions.map((v) => ({
+          id: v.id,
+          version: v.version,
+          createdAt: v.createdAt.toISOString(),
+          text: lessonDiffText(v),
+          title: asText(v.title),
+          body: asText(v.body),
+          current: v.version === lesson.revision,
+          savedBy: v.savedByEmail,
+          restoredFrom: v.restoredFrom,
+        }))}
+        locale={locale}
         m={am.lesson}
         mx={am.exercise}
         errors={am.errors}

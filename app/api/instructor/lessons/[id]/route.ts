@@ -1,10 +1,12 @@
-// PUT /api/instructor/lessons/:id {title, body, baseRevision}: saves the lesson draft (refused
-// with the stored text when someone else saved first).
+// PUT /api/instructor/lessons/:id {title, body, baseRevision}: saves the lesson draft as a new
+// version (refused with the stored text and a diff when someone else saved first).
 // POST /api/instructor/lessons/:id {action: "publish" | "unpublish"}.
+// Recorded in the audit log (lib/authoring/instructor-actions).
 import { z } from 'zod';
 import { db } from '@/lib/db';
 import { authoringFailure, guardAuthor, readBody } from '@/lib/authoring/http';
-import { publishLesson, saveLessonDraft, unpublishLesson } from '@/lib/authoring/lessons';
+import { lessonDiffText } from '@/lib/authoring/lesson-text';
+import { saveLessonAudited, setLessonStateAudited } from '@/lib/authoring/instructor-actions';
 import { apiJson } from '@/lib/runner/responses';
 
 type Params = { params: Promise<{ id: string }> };
@@ -22,9 +24,9 @@ export async function PUT(request: Request, { params }: Params) {
   const input = await readBody(request, saveSchema);
   if (!input.ok) return input.response;
   try {
-    return apiJson(await saveLessonDraft(db(), { lessonId: (await params).id, ...input.body }));
+    return apiJson(await saveLessonAudited(db(), who.user, { lessonId: (await params).id, ...input.body }));
   } catch (error) {
-    return authoringFailure(error, JSON.stringify({ title: input.body.title, body: input.body.body }, null, 2));
+    return authoringFailure(error, lessonDiffText(input.body));
   }
 }
 
@@ -33,9 +35,8 @@ export async function POST(request: Request, { params }: Params) {
   if (!who.ok) return who.response;
   const input = await readBody(request, actionSchema);
   if (!input.ok) return input.response;
-  const id = (await params).id;
   try {
-    const lesson = input.body.action === 'publish' ? await publishLesson(db(), id) : await unpublishLesson(db(), id);
+    const lesson = await setLessonStateAudited(db(), who.user, (await params).id, input.body.action);
     return apiJson({ published: lesson.published });
   } catch (error) {
     return authoringFailure(error);

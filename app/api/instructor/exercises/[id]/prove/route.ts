@@ -2,9 +2,11 @@
 // the runner's proof events to the browser as they happen (JSON lines) and records the outcome
 // against the text's sha256, which is what publishing asks for. A runner that stops mid-proof
 // (a sandbox or the runner dying) ends the stream with a failed "done" event, also recorded.
+// Every run and its outcome goes to the audit log.
+import { requestAddress } from '@/lib/admin/audit';
 import { db } from '@/lib/db';
-import { recordProof } from '@/lib/authoring/exercises';
 import { draftFromRequest } from '@/lib/authoring/http';
+import { recordProofAudited } from '@/lib/authoring/instructor-actions';
 import { readProofEvents, type ProofEvent } from '@/lib/authoring/proof-events';
 import { runner } from '@/lib/runner';
 import { runnerFailure } from '@/lib/runner/responses';
@@ -13,6 +15,8 @@ export async function POST(request: Request, { params }: { params: Promise<{ id:
   const draft = await draftFromRequest(request, (await params).id);
   if (!draft.ok) return draft.response;
   const { user, exercise, yaml, spec } = draft;
+  // Read while the request is current: the outcome is recorded after the response has started.
+  const ip = await requestAddress();
 
   const controller = new AbortController();
   request.signal.addEventListener('abort', () => controller.abort(), { once: true });
@@ -31,11 +35,11 @@ export async function POST(request: Request, { params }: { params: Promise<{ id:
         events.push(event);
         out.enqueue(encoder.encode(`${JSON.stringify(event)}\n`));
       };
-      let done: ProofEvent | undefined;
+      let done = false;
       try {
         for await (const event of readProofEvents(upstream)) {
           send(event);
-          if (event.type === 'done') done = event;
+          if (event.type === 'done') done = true;
         }
       } catch (error) {
         if (controller.signal.aborted) {
@@ -43,13 +47,12 @@ export async function POST(request: Request, { params }: { params: Promise<{ id:
           return;
         }
         send({ type: 'done', passed: false, problems: [`the runner stopped answering during the proof: ${(error as Error).message}`], seconds: 0 });
-        done = events.at(-1);
+        done = true;
       }
       if (!done) {
         send({ type: 'done', passed: false, problems: ['the runner ended the proof without an outcome (the sandbox or the runner stopped)'], seconds: 0 });
-        done = events.at(-1);
       }
-      await recordProof(db(), { exerciseId: exercise.id, yaml, passed: done?.type === 'done' && done.passed, report: events, userId: user.id });
+      await recordProofAudited(db(), user, { exercise, yaml, events, ip });
       out.close();
     },
     cancel() {

@@ -1,9 +1,10 @@
 // POST /api/instructor/exercises/:id/try {yaml}: a sandbox made from the text in the editor,
 // saved or not, for the "Try it" workspace (terminal, live checks, Check): the sandbox, and the
 // checks and tasks of that text in the reader's language.
+// Recorded in the audit log (lib/authoring/instructor-actions).
 import { db } from '@/lib/db';
 import { draftFromRequest } from '@/lib/authoring/http';
-import { openTrySandbox } from '@/lib/authoring/try-sandboxes';
+import { startTryAudited } from '@/lib/authoring/instructor-actions';
 import { getI18n } from '@/lib/i18n/server';
 import { runner } from '@/lib/runner';
 import { apiJson, runnerFailure, sandboxForBrowser } from '@/lib/runner/responses';
@@ -13,7 +14,7 @@ export async function POST(request: Request, { params }: { params: Promise<{ id:
   if (!draft.ok) return draft.response;
   const { user, exercise, spec } = draft;
   try {
-    const { row, view } = await openTrySandbox(db(), runner(), user.id, exercise.id, spec);
+    const { row, view } = await startTryAudited(db(), runner(), user, exercise, spec);
     const { locale } = await getI18n();
     return apiJson(
       {
