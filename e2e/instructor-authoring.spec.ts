@@ -2,11 +2,14 @@
 // runner and engine: a new lesson, a new exercise with three checks on a Pod, an invalid line
 // flagged where it is, a sandbox from the draft with a terminal and Check, "Prove it" showing
 // every check fail before and pass after the solution, publish. A learner then finds the
-// exercise, solves it and passes; the instructor sees that learner's result. A learner reaches no
-// authoring page, API or draft by URL; axe finds no serious or critical violation on the
+// exercise, solves it and passes; the instructor sees that learner's result. The lesson keeps a
+// version per save: a second editor saving from the same revision is refused with a diff and
+// keeps their text, any version compares with the text being edited and restores as a new
+// version. An admin finds these actions, named, in the audit log and its CSV. A learner reaches
+// no authoring page, API or draft by URL; axe finds no serious or critical violation on the
 // authoring pages.
 import { expect, test, type Page } from '@playwright/test';
-import { instructor, signIn, signUp, uniqueEmail } from './accounts';
+import { admin, instructor, signIn, signUp, uniqueEmail } from './accounts';
 import { expectNoSeriousA11yViolations, typeInTerminal, waitForShell } from './learner-helpers';
 
 const suffix = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 5)}`;
@@ -57,6 +60,40 @@ test('an instructor writes, tries, proves and publishes an exercise; a learner s
   await expect(page.getByRole('status').filter({ hasText: 'Published: learners see this lesson.' })).toBeVisible();
   await expectNoSeriousA11yViolations(page, 'lesson editor');
 
+  // Lesson history. A second tab opens the lesson at revision 2, as another instructor would.
+  const lessonUrl = page.url();
+  const lessonId = lessonUrl.split('/').pop()!;
+  const other = await page.context().newPage();
+  await other.goto(lessonUrl);
+  const english = page.getByLabel('Text (English, Markdown)');
+  const firstText = await english.inputValue();
+  await english.fill(`${firstText}\nSecond thoughts ${suffix}.\n`);
+  await page.getByRole('button', { name: 'Save draft' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Saved (revision 3).' })).toBeVisible();
+  const history = page.getByTestId('lesson-history');
+  await expect(history.locator('li[data-version]')).toHaveCount(3);
+  await expect(history.locator('li[data-version="3"]')).toContainText(`saved by ${instructor.email}`);
+  // The other tab's save from revision 2 is refused with a diff of what was saved; its text stays.
+  await other.getByLabel('Text (English, Markdown)').fill(`# Authored ${suffix}\n\nOther words ${suffix}.\n`);
+  await other.getByRole('button', { name: 'Save draft' }).click();
+  await expect(other.getByRole('alert').filter({ hasText: 'Someone else saved first.' })).toBeVisible();
+  const conflict = other.getByTestId('conflict');
+  await expect(conflict.locator('tr[data-kind="changed"], tr[data-kind="removed"]').filter({ hasText: `Second thoughts ${suffix}.` })).toBeVisible();
+  await expect(conflict.locator('tr').filter({ hasText: `Other words ${suffix}.` }).first()).toBeVisible();
+  await expect(other.getByLabel('Text (English, Markdown)')).toHaveValue(`# Authored ${suffix}\n\nOther words ${suffix}.\n`);
+  await other.close();
+  // Version 2 against the text being edited: the added line shows on the right.
+  await history.locator('li[data-version="2"]').getByRole('button', { name: 'Compare with the text being edited' }).click();
+  await expect(history.getByTestId('diff').locator('tr[data-kind="added"]').filter({ hasText: `Second thoughts ${suffix}.` })).toBeVisible();
+  await expectNoSeriousA11yViolations(page, 'lesson history');
+  // Restoring version 2 saves it as version 4; versions 1 to 3 stay.
+  await history.locator('li[data-version="2"]').getByRole('button', { name: 'Restore this version' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Version 2 restored as a new version (revision 4).' })).toBeVisible();
+  await expect(english).not.toHaveValue(/Second thoughts/);
+  await expect(history.locator('li[data-version]')).toHaveCount(4);
+  await expect(history.locator('li[data-version="4"]')).toContainText('restores version 2');
+  await expect(history.locator('li[data-version="3"]')).toBeVisible();
+
   // A new exercise: an invalid line is flagged at its line, then fixed.
   await page.getByRole('link', { name: 'New exercise' }).click();
   await expect(page.getByTestId('yaml-editor')).toBeVisible();
@@ -91,6 +128,7 @@ test('an instructor writes, tries, proves and publishes an exercise; a learner s
     ['PUT', `/api/instructor/exercises/${exerciseId}`],
     ['POST', `/api/instructor/exercises/${exerciseId}/state`],
     ['POST', '/api/instructor/validate'],
+    ['POST', `/api/instructor/lessons/${lessonId}/restore`],
   ] as const) {
     const status = await learner.evaluate(
       async ([m, p, yaml]) => (await fetch(p, { method: m, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ yaml, baseRevision: 1, action: 'publish' }) })).status,
@@ -142,4 +180,34 @@ test('an instructor writes, tries, proves and publishes an exercise; a learner s
   await page.goto('/instructor');
   await expect(page.locator(`[data-exercise="${EXERCISE}"] [data-state]`)).toHaveAttribute('data-state', 'published');
   await learnerContext.close();
+
+  // The admin finds the instructor's actions in the audit log, named, with who and from where,
+  // and in its CSV.
+  const adminContext = await browser.newContext();
+  const adminPage = await adminContext.newPage();
+  await signIn(adminPage, admin.email, admin.password);
+  await expect(adminPage).not.toHaveURL(/sign-in/);
+  await adminPage.goto('/admin/audit');
+  const log = adminPage.getByTestId('audit-log');
+  for (const [action, name, target] of [
+    ['lesson.create', 'Lesson created', `pods/${LESSON}`],
+    ['lesson.save', 'Lesson saved', `pods/${LESSON}`],
+    ['lesson.restore', 'Lesson version restored', `pods/${LESSON}`],
+    ['lesson.publish', 'Lesson published', `pods/${LESSON}`],
+    ['exercise.create', 'Exercise created', EXERCISE],
+    ['exercise.try', '“Try it” sandbox started', EXERCISE],
+    ['exercise.prove', '“Prove it” run', EXERCISE],
+    ['exercise.publish', 'Exercise published', EXERCISE],
+  ] as const) {
+    const row = log.locator('tr', { has: adminPage.locator(`td[data-action="${action}"]`) }).filter({ hasText: target }).first();
+    await expect(row.locator(`td[data-action="${action}"]`)).toContainText(name);
+    await expect(row).toContainText(instructor.email);
+    await expect(row).toContainText(/127\.0\.0\.1|::1|::ffff:127\.0\.0\.1/);
+  }
+  await expect(log.locator('tr', { has: adminPage.locator('td[data-action="exercise.prove"]') }).first()).toContainText('"passed":true');
+  await expectNoSeriousA11yViolations(adminPage, 'audit page with instructor actions');
+  const csv = await (await adminPage.request.get('/admin/audit/export')).text();
+  expect(csv).toContain(`lesson.restore,Lesson version restored,pods/${LESSON}`);
+  expect(csv).toContain(`exercise.prove,“Prove it” run,${EXERCISE}`);
+  await adminContext.close();
 });

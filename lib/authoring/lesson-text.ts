@@ -1,11 +1,6 @@
-// A lesson's text (title and markdown in both locales) and its one-document layout for line
-// diffs: the history's comparison and the refused concurrent save both show this, in the browser
-// and from the server, so the two always line up.
-import { z } from 'zod';
-import { localizedTextSchema } from '@kubelab/exercise-format';
-
-export const lessonTextSchema = z.strictObject({ title: localizedTextSchema, body: localizedTextSchema });
-export type LessonText = z.infer<typeof lessonTextSchema>;
+// A lesson's text (title and markdown in both locales) as one document for line diffs: the
+// history's comparison (in the browser) and the refused concurrent save (from the server) both
+// show this layout, so the two always line up. Imports nothing: the lesson editor bundles it.
 
 const LOCALES = ['en', 'zh-CN'] as const;
 

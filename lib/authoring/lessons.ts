@@ -4,10 +4,14 @@
 // revision it made); restoring one saves its text as a new version, so history is never
 // rewritten. Lessons from exercises/ are the repository's: read-only here.
 // New editor lessons may join a repository course: the sync never touches editor rows.
-import { kebabIdSchema, type LocalizedText } from '@kubelab/exercise-format';
+import { z } from 'zod';
+import { kebabIdSchema, localizedTextSchema, type LocalizedText } from '@kubelab/exercise-format';
 import type { Db } from '../db';
 import { AuthoringError } from './errors';
-import { lessonDiffText, lessonTextSchema, type LessonText } from './lesson-text';
+import { lessonDiffText } from './lesson-text';
+
+export const lessonTextSchema = z.strictObject({ title: localizedTextSchema, body: localizedTextSchema });
+export type LessonText = z.infer<typeof lessonTextSchema>;
 
 /** Who saved: kept on each version. */
 export interface LessonAuthor {
@@ -78,6 +82,9 @@ async function editorLesson(db: Db, lessonId: string) {
   return row;
 }
 
+/** Stored JSON as the locale-keyed text it was saved as. */
+const asLessonText = (title: unknown, body: unknown) => ({ title: (title ?? {}) as Record<string, string>, body: (body ?? {}) as Record<string, string> });
+
 /**
  * Saves the lesson draft as a new version if `baseRevision` is current; else CONFLICT with the
  * stored text (laid out by lessonDiffText), and nothing is written.
@@ -109,8 +116,6 @@ export async function saveLessonDraft(
   }
   return { revision, lesson: lessonRef(row) };
 }
-
-const asLessonText = (title: unknown, body: unknown) => ({ title: (title ?? {}) as Record<string, string>, body: (body ?? {}) as Record<string, string> });
 
 /** The lesson's saved versions, newest first. */
 export async function lessonVersions(db: Db, lessonId: string) {
