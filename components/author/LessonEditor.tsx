@@ -168,12 +168,12 @@ export function LessonEditor(props: LessonEditorProps) {
       {props.editable ? (
         <VersionHistory
           id="lesson-history"
-        versions={props.versions}
-        editing={lessonDiffText({ title, body })}
-        editable={props.editable}
-        locale={props.locale}
-        labels={m}
-        onRestore={(v) => void restore(v)}
+          versions={props.versions}
+          editing={lessonDiffText({ title, body })}
+          editable={props.editable}
+          locale={props.locale}
+          labels={m}
+          onRestore={(v) => void restore(v)}
         />
       ) : null}
     </div>
