@@ -31,7 +31,7 @@ async function editorText(page: Page): Promise<string> {
   return page.getByTestId('yaml-editor').evaluate((el) => (el as unknown as WithView).cmView?.view?.state.doc.toString() ?? (el as HTMLElement).innerText);
 }
 
-test('an instructor writes, tries, proves and publishes an exercise; a learner solves it; authoring stays closed to learners', async ({ browser, page }) => {
+test('an instructor writes, tries, proves and publishes an exercise; a learner solves it; lesson history and the audit log; authoring stays closed to learners', async ({ browser, page }) => {
   test.setTimeout(900_000);
   const learnerContext = await browser.newContext();
   const learner = await learnerContext.newPage();
@@ -209,5 +209,9 @@ test('an instructor writes, tries, proves and publishes an exercise; a learner s
   const csv = await (await adminPage.request.get('/admin/audit/export')).text();
   expect(csv).toContain(`lesson.restore,Lesson version restored,pods/${LESSON}`);
   expect(csv).toContain(`exercise.prove,“Prove it” run,${EXERCISE}`);
+  // In the admin's language: the same rows named in Chinese.
+  const zhCsv = await (await adminPage.request.get('/admin/audit/export', { headers: { 'accept-language': 'zh-CN' } })).text();
+  expect(zhCsv).toContain(`lesson.restore,恢复课时版本,pods/${LESSON}`);
+  expect(zhCsv).toContain(`exercise.try,启动“试用”沙箱,${EXERCISE}`);
   await adminContext.close();
 });
