@@ -129,9 +129,11 @@ test('an instructor writes, tries, proves and publishes an exercise; a learner s
     ['POST', `/api/instructor/exercises/${exerciseId}/state`],
     ['POST', '/api/instructor/validate'],
     ['POST', `/api/instructor/lessons/${lessonId}/restore`],
+    ['GET', `/api/instructor/lessons/${lessonId}/versions/any`],
   ] as const) {
     const status = await learner.evaluate(
-      async ([m, p, yaml]) => (await fetch(p, { method: m, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ yaml, baseRevision: 1, action: 'publish' }) })).status,
+      async ([m, p, yaml]) =>
+        (await fetch(p, m === 'GET' ? {} : { method: m, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ yaml, baseRevision: 1, action: 'publish' }) })).status,
       [method, path, valid] as const,
     );
     expect(status, `${method} ${path}`).toBe(403);

@@ -19,6 +19,9 @@ import { ProofReport, type ProofEvent } from './ProofReport';
 import { VersionHistory, type HistoryVersion } from './VersionHistory';
 import styles from './author.module.css';
 
+/** A published version with its YAML (versions are made only by publishing: few, and shown whole). */
+export type ExerciseVersionForBrowser = HistoryVersion & { text: string };
+
 const YamlEditor = dynamic(() => import('./YamlEditor'), { ssr: false, loading: () => <pre aria-busy="true">…</pre> });
 
 interface TryReply {
@@ -37,7 +40,7 @@ export interface ExerciseEditorProps {
   editable: boolean;
   state: 'draft' | 'published' | 'archived';
   publishedVersion: number | null;
-  versions: HistoryVersion[];
+  versions: ExerciseVersionForBrowser[];
   locale: 'en' | 'zh-CN';
   m: AuthorMessages['exercise'];
   stateNames: AuthorMessages['list']['states'];
@@ -173,7 +176,7 @@ export function ExerciseEditor(props: ExerciseEditorProps) {
     }
   }
 
-  async function restore(version: HistoryVersion) {
+  async function restore(version: ExerciseVersionForBrowser) {
     setError(null);
     try {
       const saved = await authorCall<{ revision: number }>('POST', `/api/instructor/exercises/${props.exerciseId}/restore`, { versionId: version.id, baseRevision: revision });
@@ -319,6 +322,8 @@ export function ExerciseEditor(props: ExerciseEditorProps) {
             id="exercise-history"
             versions={props.versions}
             editing={text}
+            textOf={(v) => v.text}
+            onError={(e) => setError(describeAuthorError(e, props.errors))}
             editable={props.editable}
             locale={props.locale}
             labels={m}

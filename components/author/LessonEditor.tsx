@@ -17,11 +17,6 @@ import styles from './author.module.css';
 
 type Text = { en: string; 'zh-CN': string };
 
-export interface LessonVersionForBrowser extends HistoryVersion {
-  title: Text;
-  body: Text;
-}
-
 export interface LessonEditorProps {
   lessonId: string;
   editable: boolean;
@@ -29,7 +24,8 @@ export interface LessonEditorProps {
   revision: number;
   title: Text;
   body: Text;
-  versions: LessonVersionForBrowser[];
+  /** Without their text: it is fetched when a version is compared. */
+  versions: HistoryVersion[];
   locale: 'en' | 'zh-CN';
   m: AuthorMessages['lesson'];
   mx: AuthorMessages['exercise'];
@@ -72,13 +68,16 @@ export function LessonEditor(props: LessonEditorProps) {
   }
 
   /** Restoring saves the version's text as a new version; the editor then holds that text. */
-  async function restore(version: LessonVersionForBrowser) {
+  async function restore(version: HistoryVersion) {
     setError(null);
     setStatus(null);
     try {
-      const saved = await authorCall<{ revision: number; restored: number }>('POST', `/api/instructor/lessons/${props.lessonId}/restore`, { versionId: version.id, baseRevision: revision });
-      setTitle(version.title);
-      setBody(version.body);
+      const saved = await authorCall<{ revision: number; restored: number; title: Text; body: Text }>('POST', `/api/instructor/lessons/${props.lessonId}/restore`, {
+        versionId: version.id,
+        baseRevision: revision,
+      });
+      setTitle(saved.title);
+      setBody(saved.body);
       setRevision(saved.revision);
       setConflict(null);
       setStatus(fill(m.restored, { version: saved.restored, revision: saved.revision }));
@@ -170,6 +169,8 @@ export function LessonEditor(props: LessonEditorProps) {
           id="lesson-history"
           versions={props.versions}
           editing={lessonDiffText({ title, body })}
+          textOf={async (v) => (await authorCall<{ text: string }>('GET', `/api/instructor/lessons/${props.lessonId}/versions/${v.id}`)).text}
+          onError={(e) => setError(describeAuthorError(e, props.errors))}
           editable={props.editable}
           locale={props.locale}
           labels={m}

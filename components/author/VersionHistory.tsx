@@ -1,7 +1,8 @@
 'use client';
 // The versions of an exercise or a lesson: one row each (when, who, what it restored), a
-// side-by-side diff of any of them against the text being edited, and restore (which the
-// editor turns into a new save; history is never rewritten).
+// side-by-side diff of any of them against the text being edited (its text got through
+// `textOf`, which may fetch it), and restore (which the editor turns into a new save; history
+// is never rewritten).
 import { useState } from 'react';
 import { sideBySide } from '@/lib/authoring/side-by-side';
 import learn from '../learn/learn.module.css';
@@ -12,8 +13,6 @@ export interface HistoryVersion {
   id: string;
   version: number;
   createdAt: string;
-  /** The version's text as the diff shows it (exercise YAML, or lessonDiffText). */
-  text: string;
   current: boolean;
   savedBy?: string | null;
   restoredFrom?: number | null;
@@ -43,13 +42,26 @@ export function VersionHistory<V extends HistoryVersion>(props: {
   versions: V[];
   /** What each version is compared with: the text in the editor now. */
   editing: string;
+  /** A version's text as the diff shows it (exercise YAML, or lessonDiffText). */
+  textOf: (version: V) => string | Promise<string>;
+  onError: (error: unknown) => void;
   editable: boolean;
   locale: string;
   labels: HistoryLabels;
   onRestore: (version: V) => void;
 }) {
   const { labels: l } = props;
-  const [compare, setCompare] = useState<V | null>(null);
+  const [compare, setCompare] = useState<{ version: V; text: string } | null>(null);
+
+  async function toggle(v: V) {
+    if (compare?.version.id === v.id) return setCompare(null);
+    try {
+      setCompare({ version: v, text: await props.textOf(v) });
+    } catch (e) {
+      props.onError(e);
+    }
+  }
+
   return (
     <section aria-labelledby={`${props.id}-title`} data-testid={props.id}>
       <h2 id={`${props.id}-title`}>{l.historyTitle}</h2>
@@ -60,7 +72,7 @@ export function VersionHistory<V extends HistoryVersion>(props: {
             {fill(l.historyRow, { version: v.version, when: new Date(v.createdAt).toLocaleString(props.locale) })}
             {v.savedBy && l.savedBy ? ` · ${fill(l.savedBy, { who: v.savedBy })}` : null}
             {v.restoredFrom && l.restoredFrom ? ` · ${fill(l.restoredFrom, { version: v.restoredFrom })}` : null} {v.current ? <strong>({l.current})</strong> : null}{' '}
-            <button type="button" className={learn.linkButton} aria-pressed={compare?.id === v.id} onClick={() => setCompare(compare?.id === v.id ? null : v)}>
+            <button type="button" className={learn.linkButton} aria-pressed={compare?.version.id === v.id} onClick={() => void toggle(v)}>
               {l.compare}
             </button>{' '}
             {props.editable ? (
@@ -73,8 +85,8 @@ export function VersionHistory<V extends HistoryVersion>(props: {
       </ol>
       {compare ? (
         <div>
-          <h3>{fill(l.diffTitle, { version: compare.version })}</h3>
-          <DiffTable rows={sideBySide(compare.text, props.editing)} left={fill(l.diffVersion, { version: compare.version })} right={l.diffDraft} />
+          <h3>{fill(l.diffTitle, { version: compare.version.version })}</h3>
+          <DiffTable rows={sideBySide(compare.text, props.editing)} left={fill(l.diffVersion, { version: compare.version.version })} right={l.diffDraft} />
         </div>
       ) : null}
     </section>

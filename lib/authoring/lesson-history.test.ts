@@ -11,7 +11,7 @@ import { applyMigrations } from '../db/migrate';
 import { findLesson } from '../content/queries';
 import { AuthoringError } from './errors';
 import { lessonDiffText } from './lesson-text';
-import { createCourse, createLesson, lessonVersions, publishLesson, restoreLessonVersion, saveLessonDraft } from './lessons';
+import { createCourse, createLesson, lessonVersion, lessonVersions, publishLesson, restoreLessonVersion, saveLessonDraft } from './lessons';
 import { sideBySide } from './side-by-side';
 
 const root = path.resolve(__dirname, '..', '..');
@@ -53,8 +53,11 @@ describe('lesson history on SQLite', () => {
       [2, 'ana@example.test', null],
       [1, 'ana@example.test', null],
     ]);
-    expect(versions[0]).toMatchObject(text('two', '二'));
-    expect(versions[1]).toMatchObject(text('one', '一'));
+    expect(await lessonVersion(db, lessonId, versions[0]!.id)).toMatchObject(text('two', '二'));
+    expect(await lessonVersion(db, lessonId, versions[1]!.id)).toMatchObject(text('one', '一'));
+    // The list carries no text (a lesson gains a version per save); another lesson's id finds nothing.
+    expect(versions[0]).not.toHaveProperty('body');
+    expect((await refused(lessonVersion(db, 'another-lesson', versions[0]!.id))).code).toBe('NOT_FOUND');
   });
 
   it('refuses the second of two saves from the same base with what the first saved, and writes nothing', async () => {
@@ -84,15 +87,16 @@ describe('lesson history on SQLite', () => {
   });
 
   it('restores an old version as a new version, leaving history as it was; a stale restore is refused', async () => {
-    const before = await lessonVersions(db, lessonId);
+    const before = await Promise.all((await lessonVersions(db, lessonId)).map((v) => lessonVersion(db, lessonId, v.id)));
     const v1 = before.find((v) => v.version === 1)!;
     const restored = await restoreLessonVersion(db, { lessonId, versionId: v1.id, baseRevision: 4 }, ana);
-    expect(restored).toEqual({ revision: 5, lesson: 'history-course/kept', restored: 1 });
+    expect(restored).toEqual({ revision: 5, lesson: 'history-course/kept', restored: 1, ...text('one', '一') });
     const after = await lessonVersions(db, lessonId);
     expect(after.map((v) => v.version)).toEqual([5, 4, 3, 2, 1]);
-    expect(after[0]).toMatchObject({ ...text('one', '一'), restoredFrom: 1, savedByEmail: 'ana@example.test' });
-    // Every earlier version is unchanged.
-    for (const v of before) expect(after.find((a) => a.id === v.id)).toEqual(v);
+    expect(after[0]).toMatchObject({ restoredFrom: 1, savedByEmail: 'ana@example.test' });
+    expect(await lessonVersion(db, lessonId, after[0]!.id)).toMatchObject(text('one', '一'));
+    // Every earlier version is unchanged, text included.
+    for (const v of before) expect(await lessonVersion(db, lessonId, v.id)).toEqual(v);
     expect(await db.lesson.findUniqueOrThrow({ where: { id: lessonId } })).toMatchObject({ revision: 5, draftTitle: text('one', '一').title, draftBody: text('one', '一').body });
 
     const stale = await refused(restoreLessonVersion(db, { lessonId, versionId: v1.id, baseRevision: 4 }, bo));

@@ -117,18 +117,30 @@ export async function saveLessonDraft(
   return { revision, lesson: lessonRef(row) };
 }
 
-/** The lesson's saved versions, newest first. */
-export async function lessonVersions(db: Db, lessonId: string) {
-  const rows = await db.lessonVersion.findMany({ where: { lessonId }, orderBy: { version: 'desc' } });
-  return rows.map((v) => ({ ...v, ...asLessonText(v.title, v.body) }));
+/**
+ * The lesson's saved versions, newest first, without their text: a lesson gains one per save,
+ * so the history page lists them and fetches a version's text when it is compared.
+ */
+export function lessonVersions(db: Db, lessonId: string) {
+  return db.lessonVersion.findMany({
+    where: { lessonId },
+    orderBy: { version: 'desc' },
+    select: { id: true, version: true, createdAt: true, savedById: true, savedByEmail: true, restoredFrom: true },
+  });
+}
+
+/** One version of the lesson with its text. */
+export async function lessonVersion(db: Db, lessonId: string, versionId: string) {
+  const version = await db.lessonVersion.findFirst({ where: { id: versionId, lessonId } });
+  if (!version) throw new AuthoringError('NOT_FOUND', 'no such version of this lesson');
+  return { ...version, ...asLessonText(version.title, version.body) };
 }
 
 /** Saves an old version's text as a new version (concurrency-checked like any save). */
 export async function restoreLessonVersion(db: Db, input: { lessonId: string; versionId: string; baseRevision: number }, author?: LessonAuthor) {
-  const version = await db.lessonVersion.findFirst({ where: { id: input.versionId, lessonId: input.lessonId } });
-  if (!version) throw new AuthoringError('NOT_FOUND', 'no such version of this lesson');
+  const version = await lessonVersion(db, input.lessonId, input.versionId);
   const saved = await saveLessonDraft(db, { lessonId: input.lessonId, title: version.title, body: version.body, baseRevision: input.baseRevision, restoredFrom: version.version }, author);
-  return { ...saved, restored: version.version };
+  return { ...saved, restored: version.version, title: version.title, body: version.body };
 }
 
 /** Learners see the draft from now on. */

@@ -4,7 +4,6 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { requireInstructor } from '@/lib/authz';
-import { lessonDiffText } from '@/lib/authoring/lesson-text';
 import { lessonVersions } from '@/lib/authoring/lessons';
 import { pick } from '@/lib/content/text';
 import { db } from '@/lib/db';
@@ -51,9 +50,6 @@ export default async function LessonAuthoringPage({ params }: Params) {
           id: v.id,
           version: v.version,
           createdAt: v.createdAt.toISOString(),
-          text: lessonDiffText(v),
-          title: asText(v.title),
-          body: asText(v.body),
           current: v.version === lesson.revision,
           savedBy: v.savedByEmail,
           restoredFrom: v.restoredFrom,
