@@ -148,9 +148,9 @@ export function ExerciseWorkspace(props: ExerciseWorkspaceProps) {
         dispatch({ type: 'connected' });
         return url;
       } catch (e) {
-        // The sandbox may have ended (idle timeout, maximum lifetime): show that instead of
-        // reconnecting forever; the learner can start a fresh one.
-        if (e instanceof ApiError && (e.status === 404 || e.status === 409)) {
+        // The sandbox may have ended (idle timeout, maximum lifetime) or been lost with its runner
+        // (410): show that instead of reconnecting forever; the learner can start a fresh one.
+        if (e instanceof ApiError && (e.status === 404 || e.status === 409 || e.status === 410)) {
           const now = await learnerApi.sandbox(sandbox.id).catch(() => null);
           if (now && now.state !== 'ready') ended(now.endReason ?? undefined, now);
         }

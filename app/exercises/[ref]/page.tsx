@@ -18,7 +18,7 @@ import { db } from '@/lib/db';
 import { revealedHints, solutionRevealed } from '@/lib/progress/reveals';
 import { quizQuestionsForBrowser, quizResultForBrowser } from '@/lib/quiz/for-browser';
 import { attemptHistory, maxPointsOf } from '@/lib/progress/summary';
-import { runner } from '@/lib/runner';
+import { runners } from '@/lib/runner';
 import { RunnerClientError } from '@/lib/runner/client';
 import { currentSandbox } from '@/lib/runner/learner-sandboxes';
 import { sandboxForBrowser } from '@/lib/runner/responses';
@@ -46,7 +46,7 @@ export default async function ExercisePage({ params }: Params) {
 
   let sandbox: SandboxForBrowser | null = null;
   try {
-    const current = await currentSandbox(db(), runner(), user.id, exercise.id);
+    const current = await currentSandbox(db(), runners(), user.id, exercise.id);
     if (current) sandbox = sandboxForBrowser(current.row.id, current.view);
   } catch (error) {
     // The runner being down must not take the page down: the workspace offers to start again.

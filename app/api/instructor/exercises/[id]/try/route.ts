@@ -5,7 +5,7 @@ import { db } from '@/lib/db';
 import { draftFromRequest } from '@/lib/authoring/http';
 import { openTrySandbox } from '@/lib/authoring/try-sandboxes';
 import { getI18n } from '@/lib/i18n/server';
-import { runner } from '@/lib/runner';
+import { runners } from '@/lib/runner';
 import { apiJson, runnerFailure, sandboxForBrowser } from '@/lib/runner/responses';
 
 export async function POST(request: Request, { params }: { params: Promise<{ id: string }> }) {
@@ -13,7 +13,7 @@ export async function POST(request: Request, { params }: { params: Promise<{ id:
   if (!draft.ok) return draft.response;
   const { user, exercise, spec } = draft;
   try {
-    const { row, view } = await openTrySandbox(db(), runner(), user.id, exercise.id, spec);
+    const { row, view } = await openTrySandbox(db(), runners(), user.id, exercise.id, spec);
     const { locale } = await getI18n();
     return apiJson(
       {
