@@ -5,7 +5,6 @@
 // lost sandbox it still holds is found again.
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -23,16 +22,8 @@ import { RunnerRegistry } from './runner-registry';
 const root = path.resolve(__dirname, '..', '..');
 const token = `several-runners-${randomUUID()}`;
 
-/** A port nobody listens on now, so a runner can be restarted on the same URL it was registered with. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
 interface RunnerSpec {
+  /** 0 until the first start picks one; a restart reuses it, so the runner keeps the URL it was registered with. */
   port: number;
   prefix: string;
   stateDir: string;
@@ -49,6 +40,7 @@ async function startRunner(spec: RunnerSpec): Promise<RunnerProcess> {
     env: { RUNNER_PORT: String(spec.port), RUNNER_MAX_SANDBOXES: String(spec.maxSandboxes), RUNNER_MAX_SANDBOXES_PER_OWNER: '1' },
   });
   started.push(child);
+  spec.port = Number(new URL(child.url).port);
   return child;
 }
 
@@ -73,10 +65,7 @@ describe('several runners', () => {
     if (!found) throw new Error('exercises/ has no first-pod');
     exercise = found;
     for (const name of ['ada', 'bo', 'cy', 'di']) users[name] = (await db.user.create({ data: { email: `${name}@example.test`, name, passwordHash: 'x' } })).id;
-    for (const spec of [big, small]) {
-      spec.port = await freePort();
-      spec.stateDir = fs.mkdtempSync(path.join(tmp, 'runner-'));
-    }
+    for (const spec of [big, small]) spec.stateDir = fs.mkdtempSync(path.join(tmp, 'runner-'));
     bigProcess = await startRunner(big);
     await startRunner(small);
     // Interval 0: every placement asks both runners' capacity afresh, as a quiet fleet's first request would.
