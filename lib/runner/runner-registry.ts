@@ -141,7 +141,10 @@ export class RunnerRegistry {
           checkedAt,
         },
       });
-      await findLostSandboxesAgain(db, runner);
+      // A runner that answers health but fails mid-way here keeps its sandboxes lost until the next round.
+      await findLostSandboxesAgain(db, runner).catch((error: unknown) => {
+        if (!(error instanceof RunnerClientError)) throw error;
+      });
       return row;
     } catch (error) {
       if (!(error instanceof RunnerClientError)) throw error;

@@ -97,7 +97,7 @@ export const adminEn = {
     solution: 'Solution',
     sandboxesTitle: 'Sandboxes',
     endReason: 'Ended because',
-    sandboxStates: { provisioning: 'Starting', ready: 'Ready', deleting: 'Ending', deleted: 'Ended', failed: 'Failed' },
+    sandboxStates: { provisioning: 'Starting', ready: 'Ready', deleting: 'Ending', deleted: 'Ended', failed: 'Failed', lost: 'Lost with its runner' },
     endReasons: {
       deleted: 'the learner ended or reset it',
       ended_by_admin: 'an admin ended it',
@@ -106,6 +106,7 @@ export const adminEn = {
       create_failed: 'it could not be created',
       create_aborted: 'its creation was cancelled',
       interrupted: 'the runner restarted while creating it',
+      runner_lost: 'its runner stopped answering',
     },
     notFound: 'There is no such learner.',
   },

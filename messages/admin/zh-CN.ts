@@ -98,7 +98,7 @@ export const adminZhCN: AdminMessages = {
     solution: '答案',
     sandboxesTitle: '沙箱',
     endReason: '结束原因',
-    sandboxStates: { provisioning: '启动中', ready: '就绪', deleting: '结束中', deleted: '已结束', failed: '失败' },
+    sandboxStates: { provisioning: '启动中', ready: '就绪', deleting: '结束中', deleted: '已结束', failed: '失败', lost: '随运行器丢失' },
     endReasons: {
       deleted: '学员结束或重置了它',
       ended_by_admin: '管理员结束了它',
@@ -107,6 +107,7 @@ export const adminZhCN: AdminMessages = {
       create_failed: '创建失败',
       create_aborted: '创建被取消',
       interrupted: '创建时运行器重启',
+      runner_lost: '它所在的运行器停止响应',
     },
     notFound: '没有这个学员。',
   },
