@@ -10,6 +10,12 @@ export const RUNNER_LOST = 'runner_lost';
 
 const LIVE = ['provisioning', 'ready'];
 
+/** Whether the learner's newest sandbox for the exercise was lost with its runner (the page says so rather than starting another unasked). */
+export async function lostSandboxFor(db: Db, userId: string, exerciseId: string): Promise<boolean> {
+  const newest = await db.sandbox.findFirst({ where: { userId, exerciseId, purpose: 'learn' }, orderBy: { createdAt: 'desc' }, select: { state: true } });
+  return newest?.state === 'lost';
+}
+
 export async function markSandboxesLost(db: Db, runnerId: string): Promise<number> {
   const { count } = await db.sandbox.updateMany({ where: { hostRunnerId: runnerId, state: { in: LIVE } }, data: { state: 'lost', endReason: RUNNER_LOST } });
   return count;

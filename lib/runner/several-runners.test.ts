@@ -16,7 +16,7 @@ import { createDb, type Db } from '../db/client';
 import { applyMigrations } from '../db/migrate';
 import { RunnerClientError } from './client';
 import { currentSandbox, openSandbox, refreshSandbox } from './learner-sandboxes';
-import { RUNNER_LOST } from './lost-sandboxes';
+import { lostSandboxFor, RUNNER_LOST } from './lost-sandboxes';
 import { RunnerRegistry } from './runner-registry';
 
 const root = path.resolve(__dirname, '..', '..');
@@ -130,10 +130,13 @@ describe('several runners', () => {
     const checks = await registry.onHost(db, cy.row, (c) => c.runChecks(cy.row.runnerId, users.cy!, exercise.ref));
     expect(checks.results.length).toBeGreaterThan(0);
 
-    // Ada starts again: the only runner up is small.
+    // Reopened, her page says the sandbox was lost instead of starting one unasked; she starts
+    // again and the only runner up is small.
     expect(await currentSandbox(db, registry, users.ada!, exercise.id)).toBeNull();
+    expect(await lostSandboxFor(db, users.ada!, exercise.id)).toBe(true);
     const adaAgain = await openSandbox(db, registry, users.ada!, exercise);
     expect(await hostUrl(adaAgain.row.id)).toBe(smallUrl());
+    expect(await lostSandboxFor(db, users.ada!, exercise.id)).toBe(false);
 
     // Big comes back on the same URL and state: bo's sandbox is found again with the cluster it had;
     // ada's old one is ended there (she has moved on), so nobody holds two.
