@@ -8,6 +8,7 @@ import type { RateDecision } from '../rate-limit';
 import { markStarted } from '../progress/record';
 import { liveSandboxFor } from '../progress/sandboxes';
 import { RunnerClientError, type RunnerClient } from './client';
+import { RUNNER_LOST } from './lost-sandboxes';
 import { createOnBestRunner } from './placement';
 import type { RunnerRegistry } from './runner-registry';
 import type { RunnerSandbox } from './wire';
@@ -37,8 +38,10 @@ export async function refreshSandbox(db: Db, runners: RunnerRegistry, row: Sandb
   } catch (error) {
     if (!(error instanceof RunnerClientError)) throw error;
     if (error.code === 'sandbox_lost') {
-      // The check that found the runner down has already written the row; read it back.
-      const lost = await db.sandbox.findUniqueOrThrow({ where: { id: row.id } });
+      // Usually the check that found the runner down wrote this already; written here too so the
+      // row never stays live (a runner no longer configured is never checked). A runner that
+      // answers again finds it again on its next check.
+      const lost = await db.sandbox.update({ where: { id: row.id }, data: { state: 'lost', endReason: RUNNER_LOST } });
       return { row: lost, view: gone(lost) };
     }
     if (error.code !== 'sandbox_not_found') throw error;

@@ -35,11 +35,16 @@ export class RunnerRegistry {
     );
   }
 
-  /** Every configured runner with its row, written on first use (a new URL gets a row, state "down" until it answers). */
+  /**
+   * Every configured runner with its row, written on first use (a new URL gets a row, state "down"
+   * until it answers). Sandbox rows from before several runners name no runner: they were made on
+   * the one runner there was, which is taken to be the first configured.
+   */
   runners(db: Db): Promise<RegisteredRunner[]> {
     this.registered ??= (async () => {
       const rows = [];
       for (const { url } of this.endpoints) rows.push(await db.runner.upsert({ where: { url }, create: { url }, update: {} }));
+      await db.sandbox.updateMany({ where: { hostRunnerId: null }, data: { hostRunnerId: rows[0]!.id } });
       return rows.map((row) => ({ id: row.id, url: row.url, client: this.clientOf(row.url) }));
     })().catch((error: unknown) => {
       this.registered = undefined;
@@ -48,9 +53,10 @@ export class RunnerRegistry {
     return this.registered;
   }
 
-  /** The runner holding the row's sandbox; rows from before several runners are on the first configured one. */
+  /** The runner holding the row's sandbox. */
   async hostOf(db: Db, row: Pick<Sandbox, 'hostRunnerId'>): Promise<RegisteredRunner> {
     const all = await this.runners(db);
+    // A row loaded before registration named no runner yet: it is on the first (see runners()).
     const host = row.hostRunnerId ? all.find((r) => r.id === row.hostRunnerId) : all[0];
     if (host) return host;
     // A runner removed from RUNNER_URLS: its sandboxes are unreachable from here.

@@ -91,12 +91,18 @@ describe('several runners', () => {
   const smallUrl = () => `http://127.0.0.1:${small.port}`;
 
   it('places by free capacity, marks a killed runner’s sandboxes lost, keeps the other’s working, and uses the runner again when it returns', { timeout: 600_000 }, async () => {
+    // A row from before several runners names none: registration puts it on the first configured runner.
+    const legacy = await db.sandbox.create({
+      data: { runnerId: 'before-several-runners', userId: users.di!, exerciseId: exercise.id, state: 'deleted', expiresAt: new Date() },
+    });
+
     // Placement: big (4 free) beats small (2 free) twice; then 2 against 2 goes to the first listed.
     const ada = await openSandbox(db, registry, users.ada!, exercise);
     const bo = await openSandbox(db, registry, users.bo!, exercise);
     const cy = await openSandbox(db, registry, users.cy!, exercise);
     expect([await hostUrl(ada.row.id), await hostUrl(bo.row.id), await hostUrl(cy.row.id)]).toEqual([bigUrl(), bigUrl(), smallUrl()]);
     expect(ada.view.state).toBe('ready');
+    expect(await hostUrl(legacy.id)).toBe(smallUrl());
     const rows = await db.runner.findMany();
     expect(Object.fromEntries(rows.map((r) => [r.url, [r.state, r.lastHealth, r.capacity]]))).toEqual({
       [bigUrl()]: ['up', 'ok', 4],
