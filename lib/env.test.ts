@@ -70,6 +70,24 @@ describe('parseEnv', () => {
     ]);
   });
 
+  it('lists the runners: RUNNER_URL alone, or RUNNER_URLS with the shared token or their own', () => {
+    const shared = 'shared-token-0123456789';
+    expect(parseEnv({ RUNNER_TOKEN: shared }).runnerEndpoints).toEqual([{ url: 'http://127.0.0.1:4000', token: shared }]);
+    const env = parseEnv({ RUNNER_TOKEN: shared, RUNNER_URLS: 'http://10.0.0.5:4000/, https://r2.example.com', RUNNER_TOKENS: ',own-token-0123456789' });
+    expect(env.runnerEndpoints).toEqual([
+      { url: 'http://10.0.0.5:4000', token: shared },
+      { url: 'https://r2.example.com', token: 'own-token-0123456789' },
+    ]);
+    expect(problems({ RUNNER_URLS: 'http://a:4000,ftp://b,http://a:4000/' })).toEqual([
+      'RUNNER_URLS entry 2 ("ftp://b") must be an http(s) URL such as http://10.0.0.5:4000',
+      'RUNNER_URLS lists http://a:4000 twice',
+    ]);
+    expect(problems({ RUNNER_URLS: 'http://a:4000,http://b:4000', RUNNER_TOKENS: 'only-one-token-0123456789' })).toEqual([
+      'RUNNER_TOKENS has 1 entries for 2 RUNNER_URLS; give one per URL (empty for RUNNER_TOKEN)',
+    ]);
+    expect(problems({ RUNNER_TOKENS: 'a-token-0123456789' })).toEqual(['RUNNER_TOKENS needs RUNNER_URLS (one token per URL, in the same order)']);
+  });
+
   it('takes TRUSTED_PROXIES as addresses and CIDR ranges, and names a bad entry', () => {
     expect(parseEnv({ TRUSTED_PROXIES: '10.0.0.5, 172.16.0.0/12 fd00::/8' }).TRUSTED_PROXIES).toBe('10.0.0.5, 172.16.0.0/12 fd00::/8');
     expect(problems({ TRUSTED_PROXIES: '10.0.0.5,proxy.internal' })).toEqual([

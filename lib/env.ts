@@ -41,6 +41,16 @@ const schema = z.object({
     .url({ protocol: /^https?$/, error: 'RUNNER_URL must be an http(s) URL such as http://127.0.0.1:4000' })
     .default('http://127.0.0.1:4000'),
   RUNNER_TOKEN: z.string().min(16, 'RUNNER_TOKEN must be at least 16 characters').optional(),
+  // Several runners: comma-separated URLs (wins over RUNNER_URL), and optionally a token for each
+  // in the same order (an empty entry uses RUNNER_TOKEN). Checked in runnerEndpoints below.
+  RUNNER_URLS: z.string().optional(),
+  RUNNER_TOKENS: z.string().optional(),
+  RUNNER_CHECK_SECONDS: z.coerce
+    .number({ error: 'RUNNER_CHECK_SECONDS must be a whole number of seconds' })
+    .int('RUNNER_CHECK_SECONDS must be a whole number of seconds')
+    .min(1, 'RUNNER_CHECK_SECONDS must be at least 1')
+    .max(3600, 'RUNNER_CHECK_SECONDS must be at most 3600')
+    .default(15),
   DATABASE_URL: z.string().default(DEFAULT_DATABASE_URL),
   AUTH_SECRET: z.string().min(32, 'AUTH_SECRET must be at least 32 characters (e.g. `openssl rand -base64 33`)').optional(),
   AUTH_TRUST_HOST: booleanString('AUTH_TRUST_HOST', true),
@@ -74,8 +84,16 @@ const schema = z.object({
 
 type RawEnv = z.output<typeof schema>;
 
+/** A runner the web app places sandboxes on; `token` is unset only when RUNNER_TOKEN is. */
+export interface RunnerEndpoint {
+  url: string;
+  token: string | undefined;
+}
+
 export interface Env extends RawEnv {
   database: DatabaseTarget;
+  /** RUNNER_URLS with their tokens, or RUNNER_URL alone: at least one, no two alike. */
+  runnerEndpoints: RunnerEndpoint[];
   /** Absolute path of the data directory (SQLite file, generated secrets, seed credentials). */
   dataDir: string;
 }
@@ -104,12 +122,45 @@ export function parseEnv(source: Record<string, string | undefined>, cwd: string
   } catch (e) {
     problems.push(`DATABASE_URL: ${(e as Error).message}`);
   }
+  const runners = result.success ? runnerEndpoints(result.data, problems) : [];
   if (problems.length > 0 || !result.success || !database) throw new EnvError(problems);
   const env = result.data;
   if (env.KUBELAB_ADMIN_EMAIL === env.KUBELAB_INSTRUCTOR_EMAIL) {
     throw new EnvError(['KUBELAB_ADMIN_EMAIL and KUBELAB_INSTRUCTOR_EMAIL must differ']);
   }
-  return { ...env, database, dataDir: path.resolve(cwd, env.KUBELAB_DATA_DIR) };
+  return { ...env, database, runnerEndpoints: runners, dataDir: path.resolve(cwd, env.KUBELAB_DATA_DIR) };
+}
+
+const splitList = (value: string) => value.split(',').map((v) => v.trim());
+
+/** The runners of RUNNER_URLS (with RUNNER_TOKENS), else RUNNER_URL; problems are pushed, named. */
+function runnerEndpoints(e: RawEnv, problems: string[]): RunnerEndpoint[] {
+  if (e.RUNNER_URLS === undefined) {
+    if (e.RUNNER_TOKENS !== undefined) problems.push('RUNNER_TOKENS needs RUNNER_URLS (one token per URL, in the same order)');
+    return [{ url: new URL(e.RUNNER_URL).origin, token: e.RUNNER_TOKEN }];
+  }
+  const urls = splitList(e.RUNNER_URLS);
+  const tokens = e.RUNNER_TOKENS === undefined ? [] : splitList(e.RUNNER_TOKENS);
+  if (tokens.length > 0 && tokens.length !== urls.length) {
+    problems.push(`RUNNER_TOKENS has ${tokens.length} entries for ${urls.length} RUNNER_URLS; give one per URL (empty for RUNNER_TOKEN)`);
+  }
+  const seen = new Set<string>();
+  const endpoints: RunnerEndpoint[] = [];
+  urls.forEach((raw, i) => {
+    const parsed = z.url({ protocol: /^https?$/ }).safeParse(raw);
+    if (!parsed.success) {
+      problems.push(`RUNNER_URLS entry ${i + 1} (${JSON.stringify(raw.slice(0, 100))}) must be an http(s) URL such as http://10.0.0.5:4000`);
+      return;
+    }
+    // One runner, one row: http://h:4000 and http://h:4000/ are the same runner.
+    const url = new URL(parsed.data).origin;
+    if (seen.has(url)) problems.push(`RUNNER_URLS lists ${url} twice`);
+    seen.add(url);
+    const token = tokens[i] || e.RUNNER_TOKEN;
+    if (tokens[i] && tokens[i].length < 16) problems.push(`RUNNER_TOKENS entry ${i + 1} must be at least 16 characters`);
+    endpoints.push({ url, token });
+  });
+  return endpoints;
 }
 
 let cached: Env | undefined;

@@ -39,6 +39,8 @@ export interface ExerciseWorkspaceProps {
   exerciseRef: string;
   locale: 'en' | 'zh-CN';
   initialSandbox: SandboxForBrowser | null;
+  /** The learner's newest sandbox here was lost with its runner: say so, and start a new one only when asked. */
+  lostSandbox?: boolean;
   checks: CheckForBrowser[];
   lastRun: CheckRunForBrowser | null;
   history: AttemptForBrowser[];
@@ -121,9 +123,11 @@ export function ExerciseWorkspace(props: ExerciseWorkspaceProps) {
     }
   }, [exerciseRef, m, props.tryDraft]);
 
-  // Opening the exercise starts (or resumes) the learner's sandbox.
+  // Opening the exercise starts (or resumes) the learner's sandbox; after a lost one the page says
+  // so first and the learner starts the next (a silent new sandbox would look like lost work).
   useEffect(() => {
-    if (!props.initialSandbox) void start();
+    if (props.lostSandbox) ended('runner_lost');
+    else if (!props.initialSandbox) void start();
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 
@@ -148,9 +152,9 @@ export function ExerciseWorkspace(props: ExerciseWorkspaceProps) {
         dispatch({ type: 'connected' });
         return url;
       } catch (e) {
-        // The sandbox may have ended (idle timeout, maximum lifetime): show that instead of
-        // reconnecting forever; the learner can start a fresh one.
-        if (e instanceof ApiError && (e.status === 404 || e.status === 409)) {
+        // The sandbox may have ended (idle timeout, maximum lifetime) or been lost with its runner
+        // (410): show that instead of reconnecting forever; the learner can start a fresh one.
+        if (e instanceof ApiError && (e.status === 404 || e.status === 409 || e.status === 410)) {
           const now = await learnerApi.sandbox(sandbox.id).catch(() => null);
           if (now && now.state !== 'ready') ended(now.endReason ?? undefined, now);
         }

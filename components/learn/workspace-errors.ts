@@ -20,6 +20,8 @@ export function describeApiError(e: unknown, errors: LearnMessages['exercise']['
       return errors.notReady;
     case 'sandbox_not_found':
       return errors.notFound;
+    case 'sandbox_lost':
+      return errors.sandboxLost;
     case 'setup_failed':
     case 'exercise_invalid':
       return format(errors.setupFailed, { message: e.message });
@@ -42,6 +44,8 @@ export function endedMessage(endReason: string | undefined, m: LearnMessages['ex
       return m.endedLifetime;
     case 'ended_by_admin':
       return m.endedByAdmin;
+    case 'runner_lost':
+      return m.endedRunnerLost;
     default:
       return m.ended;
   }

@@ -1,32 +1,25 @@
-// The sandbox fleet as admins see it: every runner's health and capacity (from its /healthz and
-// Prometheus metrics) and every live sandbox with its owner, exercise, age, idle time and CPU /
+// The sandbox fleet as admins see it: every registered runner's health and capacity (its Runner
+// row, checked now, and its Prometheus metrics) and every live sandbox with its owner, exercise, age, idle time and CPU /
 // memory use; and terminating a learner's sandbox (the learner's page says an admin ended it,
 // their attempts and progress stay).
 import 'server-only';
 import type { Db } from '../db';
-import { env } from '../env';
-import { runner, RunnerClient, RunnerClientError } from '../runner';
+import { runners, RunnerClientError, type RegisteredRunner, type RunnerRegistry } from '../runner';
 import type { RunnerFleet } from '../runner/wire';
 import { audit, type AuditActor } from './audit';
 import { histogramQuantile, parsePrometheusText, sumOf } from './prometheus';
 
-/** A runner the web app places sandboxes on. Today one (RUNNER_URL); the fleet view lists each. */
-export interface RunnerEntry {
-  name: string;
-  url: string;
-  client: RunnerClient;
-}
-
-export function runners(): RunnerEntry[] {
-  const url = env().RUNNER_URL;
-  return [{ name: new URL(url).host, url, client: runner() }];
-}
+/** A runner as the fleet view names it: its host and port. */
+const nameOf = (url: string) => new URL(url).host;
 
 export interface RunnerHealth {
   name: string;
   url: string;
   reachable: boolean;
   error: string | null;
+  /** From the runner's registration row: its last capacity answer and when it last answered. */
+  freeSlots: number | null;
+  lastSeenAt: string | null;
   provider: string | null;
   /** Sandboxes by state; `warm` are the pool's, ready and unclaimed. */
   counts: Record<string, number>;
@@ -41,11 +34,14 @@ export interface RunnerHealth {
 }
 
 /** One runner's health, summarised from its metrics (the counts from its fleet answer). */
-export function summariseRunner(entry: Pick<RunnerEntry, 'name' | 'url'>, metricsText: string, fleet: Pick<RunnerFleet, 'provider' | 'counts'>): RunnerHealth {
+export function summariseRunner(
+  entry: { name: string; url: string; freeSlots: number | null; lastSeenAt: string | null },
+  metricsText: string,
+  fleet: Pick<RunnerFleet, 'provider' | 'counts'>,
+): RunnerHealth {
   const samples = parsePrometheusText(metricsText);
   return {
-    name: entry.name,
-    url: entry.url,
+    ...entry,
     reachable: true,
     error: null,
     provider: fleet.provider,
@@ -76,16 +72,21 @@ export interface FleetSandboxRow {
   memoryLimitBytes: number | null;
 }
 
-export async function fleetView(db: Db): Promise<{ runners: RunnerHealth[]; sandboxes: FleetSandboxRow[] }> {
+export async function fleetView(db: Db, registry: RunnerRegistry = runners()): Promise<{ runners: RunnerHealth[]; sandboxes: FleetSandboxRow[] }> {
+  const registered = await registry.runners(db);
+  // Checked now, so the page and the learners' lost-sandbox notices agree on who is down.
+  const health = await registry.checkAll(db);
   const results = await Promise.all(
-    runners().map(async (entry) => {
+    registered.map(async (runner, i) => {
+      const row = health[i];
+      const entry = { name: nameOf(runner.url), url: runner.url, freeSlots: row?.freeSlots ?? null, lastSeenAt: row?.lastSeenAt?.toISOString() ?? null };
       try {
-        const [fleet, metrics] = await Promise.all([entry.client.fleet(), entry.client.metricsText()]);
+        if (row?.state !== 'up') throw new RunnerClientError(row?.lastHealth ?? 'runner_unreachable', 503, `${runner.url} is down`);
+        const [fleet, metrics] = await Promise.all([runner.client.fleet(), runner.client.metricsText()]);
         return { entry, fleet, health: summariseRunner(entry, metrics, fleet) };
       } catch (error) {
         const health: RunnerHealth = {
-          name: entry.name,
-          url: entry.url,
+          ...entry,
           reachable: false,
           error: error instanceof RunnerClientError ? error.code : 'runner_unreachable',
           provider: null,
@@ -138,10 +139,13 @@ export type TerminateResult = { ok: true } | { ok: false; reason: 'not_found' | 
  * Ends a sandbox for an admin, on whichever runner holds it. The row keeps the reason so the
  * learner's page can say an admin ended it; attempts and progress are untouched.
  */
-export async function terminateSandbox(db: Db, actor: AuditActor, runnerSandboxId: string): Promise<TerminateResult> {
-  const row = await db.sandbox.findUnique({ where: { runnerId: runnerSandboxId }, select: { id: true, userId: true } });
+export async function terminateSandbox(db: Db, actor: AuditActor, runnerSandboxId: string, registry: RunnerRegistry = runners()): Promise<TerminateResult> {
+  const row = await db.sandbox.findUnique({ where: { runnerId: runnerSandboxId }, select: { id: true, userId: true, hostRunnerId: true } });
   let ended = false;
-  for (const entry of runners()) {
+  // The row's runner first; a sandbox the app does not know is looked for on each.
+  const all = await registry.runners(db);
+  const order: RegisteredRunner[] = row?.hostRunnerId ? [...all.filter((r) => r.id === row.hostRunnerId), ...all.filter((r) => r.id !== row.hostRunnerId)] : all;
+  for (const entry of order) {
     try {
       await entry.client.terminateSandbox(runnerSandboxId);
       ended = true;

@@ -5,7 +5,7 @@
 import type { Exercise as ExerciseSpec } from '@kubelab/exercise-format';
 import { audit, type AuditActor } from '../admin/audit';
 import type { Db } from '../db';
-import type { RunnerClient } from '../runner/client';
+import type { RunnerRegistry } from '../runner/runner-registry';
 import { archiveExercise, createExercise, publishExercise, recordProof, restoreVersion, saveExerciseDraft, unpublishExercise } from './exercises';
 import { createLesson, lessonRef, publishLesson, restoreLessonVersion, saveLessonDraft, unpublishLesson } from './lessons';
 import type { ProofEvent } from './proof-events';
@@ -87,8 +87,8 @@ export async function recordProofAudited(
   return proof;
 }
 
-export async function startTryAudited(db: Db, runner: RunnerClient, actor: AuditActor, exercise: { id: string; ref: string }, spec: ExerciseSpec) {
-  const started = await openTrySandbox(db, runner, actor.id, exercise.id, spec);
+export async function startTryAudited(db: Db, runners: RunnerRegistry, actor: AuditActor, exercise: { id: string; ref: string }, spec: ExerciseSpec) {
+  const started = await openTrySandbox(db, runners, actor.id, exercise.id, spec);
   await audit(db, actor, { action: 'exercise.try', target: exercise.ref, detail: { sandbox: started.row.id } });
   return started;
 }

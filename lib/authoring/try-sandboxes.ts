@@ -4,15 +4,16 @@
 // exercise: trying again replaces the previous one.
 import type { Exercise } from '@kubelab/exercise-format';
 import type { Db } from '../db';
-import type { RunnerClient } from '../runner/client';
 import { deleteSandbox, type SandboxWithView } from '../runner/learner-sandboxes';
+import { createOnBestRunner } from '../runner/placement';
+import type { RunnerRegistry } from '../runner/runner-registry';
 
-export async function openTrySandbox(db: Db, runner: RunnerClient, userId: string, exerciseId: string, spec: Exercise): Promise<SandboxWithView> {
+export async function openTrySandbox(db: Db, runners: RunnerRegistry, userId: string, exerciseId: string, spec: Exercise): Promise<SandboxWithView> {
   const previous = await db.sandbox.findMany({ where: { userId, exerciseId, purpose: 'try', state: { in: ['provisioning', 'ready'] } } });
-  for (const row of previous) await deleteSandbox(db, runner, row);
-  const view = await runner.createSandbox(userId, spec as unknown as Record<string, unknown>);
+  for (const row of previous) await deleteSandbox(db, runners, row);
+  const { value: view, host } = await createOnBestRunner(db, runners, (client) => client.createSandbox(userId, spec as unknown as Record<string, unknown>));
   const row = await db.sandbox.create({
-    data: { runnerId: view.id, userId, exerciseId, purpose: 'try', draftSpec: spec as object, state: view.state, expiresAt: new Date(view.expiresAt) },
+    data: { runnerId: view.id, hostRunnerId: host.id, userId, exerciseId, purpose: 'try', draftSpec: spec as object, state: view.state, expiresAt: new Date(view.expiresAt) },
   });
   return { row, view };
 }

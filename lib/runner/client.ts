@@ -2,7 +2,9 @@
 // which never reaches a browser (the browser gets one-use shell ticket URLs instead).
 import type { z } from 'zod';
 import {
+  capacitySchema,
   checkRunSchema,
+  healthSchema,
   fleetSchema,
   type RunnerFleet,
   sandboxListSchema,
@@ -10,6 +12,7 @@ import {
   previewSchema,
   sandboxViewSchema,
   shellTicketSchema,
+  type RunnerCapacity,
   type RunnerCheckRun,
   type RunnerSandbox,
   type RunnerWorkloads,
@@ -77,6 +80,19 @@ export class RunnerClient {
   /** Every owned sandbox with its CPU and memory use (the admins' fleet view). */
   fleet(): Promise<RunnerFleet> {
     return this.request('GET', '/v1/fleet', fleetSchema);
+  }
+
+  /** Liveness and free capacity, asked together with a short timeout: what registration records. */
+  async capacity(): Promise<RunnerCapacity> {
+    const [, capacity] = await Promise.all([
+      this.request('GET', '/healthz', healthSchema, undefined, 5_000),
+      this.request('GET', '/v1/capacity', capacitySchema, undefined, 5_000),
+    ]);
+    return capacity;
+  }
+
+  get baseUrl(): string {
+    return this.options.baseUrl;
   }
 
   /** The runner's Prometheus metrics as text (sent with the token, which /metrics may require). */

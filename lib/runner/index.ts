@@ -1,18 +1,24 @@
-// The runner client of this web process, configured from the validated environment.
+// The runners of this web process, configured from the validated environment, and the
+// background round that keeps their health and capacity rows current (so a runner that dies
+// while nobody asks still has its sandboxes marked lost, and one that returns is used again).
 import 'server-only';
+import { db } from '../db';
 import { env } from '../env';
-import { RunnerClient } from './client';
+import { RunnerRegistry } from './runner-registry';
 
 export { RunnerClient, RunnerClientError } from './client';
+export type { RegisteredRunner, RunnerRegistry } from './runner-registry';
 export type { RunnerCheckResult, RunnerCheckRun, RunnerSandbox, RunnerSandboxState } from './wire';
 
-const holder = globalThis as unknown as { kubelabRunner?: RunnerClient };
+const holder = globalThis as unknown as { kubelabRunners?: RunnerRegistry };
 
-export function runner(): RunnerClient {
-  if (!holder.kubelabRunner) {
+export function runners(): RunnerRegistry {
+  if (!holder.kubelabRunners) {
     const e = env();
-    if (!e.RUNNER_TOKEN) throw new Error('RUNNER_TOKEN is not set: the web app cannot reach the lab runner');
-    holder.kubelabRunner = new RunnerClient({ baseUrl: e.RUNNER_URL, token: e.RUNNER_TOKEN });
+    const registry = new RunnerRegistry(e.runnerEndpoints, e.RUNNER_CHECK_SECONDS * 1000);
+    holder.kubelabRunners = registry;
+    // unref: the round never keeps a process alive; a failed round is retried on the next tick.
+    setInterval(() => void registry.checkAll(db()).catch(() => undefined), e.RUNNER_CHECK_SECONDS * 1000).unref();
   }
-  return holder.kubelabRunner;
+  return holder.kubelabRunners;
 }

@@ -11,8 +11,9 @@ import { SANDBOX_CREATIONS } from '../abuse-limits';
 import { createDb, type Db } from '../db/client';
 import { applyMigrations } from '../db/migrate';
 import { RateLimiter } from '../rate-limit';
-import { RunnerClient, RunnerClientError } from './client';
+import { RunnerClientError } from './client';
 import { SandboxCreationThrottled, openSandbox } from './learner-sandboxes';
+import { RunnerRegistry } from './runner-registry';
 
 const root = path.resolve(__dirname, '..', '..');
 
@@ -20,7 +21,7 @@ describe('openSandbox under the creation limit', () => {
   let tmp: string;
   let db: Db;
   let server: Server;
-  let runner: RunnerClient;
+  let runner: RunnerRegistry;
   const creates: string[] = [];
   let userId: string;
   // A repository exercise: the runner is given its ref, never the spec.
@@ -35,14 +36,20 @@ describe('openSandbox under the creation limit', () => {
     const lesson = await db.lesson.create({ data: { courseId: course.id, slug: 'l', title: { en: 'l', 'zh-CN': 'l' }, body: { en: '', 'zh-CN': '' }, position: 1 } });
     exercise.id = (await db.exercise.create({ data: { ref: 'first-pod', slug: 'first-pod', lessonId: lesson.id, title: { en: 'e', 'zh-CN': 'e' }, position: 1 } })).id;
     userId = (await db.user.create({ data: { email: 'l@example.test', name: 'L', passwordHash: 'x' } })).id;
-    // A runner that is full: every create is answered, none succeeds, so every call is a new create.
+    // A runner that says it has room but refuses every create as full, so every call is a new create.
     server = createServer((req, res) => {
+      if (req.method === 'GET' && (req.url === '/healthz' || req.url === '/v1/capacity')) {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ status: 'ok', provider: 'embedded', maxSandboxes: 5, used: 0, free: 5 }));
+        return;
+      }
       if (req.method === 'POST' && req.url === '/v1/sandboxes') creates.push(req.url);
       res.writeHead(503, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ error: { code: 'at_capacity', message: 'the runner is full' } }));
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    runner = new RunnerClient({ baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, token: 'test-token-0123456789' });
+    // Checked before every placement (interval 0): each open asks the runner's capacity afresh.
+    runner = new RunnerRegistry([{ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, token: 'test-token-0123456789' }], 0);
   });
 
   afterAll(async () => {

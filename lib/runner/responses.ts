@@ -22,6 +22,8 @@ const STATUS_BY_RUNNER_CODE: Record<string, number> = {
   at_capacity: 503,
   shutting_down: 503,
   runner_unreachable: 503,
+  // The runner holding the sandbox is down: the sandbox is gone for now, the learner starts another.
+  sandbox_lost: 410,
   exercise_not_found: 404,
   exercise_invalid: 422,
   setup_failed: 422,

@@ -38,6 +38,18 @@ export const fleetSchema = z.object({
 });
 export type RunnerFleet = z.infer<typeof fleetSchema>;
 
+/** GET /healthz: "ok" while the runner serves. */
+export const healthSchema = z.object({ status: z.literal('ok'), provider: z.string().optional() });
+
+/** GET /v1/capacity: how many more learner sandboxes the runner takes (placement's figure). */
+export const capacitySchema = z.object({
+  provider: z.string(),
+  maxSandboxes: z.number().int().min(0),
+  used: z.number().int().min(0),
+  free: z.number().int().min(0),
+});
+export type RunnerCapacity = z.infer<typeof capacitySchema>;
+
 export const sandboxListSchema = z.object({ sandboxes: z.array(sandboxViewSchema.extend({ exercise: z.string().nullable().optional() })) });
 
 const localized = z.object({ en: z.string(), 'zh-CN': z.string() });

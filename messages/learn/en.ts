@@ -63,6 +63,7 @@ export const learnEn = {
     endedIdle: 'This sandbox ended after a long time without activity. Your attempts are kept: start a new sandbox to go on.',
     endedLifetime: 'This sandbox reached its maximum lifetime and ended. Your attempts are kept: start a new sandbox to go on.',
     endedByAdmin: 'An administrator ended this sandbox. Your attempts are kept: start a new sandbox to go on.',
+    endedRunnerLost: 'Your sandbox was lost: the server running it stopped answering. Your progress, points and attempts are kept: start a new sandbox to go on.',
     stages: {
       requesting: 'Requesting a sandbox',
       provisioning: 'Creating your cluster and toolbox',
@@ -111,6 +112,7 @@ export const learnEn = {
     errors: {
       generic: 'That did not work: {message}. Reload the page and try again.',
       runnerUnavailable: 'The lab runner is not reachable right now. Try again in a minute; your work so far is saved.',
+      sandboxLost: 'Your sandbox was lost: the server running it stopped answering. Your progress is kept: start a new sandbox to go on.',
       limit: 'You have too many sandboxes running. Close this exercise in your other tabs, then press “Start my sandbox” again.',
       capacity: 'All sandboxes are in use right now. Try again in a few minutes.',
       rateLimited: 'You have started many sandboxes in a short time. Please wait {minutes} min before starting another.',

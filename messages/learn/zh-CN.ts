@@ -64,6 +64,7 @@ export const learnZhCN: LearnMessages = {
     endedIdle: '这个沙箱因长时间没有操作而结束。你的提交记录都还在：启动一个新沙箱即可继续。',
     endedLifetime: '这个沙箱已到达最长使用时间并结束。你的提交记录都还在：启动一个新沙箱即可继续。',
     endedByAdmin: '管理员结束了这个沙箱。你的提交记录都还在：启动一个新沙箱即可继续。',
+    endedRunnerLost: '你的沙箱丢失了：运行它的服务器已停止响应。你的进度、得分和提交记录都还在：启动一个新沙箱即可继续。',
     stages: {
       requesting: '正在申请沙箱',
       provisioning: '正在创建集群和工具箱',
@@ -112,6 +113,7 @@ export const learnZhCN: LearnMessages = {
     errors: {
       generic: '操作没有成功：{message}。请刷新页面后重试。',
       runnerUnavailable: '暂时无法连接实验运行器。请一分钟后再试，你目前的进度已保存。',
+      sandboxLost: '你的沙箱丢失了：运行它的服务器已停止响应。你的进度都还在：启动一个新沙箱即可继续。',
       limit: '你运行中的沙箱太多了。请关闭其他标签页中的练习，然后再次点击“启动我的沙箱”。',
       capacity: '当前所有沙箱都在使用中，请几分钟后再试。',
       rateLimited: '你在短时间内启动了太多沙箱，请 {minutes} 分钟后再启动新的沙箱。',

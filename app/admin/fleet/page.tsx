@@ -1,4 +1,4 @@
-// The sandbox fleet: each runner's health and capacity (from its metrics) and every live
+// The sandbox fleet: each registered runner's health, free slots and capacity (its row and metrics) and every live
 // sandbox with owner, exercise, age, idle time, state and CPU / memory use, each one endable.
 import type { Metadata } from 'next';
 import Link from 'next/link';
@@ -35,9 +35,9 @@ export default async function FleetPage({ searchParams }: { searchParams: Promis
       <p className="lead">{am.fleet.lead}</p>
       <Notice code={notice} messages={am.fleet} errors={['notFound', 'runnerFailed']} />
       <Panel id="runners" title={am.fleet.runnersTitle}>
-        <DataTable testId="runners" heads={[am.fleet.runner, am.fleet.health, am.fleet.live, am.fleet.warmPool, am.fleet.createLatency, am.fleet.creates, am.fleet.failures, am.fleet.memory]}>
+        <DataTable testId="runners" heads={[am.fleet.runner, am.fleet.health, am.fleet.live, am.fleet.freeSlots, am.fleet.lastSeen, am.fleet.warmPool, am.fleet.createLatency, am.fleet.creates, am.fleet.failures, am.fleet.memory]}>
           {runners.map((r) => (
-            <tr key={r.name}>
+            <tr key={r.name} data-testid={`runner-${r.name}`}>
               <th scope="row">
                 {r.name}
                 {r.provider ? <span className="muted small"> · {r.provider}</span> : null}
@@ -47,6 +47,8 @@ export default async function FleetPage({ searchParams }: { searchParams: Promis
                 {live(r.counts)}
                 {r.maxSandboxes !== null ? ` / ${r.maxSandboxes}` : ''}
               </td>
+              <td>{r.freeSlots ?? '—'}</td>
+              <td>{r.lastSeenAt ? t(am.fleet.lastSeenAgo, { ago: ago(r.lastSeenAt) }) : am.fleet.neverSeen}</td>
               <td>{t(am.fleet.warmPoolValue, { ready: r.counts.warm ?? 0, target: r.warmPoolTarget ?? '—' })}</td>
               <td>
                 {seconds(r.createP50Seconds === null ? null : Math.round(r.createP50Seconds * 10) / 10)} / {seconds(r.createP95Seconds === null ? null : Math.round(r.createP95Seconds * 10) / 10)}

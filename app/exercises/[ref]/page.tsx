@@ -18,9 +18,10 @@ import { db } from '@/lib/db';
 import { revealedHints, solutionRevealed } from '@/lib/progress/reveals';
 import { quizQuestionsForBrowser, quizResultForBrowser } from '@/lib/quiz/for-browser';
 import { attemptHistory, maxPointsOf } from '@/lib/progress/summary';
-import { runner } from '@/lib/runner';
+import { runners } from '@/lib/runner';
 import { RunnerClientError } from '@/lib/runner/client';
 import { currentSandbox } from '@/lib/runner/learner-sandboxes';
+import { lostSandboxFor } from '@/lib/runner/lost-sandboxes';
 import { sandboxForBrowser } from '@/lib/runner/responses';
 import { stringify } from 'yaml';
 import { getLearnI18n } from '@/messages/learn/server';
@@ -46,12 +47,13 @@ export default async function ExercisePage({ params }: Params) {
 
   let sandbox: SandboxForBrowser | null = null;
   try {
-    const current = await currentSandbox(db(), runner(), user.id, exercise.id);
+    const current = await currentSandbox(db(), runners(), user.id, exercise.id);
     if (current) sandbox = sandboxForBrowser(current.row.id, current.view);
   } catch (error) {
     // The runner being down must not take the page down: the workspace offers to start again.
     if (!(error instanceof RunnerClientError)) throw error;
   }
+  const lostSandbox = !sandbox && (await lostSandboxFor(db(), user.id, exercise.id));
 
   const [attempts, hints, solutionShown, progress, lastQuizAnswer] = await Promise.all([
     attemptHistory(db(), user.id, exercise.id, 20),
@@ -118,6 +120,7 @@ export default async function ExercisePage({ params }: Params) {
         exerciseRef={exercise.ref}
         locale={locale}
         initialSandbox={sandbox}
+        lostSandbox={lostSandbox}
         checks={spec.checks.map((c) => ({
           id: c.id,
           title: c.title[locale],

@@ -145,6 +145,10 @@ describe('sandbox lifecycle over HTTP', () => {
     const metrics = await (await fetch(`${fixture.url}/metrics`, { headers: { authorization: `Bearer ${fixture.token}` } })).text();
     expect(metrics).toMatch(/kubelab_sandbox_capacity\{limit="max_sandboxes"\} \d+/);
     expect(metrics).toMatch(/kubelab_sandbox_create_failures_total 0/);
+    // Placement's figure: one owned sandbox uses one slot; the endpoint needs the token.
+    const max = Number(/kubelab_sandbox_capacity\{limit="max_sandboxes"\} (\d+)/.exec(metrics)?.[1]);
+    expect((await fixture.api('GET', '/v1/capacity')).json).toMatchObject({ provider: 'embedded', maxSandboxes: max, used: 1, free: max - 1 });
+    expect((await fetch(`${fixture.url}/v1/capacity`)).status).toBe(401);
   });
 
   it('deletes the sandbox as an admin (any owner, with the reason kept), leaving nothing on the engine or on disk', async () => {

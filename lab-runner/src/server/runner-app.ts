@@ -131,7 +131,13 @@ export async function startRunner(config: RunnerConfig, logger: Logger, parts: R
 
   const service = sandboxes;
   routes.push(
-    ...healthRoutes(metrics, service ? { provider: service.providerName, sandboxCounts: () => service.counts() } : undefined),
+    ...healthRoutes(metrics, service
+      ? {
+          provider: service.providerName,
+          sandboxCounts: () => service.counts(),
+          limits: { maxSandboxes: config.maxSandboxes, maxSandboxesPerOwner: config.maxSandboxesPerOwner },
+        }
+      : undefined),
   );
   server = new RunnerServer({
     host: config.host,

@@ -61,6 +61,9 @@ export class RunnerProcess {
       env: {
         PATH: process.env.PATH ?? '',
         HOME: process.env.HOME ?? '/root',
+        // The runner ignores it; passed so the literal is a ProcessEnv also under Next's types
+        // (NODE_ENV required), which a web-side test importing this helper sees.
+        NODE_ENV: process.env.NODE_ENV,
         ...(process.env.DOCKER_HOST ? { DOCKER_HOST: process.env.DOCKER_HOST } : {}),
         ...(process.env.KUBELAB_ENGINE ? { KUBELAB_ENGINE: process.env.KUBELAB_ENGINE } : {}),
         RUNNER_TOKEN: options.token,

@@ -42,6 +42,8 @@ export class RunnerFixture {
     fixture.stateDir = options.reuse?.stateDir ?? (await mkdtemp(path.join(tmpdir(), 'kubelab-runner-')));
     fixture.prefix = options.reuse?.prefix ?? `t${randomUUID().slice(0, 6)}-`;
     const config = loadConfig({
+      // Unused by the runner; present so this is a ProcessEnv under Next's types too (see runner-child.ts).
+      NODE_ENV: process.env.NODE_ENV,
       RUNNER_TOKEN: fixture.token,
       RUNNER_PORT: '0',
       RUNNER_STATE_DIR: fixture.stateDir,

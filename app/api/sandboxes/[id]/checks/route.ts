@@ -8,7 +8,7 @@ import { db } from '@/lib/db';
 import { getI18n } from '@/lib/i18n/server';
 import { findExercise, parsedSpec, runnerExercise, sandboxSpec } from '@/lib/content/queries';
 import { recordAttempt } from '@/lib/progress/record';
-import { runner } from '@/lib/runner';
+import { runners } from '@/lib/runner';
 import type { RunnerCheckRun } from '@/lib/runner/wire';
 import { apiError, apiJson, runnerFailure } from '@/lib/runner/responses';
 import { guardSandbox } from '@/lib/runner/route-guard';
@@ -38,7 +38,7 @@ export async function POST(_request: Request, { params }: { params: Promise<{ id
     const spec = parsedSpec(`try:${guard.row.id}`, guard.row.draftSpec);
     let run;
     try {
-      run = await runner().runChecks(guard.row.runnerId, guard.user.id, spec as unknown as Record<string, unknown>);
+      run = await runners().onHost(db(), guard.row, (client) => client.runChecks(guard.row.runnerId, guard.user.id, spec as unknown as Record<string, unknown>));
     } catch (error) {
       return runnerFailure(error);
     }
@@ -58,7 +58,8 @@ export async function POST(_request: Request, { params }: { params: Promise<{ id
   const { versionId, spec } = await sandboxSpec(db(), guard.row, exercise);
   let run;
   try {
-    run = await runner().runChecks(guard.row.runnerId, guard.user.id, versionId === exercise.versionId ? runnerExercise(exercise, spec) : (spec as unknown as Record<string, unknown>));
+    const target = versionId === exercise.versionId ? runnerExercise(exercise, spec) : (spec as unknown as Record<string, unknown>);
+    run = await runners().onHost(db(), guard.row, (client) => client.runChecks(guard.row.runnerId, guard.user.id, target));
   } catch (error) {
     return runnerFailure(error);
   }

@@ -1,6 +1,7 @@
 // GET /api/sandboxes/:id/pods: the sandbox's Pods and their containers' states, for the live panel.
+import { db } from '@/lib/db';
 import type { PodForBrowser } from '@/components/learn/types';
-import { runner } from '@/lib/runner';
+import { runners } from '@/lib/runner';
 import { apiJson, runnerFailure } from '@/lib/runner/responses';
 import { guardSandbox } from '@/lib/runner/route-guard';
 
@@ -8,7 +9,7 @@ export async function GET(_request: Request, { params }: { params: Promise<{ id:
   const guard = await guardSandbox((await params).id);
   if (!guard.ok) return guard.response;
   try {
-    const { pods } = await runner().workloads(guard.row.runnerId, guard.user.id);
+    const { pods } = await runners().onHost(db(), guard.row, (client) => client.workloads(guard.row.runnerId, guard.user.id));
     const body: PodForBrowser[] = pods.map((p) => ({
       namespace: p.namespace,
       name: p.name,

@@ -1,8 +1,9 @@
 // POST /api/sandboxes/:id/previews {namespace?, pod, port}: a one-use URL that opens what a
 // port of one of the learner's Pods serves, on the runner's preview origin for that Pod and
 // port. Issued only to the sandbox's own learner; the link works once, in one browser.
+import { db } from '@/lib/db';
 import { z } from 'zod';
-import { runner } from '@/lib/runner';
+import { runners } from '@/lib/runner';
 import { apiError, apiJson, runnerFailure } from '@/lib/runner/responses';
 import { guardSandbox } from '@/lib/runner/route-guard';
 
@@ -15,7 +16,7 @@ export async function POST(request: Request, { params }: { params: Promise<{ id:
   const body = bodySchema.safeParse(await request.json().catch(() => undefined));
   if (!body.success) return apiError(400, 'BAD_REQUEST', 'expected {"pod": "<name>", "port": 1..65535, "namespace"?: "<name>"}');
   try {
-    return apiJson({ url: await runner().preview(guard.row.runnerId, guard.user.id, body.data) });
+    return apiJson({ url: await runners().onHost(db(), guard.row, (client) => client.preview(guard.row.runnerId, guard.user.id, body.data)) });
   } catch (error) {
     return runnerFailure(error);
   }

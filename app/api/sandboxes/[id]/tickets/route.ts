@@ -1,7 +1,8 @@
 // POST /api/sandboxes/:id/tickets {terminal}: a one-use, short-lived WebSocket URL for one
 // terminal tab, issued only to the sandbox's own learner.
+import { db } from '@/lib/db';
 import { z } from 'zod';
-import { runner } from '@/lib/runner';
+import { runners } from '@/lib/runner';
 import { apiError, apiJson, runnerFailure } from '@/lib/runner/responses';
 import { guardSandbox } from '@/lib/runner/route-guard';
 
@@ -15,7 +16,7 @@ export async function POST(request: Request, { params }: { params: Promise<{ id:
   const body = bodySchema.safeParse(await request.json().catch(() => undefined));
   if (!body.success) return apiError(400, 'BAD_REQUEST', 'expected {"terminal": "<tab key>-t1".."<tab key>-t99"}');
   try {
-    return apiJson({ url: await runner().shellTicket(guard.row.runnerId, guard.user.id, body.data.terminal) });
+    return apiJson({ url: await runners().onHost(db(), guard.row, (client) => client.shellTicket(guard.row.runnerId, guard.user.id, body.data.terminal)) });
   } catch (error) {
     return runnerFailure(error);
   }

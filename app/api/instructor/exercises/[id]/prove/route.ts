@@ -8,7 +8,8 @@ import { db } from '@/lib/db';
 import { draftFromRequest } from '@/lib/authoring/http';
 import { recordProofAudited } from '@/lib/authoring/instructor-actions';
 import { readProofEvents, type ProofEvent } from '@/lib/authoring/proof-events';
-import { runner } from '@/lib/runner';
+import { runners } from '@/lib/runner';
+import { createOnBestRunner } from '@/lib/runner/placement';
 import { runnerFailure } from '@/lib/runner/responses';
 
 export async function POST(request: Request, { params }: { params: Promise<{ id: string }> }) {
@@ -22,7 +23,8 @@ export async function POST(request: Request, { params }: { params: Promise<{ id:
   request.signal.addEventListener('abort', () => controller.abort(), { once: true });
   let upstream: ReadableStream<Uint8Array>;
   try {
-    upstream = await runner().prove(`${user.id}:proof`, spec as unknown as Record<string, unknown>, controller.signal);
+    // A proof makes a fresh sandbox: it goes where a learner's would.
+    ({ value: upstream } = await createOnBestRunner(db(), runners(), (client) => client.prove(`${user.id}:proof`, spec as unknown as Record<string, unknown>, controller.signal)));
   } catch (error) {
     return runnerFailure(error);
   }

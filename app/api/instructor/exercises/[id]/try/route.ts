@@ -6,7 +6,7 @@ import { db } from '@/lib/db';
 import { draftFromRequest } from '@/lib/authoring/http';
 import { startTryAudited } from '@/lib/authoring/instructor-actions';
 import { getI18n } from '@/lib/i18n/server';
-import { runner } from '@/lib/runner';
+import { runners } from '@/lib/runner';
 import { apiJson, runnerFailure, sandboxForBrowser } from '@/lib/runner/responses';
 
 export async function POST(request: Request, { params }: { params: Promise<{ id: string }> }) {
@@ -14,7 +14,7 @@ export async function POST(request: Request, { params }: { params: Promise<{ id:
   if (!draft.ok) return draft.response;
   const { user, exercise, spec } = draft;
   try {
-    const { row, view } = await startTryAudited(db(), runner(), user, exercise, spec);
+    const { row, view } = await startTryAudited(db(), runners(), user, exercise, spec);
     const { locale } = await getI18n();
     return apiJson(
       {
