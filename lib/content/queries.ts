@@ -62,7 +62,11 @@ export function parsedSpec(versionId: string, stored: unknown): Exercise {
 }
 
 export async function findExercise(db: Db, ref: string): Promise<PublishedExercise | null> {
-  return (await publishedContent(db)).remember(`exercise:${ref}`, () => loadExercise(db, ref));
+  const content = await publishedContent(db);
+  // Only published refs are kept, so made-up refs in URLs cannot grow the snapshot.
+  const outlines = await courseOutlines(content);
+  if (!outlines.some((c) => c.lessons.some((l) => l.exercises.some((e) => e.ref === ref)))) return null;
+  return content.remember(`exercise:${ref}`, () => loadExercise(db, ref));
 }
 
 async function loadExercise(db: Db, ref: string): Promise<PublishedExercise | null> {

@@ -18,10 +18,15 @@ export async function GET(_request: Request, { params }: { params: Promise<{ cou
   const { course, lesson, file } = await params;
   if (!FIGURE_NAME.test(file) || file.startsWith('.')) return new Response(null, { status: 404 });
   if (!(await findLesson(db(), course, lesson))) return new Response(null, { status: 404 });
-  // Figures change with the lesson's files, which reach the platform only through a sync.
+  // Figures change with the lesson's files, which reach the platform only through a sync. A
+  // failed read is not kept, so names that do not exist cannot grow the snapshot.
   const figure = path.join(exercisesDir(), course, lesson, file);
-  const body = await (await publishedContent(db())).remember(`figure:${figure}`, () => readFile(figure).catch(() => null));
-  if (!body) return new Response(null, { status: 404 });
+  let body: Buffer;
+  try {
+    body = await (await publishedContent(db())).remember(`figure:${figure}`, () => readFile(figure));
+  } catch {
+    return new Response(null, { status: 404 });
+  }
   return new Response(new Uint8Array(body), {
     headers: {
       'content-type': 'image/svg+xml; charset=utf-8',
