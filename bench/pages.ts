@@ -2,7 +2,9 @@
 // rendered for signed-in learners, under 20 concurrent users against the running platform.
 // Starts the whole built platform on its own ports and data directory (scripts/lib/platform),
 // or measures one already running: BENCH_BASE_URL plus that platform's DATABASE_URL.
-// Reports; never passes or fails on a threshold.
+// Reports; never passes or fails on a threshold. Each line ends with the machine's 1-minute load
+// average: on shared cores the percentiles follow what else runs, so compare runs at like load.
+import os from 'node:os';
 import { registerLearner } from '../lib/accounts';
 import { createDb } from '../lib/db/client';
 import { parseDatabaseUrl } from '../lib/db/database-url';
@@ -59,7 +61,8 @@ async function main(): Promise<void> {
       const fmt = (n: number) => `${n.toFixed(0)} ms`;
       process.stdout.write(
         `  ${page.name.padEnd(8)} ${page.path}: p50 ${fmt(percentile(times, 50))}, p95 ${fmt(percentile(times, 95))}, p99 ${fmt(percentile(times, 99))}, ` +
-          `max ${fmt(times.at(-1) ?? 0)}, ${(times.length / seconds).toFixed(1)} req/s, ${non200.length} non-200 of ${times.length}\n`,
+          `max ${fmt(times.at(-1) ?? 0)}, ${(times.length / seconds).toFixed(1)} req/s, ${non200.length} non-200 of ${times.length}, ` +
+          `load ${os.loadavg()[0]!.toFixed(1)} on ${os.cpus().length} cores\n`,
       );
     }
   } finally {

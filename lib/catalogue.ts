@@ -1,9 +1,10 @@
 // The course catalogue as the home page shows it: published (not archived) courses in order,
-// their lesson and exercise counts, and, for a signed-in learner, how many exercises they passed.
+// their lesson and exercise counts (from the cached outline), and, for a signed-in learner, how
+// many exercises they passed.
 import type { Db } from './db';
 import { pick } from './content/text';
 import type { Locale } from './i18n/locale';
-import { visibleExercise, visibleLesson } from './content/visibility';
+import { courseOutlines, publishedContent } from './content/published';
 
 export interface CatalogueCourse {
   slug: string;
@@ -16,28 +17,13 @@ export interface CatalogueCourse {
 }
 
 export async function listCatalogue(db: Db, locale: Locale, userId?: string): Promise<CatalogueCourse[]> {
-  const courses = await db.course.findMany({
-    where: { archived: false },
-    orderBy: [{ position: 'asc' }, { slug: 'asc' }],
-    select: {
-      id: true,
-      slug: true,
-      title: true,
-      summary: true,
-      lessons: {
-        where: visibleLesson,
-        select: { _count: { select: { exercises: { where: visibleExercise } } } },
-      },
-    },
-  });
+  const courses = await courseOutlines(await publishedContent(db));
+  const courseOf = new Map(courses.flatMap((c) => c.lessons.flatMap((l) => l.exercises.map((e) => [e.id, c.id] as const))));
   const passedByCourse = new Map<string, number>();
   if (userId) {
-    const passed = await db.progress.findMany({
-      where: { userId, status: 'passed', exercise: { ...visibleExercise, lesson: visibleLesson } },
-      select: { exercise: { select: { lesson: { select: { courseId: true } } } } },
-    });
-    for (const p of passed) {
-      const courseId = p.exercise.lesson.courseId;
+    const passed = await db.progress.findMany({ where: { userId, status: 'passed', exerciseId: { in: [...courseOf.keys()] } }, select: { exerciseId: true } });
+    for (const { exerciseId } of passed) {
+      const courseId = courseOf.get(exerciseId)!;
       passedByCourse.set(courseId, (passedByCourse.get(courseId) ?? 0) + 1);
     }
   }
@@ -46,7 +32,7 @@ export async function listCatalogue(db: Db, locale: Locale, userId?: string): Pr
     title: pick(c.title, locale),
     summary: pick(c.summary, locale),
     lessons: c.lessons.length,
-    exercises: c.lessons.reduce((sum, l) => sum + l._count.exercises, 0),
+    exercises: c.lessons.reduce((sum, l) => sum + l.exercises.length, 0),
     passed: userId ? (passedByCourse.get(c.id) ?? 0) : null,
   }));
 }

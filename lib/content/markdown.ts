@@ -39,9 +39,19 @@ export function safeHref(href: string): string | null {
   return trimmed;
 }
 
+// Trees are kept by their source text: a page renders the same few lesson and task texts for
+// every learner, and a changed text is a new key. Callers must not change a returned tree.
+const parsedTrees = new Map<string, Block[]>();
+const MAX_PARSED_TREES = 500;
+
 export function parseMarkdown(source: string): Block[] {
-  const state = { section: 0 };
-  return parseBlocks(source.replace(/\r\n?/g, '\n').split('\n'), state);
+  let blocks = parsedTrees.get(source);
+  if (!blocks) {
+    blocks = parseBlocks(source.replace(/\r\n?/g, '\n').split('\n'), { section: 0 });
+    if (parsedTrees.size >= MAX_PARSED_TREES) parsedTrees.clear();
+    parsedTrees.set(source, blocks);
+  }
+  return blocks;
 }
 
 function parseBlocks(lines: string[], state: { section: number }): Block[] {

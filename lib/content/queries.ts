@@ -1,18 +1,35 @@
 // Reading published content for the learner pages: a lesson with its neighbours, an exercise
-// with its current version. Archived content is not served (its attempts stay in history).
+// with its current version, both kept per content stamp (./published). Archived content is not
+// served (its attempts stay in history).
 import { exerciseSchema, type Exercise } from '@kubelab/exercise-format';
 import type { Db } from '../db';
+import { LOCALES, type Locale } from '../i18n/locale';
+import { withoutLeadingTitle } from './markdown';
+import { courseOutlines, publishedContent } from './published';
+import { pick } from './text';
 import { visibleExercise, visibleLesson } from './visibility';
 
+export interface PublishedLesson {
+  id: string;
+  slug: string;
+  title: unknown;
+  /** The stored text, localised. */
+  body: unknown;
+  /** The text to show per locale: the leading "# Title" line left out (the page's h1 is the title). */
+  text: Record<Locale, string>;
+}
+
 export async function findLesson(db: Db, courseSlug: string, lessonSlug: string) {
-  const course = await db.course.findFirst({
-    where: { slug: courseSlug, archived: false },
-    include: { lessons: { where: visibleLesson, orderBy: { position: 'asc' }, select: { id: true, slug: true, title: true, position: true } } },
+  const content = await publishedContent(db);
+  const course = (await courseOutlines(content)).find((c) => c.slug === courseSlug);
+  const index = course ? course.lessons.findIndex((l) => l.slug === lessonSlug) : -1;
+  if (!course || index === -1) return null;
+  const id = course.lessons[index]!.id;
+  const lesson = await content.remember(`lesson:${id}`, async (): Promise<PublishedLesson> => {
+    const row = await db.lesson.findUniqueOrThrow({ where: { id }, select: { id: true, slug: true, title: true, body: true } });
+    const text = Object.fromEntries(LOCALES.map((locale) => [locale, withoutLeadingTitle(pick(row.body, locale))])) as Record<Locale, string>;
+    return { ...row, text };
   });
-  if (!course) return null;
-  const index = course.lessons.findIndex((l) => l.slug === lessonSlug);
-  if (index === -1) return null;
-  const lesson = await db.lesson.findUniqueOrThrow({ where: { id: course.lessons[index]!.id } });
   return { course, lesson, previous: course.lessons[index - 1] ?? null, next: course.lessons[index + 1] ?? null };
 }
 
@@ -45,6 +62,14 @@ export function parsedSpec(versionId: string, stored: unknown): Exercise {
 }
 
 export async function findExercise(db: Db, ref: string): Promise<PublishedExercise | null> {
+  const content = await publishedContent(db);
+  // Only published refs are kept, so made-up refs in URLs cannot grow the snapshot.
+  const outlines = await courseOutlines(content);
+  if (!outlines.some((c) => c.lessons.some((l) => l.exercises.some((e) => e.ref === ref)))) return null;
+  return content.remember(`exercise:${ref}`, () => loadExercise(db, ref));
+}
+
+async function loadExercise(db: Db, ref: string): Promise<PublishedExercise | null> {
   const exercise = await db.exercise.findFirst({
     where: { ref, ...visibleExercise, lesson: { ...visibleLesson, course: { archived: false } } },
     include: { currentVersion: true, lesson: { select: { slug: true, title: true, course: { select: { slug: true, title: true } } } } },
@@ -61,15 +86,6 @@ export async function findExercise(db: Db, ref: string): Promise<PublishedExerci
     lesson: { slug: exercise.lesson.slug, title: exercise.lesson.title },
     course: exercise.lesson.course,
   };
-}
-
-/** The exercises of a lesson with what the list shows. */
-export function lessonExercises(db: Db, lessonId: string) {
-  return db.exercise.findMany({
-    where: { lessonId, ...visibleExercise },
-    orderBy: { position: 'asc' },
-    select: { id: true, ref: true, title: true, currentVersion: { select: { spec: true } } },
-  });
 }
 
 /**

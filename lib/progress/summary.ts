@@ -1,7 +1,7 @@
 // What the catalogue, lesson and progress pages show: each exercise's status and points for one
 // learner, rolled up per lesson and course, and where to resume.
 import type { Db } from '../db';
-import { visibleExercise, visibleLesson } from '../content/visibility';
+import { courseOutlines, publishedContent } from '../content/published';
 
 export type ExerciseStatus = 'not_started' | 'in_progress' | 'passed';
 
@@ -39,54 +39,11 @@ export interface CourseProgress {
   maxPoints: number;
 }
 
-/** The sum of the checks' points of an exercise spec. */
-export function maxPointsOf(spec: unknown): number {
-  const checks = (spec as { checks?: { points?: number }[] } | null)?.checks ?? [];
-  return checks.reduce((sum, c) => sum + (typeof c.points === 'number' ? c.points : 1), 0);
-}
-
-// Versions never change, so their maximum points are kept per process; only unseen versions
-// are read (one query), which keeps the specs' JSON off the hot path of every page.
-const maxPointsCache = new Map<string, number>();
-
-async function maxPointsByVersion(db: Db, versionIds: string[]): Promise<Map<string, number>> {
-  const missing = versionIds.filter((id) => !maxPointsCache.has(id));
-  if (missing.length > 0) {
-    const rows = await db.exerciseVersion.findMany({ where: { id: { in: missing } }, select: { id: true, spec: true } });
-    if (maxPointsCache.size > 5000) maxPointsCache.clear();
-    for (const row of rows) maxPointsCache.set(row.id, maxPointsOf(row.spec));
-  }
-  return maxPointsCache;
-}
-
 /** Every published course with one learner's progress (userId null: a visitor, all not started). */
 export async function coursesWithProgress(db: Db, userId: string | null, courseSlug?: string): Promise<CourseProgress[]> {
-  const courses = await db.course.findMany({
-    where: { archived: false, ...(courseSlug ? { slug: courseSlug } : {}) },
-    orderBy: { position: 'asc' },
-    include: {
-      lessons: {
-        where: visibleLesson,
-        orderBy: { position: 'asc' },
-        select: {
-          id: true,
-          slug: true,
-          title: true,
-          position: true,
-          exercises: {
-            where: visibleExercise,
-            orderBy: { position: 'asc' },
-            select: { id: true, ref: true, title: true, position: true, currentVersionId: true },
-          },
-        },
-      },
-    },
-  });
+  const outlines = await courseOutlines(await publishedContent(db));
+  const courses = courseSlug ? outlines.filter((c) => c.slug === courseSlug) : outlines;
   const progress = userId ? await db.progress.findMany({ where: { userId } }) : [];
-  const points = await maxPointsByVersion(
-    db,
-    courses.flatMap((c) => c.lessons.flatMap((l) => l.exercises.map((e) => e.currentVersionId))).filter((id): id is string => id !== null),
-  );
   const byExercise = new Map(progress.map((p) => [p.exerciseId, p]));
   return courses.map((course) => {
     const lessons = course.lessons.map((lesson) => {
@@ -99,7 +56,7 @@ export async function coursesWithProgress(db: Db, userId: string | null, courseS
           position: e.position,
           status: p?.status ?? 'not_started',
           points: p?.points ?? 0,
-          maxPoints: e.currentVersionId ? (points.get(e.currentVersionId) ?? 0) : 0,
+          maxPoints: e.maxPoints,
           updatedAt: p?.updatedAt ?? null,
         };
       });

@@ -6,6 +6,7 @@ import { StatusBadge } from '@/components/learn/StatusBadge';
 import { Breadcrumb } from '@/components/learn/Breadcrumb';
 import styles from '@/components/learn/learn.module.css';
 import { requireUser } from '@/lib/authz';
+import { courseOutlines, publishedContent } from '@/lib/content/published';
 import { pick } from '@/lib/content/text';
 import { db } from '@/lib/db';
 import { coursesWithProgress } from '@/lib/progress/summary';
@@ -15,7 +16,8 @@ type Params = { params: Promise<{ course: string }> };
 
 export async function generateMetadata({ params }: Params): Promise<Metadata> {
   const { locale } = await getLearnI18n();
-  const course = await db().course.findFirst({ where: { slug: (await params).course, archived: false }, select: { title: true } });
+  const slug = (await params).course;
+  const course = (await courseOutlines(await publishedContent(db()))).find((c) => c.slug === slug);
   return { title: course ? pick(course.title, locale) : undefined };
 }
 

@@ -6,7 +6,6 @@ import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { cache } from 'react';
 import { Markdown } from '@/components/learn/Markdown';
-import { withoutLeadingTitle } from '@/lib/content/markdown';
 import { SectionTracker } from '@/components/learn/SectionTracker';
 import { StatusBadge } from '@/components/learn/StatusBadge';
 import { Breadcrumb } from '@/components/learn/Breadcrumb';
@@ -53,7 +52,7 @@ export default async function LessonPage({ params }: Params) {
         />
         <h1>{pick(lesson.title, locale)}</h1>
         <Markdown
-          source={withoutLeadingTitle(pick(lesson.body, locale))}
+          source={lesson.text[locale]}
           resolveImage={resolveImage}
           headingOffset={0}
           copyLabels={{ copy: lm.lesson.copy, copied: lm.lesson.copied, label: lm.lesson.copyLabel }}

@@ -1,12 +1,13 @@
 // GET /courses/:course/:lesson/figures/:file.svg: a lesson's diagram, read from the lesson's
-// folder under exercises/. Only plain SVG file names of a published lesson are served, with a
-// policy that keeps any script in an SVG from running.
+// folder under exercises/ and kept with the published content. Only plain SVG file names of a
+// published lesson are served, with a policy that keeps any script in an SVG from running.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { AREAS } from '@/lib/authz-policy';
 import { authorizeRequest } from '@/lib/authz';
 import { exercisesDir } from '@/lib/content/load-and-sync';
 import { findLesson } from '@/lib/content/queries';
+import { publishedContent } from '@/lib/content/published';
 import { db } from '@/lib/db';
 
 const FIGURE_NAME = /^[\w.-]+\.svg$/;
@@ -17,10 +18,12 @@ export async function GET(_request: Request, { params }: { params: Promise<{ cou
   const { course, lesson, file } = await params;
   if (!FIGURE_NAME.test(file) || file.startsWith('.')) return new Response(null, { status: 404 });
   if (!(await findLesson(db(), course, lesson))) return new Response(null, { status: 404 });
-  const dir = path.join(exercisesDir(), course, lesson);
+  // Figures change with the lesson's files, which reach the platform only through a sync. A
+  // failed read is not kept, so names that do not exist cannot grow the snapshot.
+  const figure = path.join(exercisesDir(), course, lesson, file);
   let body: Buffer;
   try {
-    body = await readFile(path.join(dir, file));
+    body = await (await publishedContent(db())).remember(`figure:${figure}`, () => readFile(figure));
   } catch {
     return new Response(null, { status: 404 });
   }
