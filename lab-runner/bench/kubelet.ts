@@ -17,7 +17,7 @@ import { z } from 'zod';
 import { createEmbeddedClusterHost } from '../src/embedded/host.js';
 import type { EmbeddedCluster } from '../src/embedded/host-contract.js';
 import { sandboxCgroupParent } from '../src/embedded/kubelet/sandbox-cgroup.js';
-import { ensureImages } from '../src/images/index.js';
+import { IMAGES, ensureImages } from '../src/images/index.js';
 import { COUNTER_YAML } from '../src/embedded/kubelet/testing/counter-pod.js';
 
 const run = promisify(execFile);
@@ -141,7 +141,9 @@ export async function runKubeletBench(input: Partial<KubeletBenchOptions> = {}, 
       const name = `counter-bench-${runId}-${i}`;
       const hostPath = join(dir, `kube-play-${i}`);
       mkdirSync(hostPath, { recursive: true });
-      const yaml = COUNTER_YAML.replace('name: counter', `name: ${name}\n  labels: {io.kubelab.bench: "${runId}"}`).replace('path: /var/log/counter', `path: ${hostPath}`);
+      const yaml = COUNTER_YAML.replace('name: counter', `name: ${name}\n  labels: {io.kubelab.bench: "${runId}"}`).replace('path: /var/log/counter', `path: ${hostPath}`)
+        // The platform's busybox is tagged only under its own name (it never shadows `busybox`).
+        .replaceAll('image: busybox', `image: ${IMAGES.busybox}`);
       const file = join(dir, `${name}.yaml`);
       writeFileSync(file, yaml);
       started = performance.now();
