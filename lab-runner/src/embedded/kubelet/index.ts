@@ -10,6 +10,7 @@ import { IMAGES, platformImageId } from '../../images/index.js';
 import type { Pod } from '../k8s-types.js';
 import type { Kubelet, KubeletFactory, KubeletOptions, PodWatchEvent } from '../node-contract.js';
 import { engineProfile } from '../../engines/profile.js';
+import { forceRemoveContainer } from '../../engines/remove-container.js';
 import { subscribeContainerEvents } from './engine-events.js';
 import { isNotFound, observe, type ObservedContainer } from './engine.js';
 import { DEFAULT_DISK_SHARES, EvictionManager, type DiskShares } from './eviction.js';
@@ -111,9 +112,7 @@ class EmbeddedKubelet implements Kubelet {
   }
 
   private async removeContainer(id: string): Promise<void> {
-    await this.docker.getContainer(id).remove({ force: true, v: true }).catch((error) => {
-      if (!isNotFound(error)) this.log(`removing container ${id} failed`, error);
-    });
+    await forceRemoveContainer(this.docker, id, { volumes: true }).catch((error) => this.log(`removing container ${id} failed`, error));
   }
 
   private allocatePodIP(): string {

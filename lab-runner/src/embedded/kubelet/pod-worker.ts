@@ -5,6 +5,7 @@
 // All work for one Pod is serialised through sync(); events and timers only ask for a sync.
 
 import type Dockerode from 'dockerode';
+import { forceRemoveContainer } from '../../engines/remove-container.js';
 import { IMAGES, LOCAL_IMAGE_NAMES, normalizeImageReference } from '../../images/index.js';
 import type { Container, ContainerStateTerminated, Pod, PodStatus } from '../k8s-types.js';
 import type { KubeletClusterClient } from '../node-contract.js';
@@ -287,7 +288,7 @@ export class PodWorker {
       this.stagingChecked = true;
     }
     for (const id of this.staleInfra.splice(0)) {
-      const gone = await this.env.docker.getContainer(id).remove({ force: true }).then(() => true, (error) => isNotFound(error));
+      const gone = await forceRemoveContainer(this.env.docker, id).then(() => true, () => false);
       if (!gone) this.staleInfra.push(id);
     }
     // The API server refuses these at admission; a Pod that got past it anyway never runs here.
@@ -358,7 +359,7 @@ export class PodWorker {
     this.podIP ??= this.env.allocatePodIP();
     // Their content follows fields a Pod update cannot change and the Pod's IP: written once per worker.
     if (!this.podFilesWritten) {
-      writePodFiles(this.env.podsDir, this.pod, this.podIP);
+      writePodFiles(this.env.podsDir, this.pod, this.podIP, this.env.userns?.hostRoot);
       this.podFilesWritten = true;
     }
     if (this.volumes) {
@@ -410,19 +411,16 @@ export class PodWorker {
 
   private async removeByName(name: string): Promise<void> {
     if (!name) return;
-    await this.env.docker.getContainer(name).remove({ force: true }).catch((error) => {
-      if (!isNotFound(error)) throw error;
-    });
+    await forceRemoveContainer(this.env.docker, name);
   }
 
   /** Removes a container and what the kubelet kept for it; false when the engine kept it (another container joined its namespaces). */
   private async removeContainer(id: string | undefined): Promise<boolean> {
     if (!id) return true;
     const info = await observe(this.env.docker, id).catch(() => undefined);
-    const gone = await this.env.docker.getContainer(id).remove({ force: true, v: true }).then(
+    const gone = await forceRemoveContainer(this.env.docker, id, { volumes: true }).then(
       () => true,
       (error) => {
-        if (isNotFound(error)) return true;
         this.env.log(`removing container ${id} failed`, error);
         return false;
       },

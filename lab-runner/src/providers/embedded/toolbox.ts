@@ -7,6 +7,7 @@
 
 import { PassThrough, type Duplex } from 'node:stream';
 import type Dockerode from 'dockerode';
+import { forceRemoveContainer } from '../../engines/remove-container.js';
 import { FRESH_USERNS, confinement, engineSupportsUserNamespaces } from '../../embedded/kubelet/engine-security.js';
 import { ProviderError, type ExecOptions, type ExecResult, type TerminalSession } from '../provider.js';
 import { LABEL_INSTALL } from './install-identity.js';
@@ -105,11 +106,7 @@ export class Toolboxes {
 
   /** Force-removes the toolbox; a missing one is fine. */
   async remove(id: string): Promise<void> {
-    try {
-      await this.docker.getContainer(containerName(id)).remove({ force: true, v: true });
-    } catch (error) {
-      if (!isStatus(error, 404)) throw error;
-    }
+    await forceRemoveContainer(this.docker, containerName(id), { volumes: true });
   }
 
   /** Every Kubelab-managed container with the sandbox it belongs to (toolboxes and Pod containers alike). */
@@ -124,11 +121,7 @@ export class Toolboxes {
   }
 
   async removeContainer(containerId: string): Promise<void> {
-    try {
-      await this.docker.getContainer(containerId).remove({ force: true, v: true });
-    } catch (error) {
-      if (!isStatus(error, 404)) throw error;
-    }
+    await forceRemoveContainer(this.docker, containerId, { volumes: true });
   }
 
   async exec(id: string, argv: string[], options: ExecOptions = {}): Promise<ExecResult> {
