@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from './config.js';
+import { userNamespacesWanted } from './embedded/kubelet/engine-security.js';
 
 const TOKEN = 'a-token-of-enough-length';
 
@@ -37,6 +38,15 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ RUNNER_TOKEN: TOKEN, RUNNER_MAX_SANDBOXES: '2', RUNNER_MAX_SANDBOXES_PER_OWNER: '5' })).toThrow(
       /must not exceed RUNNER_MAX_SANDBOXES/,
     );
+  });
+
+  it('takes KUBELAB_USERNS as auto or off and refuses anything else', () => {
+    expect(() => loadConfig({ RUNNER_TOKEN: TOKEN, KUBELAB_USERNS: 'off' })).not.toThrow();
+    expect(() => loadConfig({ RUNNER_TOKEN: TOKEN, KUBELAB_USERNS: 'auto' })).not.toThrow();
+    expect(() => loadConfig({ RUNNER_TOKEN: TOKEN, KUBELAB_USERNS: 'yes' })).toThrow(/KUBELAB_USERNS: must be auto or off/);
+    expect(userNamespacesWanted({})).toBe(true);
+    expect(userNamespacesWanted({ KUBELAB_USERNS: 'off' })).toBe(false);
+    expect(() => userNamespacesWanted({ KUBELAB_USERNS: 'on' })).toThrow(/KUBELAB_USERNS must be auto or off, not "on"/);
   });
 
   it("takes the platform scripts' KUBELAB_* directories when the runner's own are unset", () => {

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { DEFAULT_API_SHARES, type ApiShareLimits } from './embedded/apiserver/api-shares.js';
 import { DEFAULT_DISK_SHARES, type DiskShares } from './embedded/kubelet/eviction.js';
+import { USERNS_SETTINGS } from './embedded/kubelet/engine-security.js';
 import { DEFAULT_ENGINE_SOCKETS, ENGINE_NAMES, type EngineName } from './engines/profile.js';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -57,6 +58,8 @@ const EnvSchema = z.object({
   RUNNER_EXERCISES_DIR: z.string().min(1).default(path.join(REPO_ROOT, 'exercises')),
   RUNNER_EMBEDDED_PORT: intFrom(0, 65535).default(0),
   RUNNER_ENGINE: z.enum(ENGINE_NAMES, { error: `must be ${ENGINE_NAMES.join(' or ')} (the container engine the Pods run on)` }).default('podman'),
+  // Read by the kubelet itself (engine-security.ts); validated here so a typo stops the start.
+  KUBELAB_USERNS: z.enum(USERNS_SETTINGS, { error: `must be ${USERNS_SETTINGS.join(' or ')} (a user namespace per sandbox, or none)` }).optional(),
   // Unset: the chosen engine's own socket under /run/kubelab (setup-system.sh starts it there).
   DOCKER_HOST: z
     .string()

@@ -47,6 +47,8 @@ describe('runner restart', () => {
     const kept = created.json.id as string;
     const shell = await TerminalClient.open((await first.api('POST', `/v1/sandboxes/${kept}/shell-tickets`, {})).json.url);
     expect(await shell.run(SOLUTION_COMMAND)).toMatch(/pod\/web created/);
+    // Running before the kill, so that "kept running" below says something about the restart.
+    expect(await shell.run('kubectl wait --for=condition=Ready pod/web --timeout=120s')).toMatch(/pod\/web condition met/);
 
     // A second create, killed once its cluster exists on disk.
     void first.api('POST', '/v1/sandboxes', { owner: 'interrupted', exercise: DRAFT_EXERCISE }).catch(() => undefined);

@@ -185,6 +185,8 @@ describe('the files the kubelet manages', () => {
         'search default.svc.cluster.local svc.cluster.local cluster.local example.org\nnameserver 10.96.0.10\noptions ndots:2 edns0\n',
       );
     }
+    // Owned by the container's root (under the sandbox's user namespace too), as a kubelet's are.
+    expect((await kubectl(['exec', 'named', '-c', 'a', '--', 'stat', '-c', '%u %g %a', '/etc/hosts', '/etc/hostname', '/etc/resolv.conf'])).stdout).toBe('0 0 644\n'.repeat(3));
     // Root in the container still cannot change them: the kubelet's copies are mounted read-only.
     const write = await kubectl(['exec', 'named', '-c', 'a', '--', 'sh', '-c', 'echo 6.6.6.6 evil >> /etc/hosts']);
     expect(write.code).not.toBe(0);

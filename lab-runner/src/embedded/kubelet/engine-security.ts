@@ -7,8 +7,9 @@
 //   baseline) and drop;
 // - the engine's default seccomp profile (never `seccomp=unconfined`), its masked and
 //   read-only /proc and /sys paths (never overridden), no-new-privileges, no devices;
-// - with KUBELAB_USERNS=auto, a user namespace per sandbox where the engine can do it (Podman
-//   with a `containers` subordinate id range), so container root is an unprivileged host uid.
+// - a user namespace per sandbox where the engine can do it (Podman with a `containers`
+//   subordinate id range), so container root is an unprivileged host uid; KUBELAB_USERNS=off
+//   turns it off.
 
 import { readFile } from 'node:fs/promises';
 import type Dockerode from 'dockerode';
@@ -55,16 +56,23 @@ export function confinement(capabilities: readonly string[]): Dockerode.HostConf
 /** Size of each sandbox's user namespace: uids 0..65535, so `runAsUser: 65534` still maps. */
 export const USERNS_SIZE = 65536;
 
+/** KUBELAB_USERNS as the kubelet reads it: `auto` (unset too) or `off`; anything else is refused. */
+export const USERNS_SETTINGS = ['auto', 'off'] as const;
+
+export function userNamespacesWanted(env: NodeJS.ProcessEnv = process.env): boolean {
+  const value = env.KUBELAB_USERNS || 'auto';
+  if (!(USERNS_SETTINGS as readonly string[]).includes(value)) throw new Error(`KUBELAB_USERNS must be ${USERNS_SETTINGS.join(' or ')}, not ${JSON.stringify(value)}`);
+  return value === 'auto';
+}
+
 /**
- * Whether containers get their own user namespace: asked for with KUBELAB_USERNS=auto, and
- * possible on Podman running as root with a subordinate id range for the `containers` user
- * (setup-system.sh adds it). Opt-in because Podman 4.3 pays for it on every container start
- * (it prepares an id-shifted copy of the image for the range): measured in
- * docs/security/privileges.md. Without it, containers are confined by capabilities, seccomp
- * and no-new-privileges alone.
+ * Whether containers get their own user namespace: on unless KUBELAB_USERNS=off, where Podman
+ * runs as root with a subordinate id range for the `containers` user (setup-system.sh adds
+ * it). What it costs on Pod start is measured in docs/security/privileges.md. Without it,
+ * containers are confined by capabilities, seccomp and no-new-privileges alone.
  */
 export async function engineSupportsUserNamespaces(docker: Dockerode): Promise<boolean> {
-  if (process.env.KUBELAB_USERNS !== 'auto') return false;
+  if (!userNamespacesWanted()) return false;
   const probe = (probed.get(docker) ?? probed.set(docker, probeEngine(docker)).get(docker)) as Promise<boolean>;
   return probe;
 }
@@ -74,7 +82,10 @@ const probed = new WeakMap<Dockerode, Promise<boolean>>();
 async function probeEngine(docker: Dockerode): Promise<boolean> {
   if ((await engineProfile(docker)).userNamespaces !== 'per-sandbox') return false;
   const ranges = await Promise.all(['/etc/subuid', '/etc/subgid'].map((file) => readFile(file, 'utf8').catch(() => '')));
-  return ranges.every((text) => /^containers:\d+:\d+$/m.test(text));
+  const ok = ranges.every((text) => /^containers:\d+:\d+$/m.test(text));
+  // Said once per engine client: the operator asked for nothing, so silence would hide the gap.
+  if (!ok) process.emitWarning('sandboxes run without user namespaces: /etc/subuid and /etc/subgid need a `containers` range (scripts/setup-system.sh adds one); KUBELAB_USERNS=off silences this');
+  return ok;
 }
 
 /** Podman's `--userns=auto` with room for the usual uids: a fresh range no other container holds. */

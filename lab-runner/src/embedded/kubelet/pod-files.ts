@@ -8,7 +8,7 @@
 // O_NOFOLLOW opens of one component (safe-path.ts), so even a planted link could not redirect
 // a write.
 
-import { closeSync, constants, fchmodSync, fstatSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { closeSync, constants, fchmodSync, fchownSync, fstatSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Container, Pod } from '../k8s-types.js';
 import { childPath, openRoot } from './safe-path.js';
@@ -89,11 +89,12 @@ export function resolvConf(pod: Pod): string {
   return lines.length ? `${lines.join('\n')}\n` : '';
 }
 
-function writeFile(dir: ReturnType<typeof openRoot>, name: string, content: string): void {
+function writeFile(dir: ReturnType<typeof openRoot>, name: string, content: string, owner: number): void {
   const fd = openSync(childPath(dir, name), constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW | constants.O_NONBLOCK, 0o644);
   try {
     if (!fstatSync(fd).isFile()) throw new Error(`${name} is not a regular file`);
     fchmodSync(fd, 0o644);
+    fchownSync(fd, owner, owner);
     const data = Buffer.from(content);
     let done = 0;
     while (done < data.length) done += writeSync(fd, data, done, data.length - done);
@@ -102,15 +103,19 @@ function writeFile(dir: ReturnType<typeof openRoot>, name: string, content: stri
   }
 }
 
-/** Writes the three files into the Pod's directory (again on every call: the content follows the Pod). */
-export function writePodFiles(podsDir: string, pod: Pod, podIP: string): void {
+/**
+ * Writes the three files into the Pod's directory (again on every call: the content follows the
+ * Pod), owned by the container's root: `hostRoot` under a user namespace, as a real kubelet's
+ * files show `root root` inside the container; the read-only bind is what refuses writes.
+ */
+export function writePodFiles(podsDir: string, pod: Pod, podIP: string, hostRoot = 0): void {
   const directory = podDir(podsDir, pod.metadata.uid ?? '');
   mkdirSync(directory, { recursive: true, mode: 0o755 });
   const root = openRoot(directory);
   try {
-    writeFile(root, FILES.hosts, hostsFile(pod, podIP));
-    writeFile(root, FILES.hostname, hostnameFile(pod));
-    writeFile(root, FILES.resolv, resolvConf(pod));
+    writeFile(root, FILES.hosts, hostsFile(pod, podIP), hostRoot);
+    writeFile(root, FILES.hostname, hostnameFile(pod), hostRoot);
+    writeFile(root, FILES.resolv, resolvConf(pod), hostRoot);
   } finally {
     root.close();
   }
