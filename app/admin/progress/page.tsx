@@ -11,7 +11,7 @@ import { requireAdmin } from '@/lib/authz';
 import { listCohorts } from '@/lib/admin/cohorts';
 import { filterQuery, parseFilters, selectedCohort, selectedCourse } from '@/lib/admin/filters';
 import { formatDuration } from '@/lib/admin/format';
-import { failingChecks, learnerMatrix, lessonFunnel, MATRIX_PAGE_SIZE, revealUse, timeToComplete } from '@/lib/admin/learning';
+import { failingChecks, learnerMatrix, lessonFunnels, MATRIX_PAGE_SIZE, revealUse, timeToComplete } from '@/lib/admin/learning';
 import { pick } from '@/lib/content/text';
 import { db } from '@/lib/db';
 import { getAdminI18n } from '@/messages/admin/server';
@@ -34,7 +34,7 @@ export default async function AdminProgressPage({ searchParams }: { searchParams
     return e ? pick(e.title, locale) || e.ref : id;
   };
   const [funnels, times, reveals, failing, matrix] = await Promise.all([
-    Promise.all((course?.lessons ?? []).map(async (l) => ({ lesson: l, steps: await lessonFunnel(db(), l.exercises.map((e) => e.id), audience) }))),
+    lessonFunnels(db(), (course?.lessons ?? []).map((l) => ({ id: l.id, exerciseIds: l.exercises.map((e) => e.id) })), audience),
     timeToComplete(db(), exerciseIds, audience),
     revealUse(db(), exerciseIds, audience),
     failingChecks(db(), exerciseIds),
@@ -195,14 +195,14 @@ export default async function AdminProgressPage({ searchParams }: { searchParams
           </Panel>
 
           <Panel id="funnel" title={am.progress.funnelsTitle}>
-            {funnels.map(({ lesson, steps }) => (
+            {course.lessons.map((lesson) => (
               <BarChart
                 key={lesson.id}
                 id={`funnel-${lesson.slug}`}
                 title={t(am.progress.funnelTitle, { lesson: pick(lesson.title, locale) || lesson.slug })}
                 description={am.progress.funnelDesc}
                 series={[{ key: 'learners', label: am.progress.funnelLearners, pattern: 'solid' }]}
-                groups={steps.map((s) => ({ label: stepLabel(s.key), values: [s.learners] }))}
+                groups={(funnels.get(lesson.id) ?? []).map((s) => ({ label: stepLabel(s.key), values: [s.learners] }))}
                 format={(v) => new Intl.NumberFormat(locale).format(v)}
                 rowHeader={am.progress.funnelStep}
                 showTableLabel={am.common.showTable}
