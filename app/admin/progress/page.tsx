@@ -7,6 +7,7 @@ import { notFound } from 'next/navigation';
 import { AdminNav } from '@/components/admin/AdminNav';
 import { DataTable, Panel } from '@/components/admin/Panel';
 import { BarChart } from '@/components/admin/BarChart';
+import { Pager } from '@/components/admin/Pager';
 import { requireAdmin } from '@/lib/authz';
 import { listCohorts } from '@/lib/admin/cohorts';
 import { filterQuery, parseFilters, selectedCohort, selectedCourse } from '@/lib/admin/filters';
@@ -146,13 +147,7 @@ export default async function AdminProgressPage({ searchParams }: { searchParams
                 ))}
               </DataTable>
             )}
-            {pages > 1 ? (
-              <nav aria-label={am.progress.matrixTitle} className="pager">
-                {filters.page > 0 ? <Link href={`/admin/progress${filterQuery({ ...filters, course: course.slug, page: filters.page - 1 })}`}>{am.common.previous}</Link> : null}
-                <span>{t(am.common.pageOf, { page: filters.page + 1, pages })}</span>
-                {filters.page + 1 < pages ? <Link href={`/admin/progress${filterQuery({ ...filters, course: course.slug, page: filters.page + 1 })}`}>{am.common.next}</Link> : null}
-              </nav>
-            ) : null}
+            <Pager label={am.progress.matrixTitle} page={filters.page} pages={pages} href={(p) => `/admin/progress${filterQuery({ ...filters, course: course.slug, page: p })}`} am={am} />
           </Panel>
 
           <Panel id="failing" title={am.progress.failingTitle}>
