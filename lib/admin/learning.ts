@@ -47,7 +47,8 @@ export interface MatrixRow {
   cells: Record<string, MatrixCell>;
 }
 
-export const MATRIX_PAGE_SIZE = 50;
+// 25 learners by every exercise of a course (50 in the bench): 1,250 cells a page.
+export const MATRIX_PAGE_SIZE = 25;
 
 export function secondsSpent(p: { startedAt: Date | null; passedAt: Date | null; secondsToPass: number | null; updatedAt: Date }): number | null {
   if (p.secondsToPass !== null) return p.secondsToPass;

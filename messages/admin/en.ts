@@ -25,6 +25,7 @@ export const adminEn = {
   progress: {
     title: 'Learning progress',
     lead: 'How learners are doing, exercise by exercise. Narrow it to one course and one group.',
+    figuresAsOf: 'The funnels, times and hint use below are as of {time} UTC: several admins share one computation, made again at most once a minute.',
     course: 'Course',
     group: 'Group',
     noCourses: 'There are no courses yet.',

@@ -26,6 +26,7 @@ export const adminZhCN: AdminMessages = {
   progress: {
     title: '学习进度',
     lead: '逐个练习查看学员的进展。可以按课程和小组筛选。',
+    figuresAsOf: '下面的漏斗、用时和提示使用数据截至 UTC {time}：多位管理员共用一次计算，每分钟最多重新计算一次。',
     course: '课程',
     group: '小组',
     noCourses: '还没有课程。',

@@ -12,6 +12,7 @@ import { requireAdmin } from '@/lib/authz';
 import { listCohorts } from '@/lib/admin/cohorts';
 import { filterQuery, parseFilters, selectedCohort, selectedCourse } from '@/lib/admin/filters';
 import { formatDuration } from '@/lib/admin/format';
+import { sharedFigures } from '@/lib/admin/shared-figures';
 import { failingChecks, learnerMatrix, lessonFunnels, MATRIX_PAGE_SIZE, revealUse, timeToComplete } from '@/lib/admin/learning';
 import { pick } from '@/lib/content/text';
 import { db } from '@/lib/db';
@@ -34,13 +35,20 @@ export default async function AdminProgressPage({ searchParams }: { searchParams
     const e = exercises.find((x) => x.id === id);
     return e ? pick(e.title, locale) || e.ref : id;
   };
-  const [funnels, times, reveals, failing, matrix] = await Promise.all([
-    lessonFunnels(db(), (course?.lessons ?? []).map((l) => ({ id: l.id, exerciseIds: l.exercises.map((e) => e.id) })), audience),
-    timeToComplete(db(), exerciseIds, audience),
-    revealUse(db(), exerciseIds, audience),
+  const audienceKey = `${course?.id ?? ''} ${audience.cohortId ?? ''} ${exerciseIds.join(',')}`;
+  const [figures, failing, matrix] = await Promise.all([
+    sharedFigures(audienceKey, async () => {
+      const [funnels, times, reveals] = await Promise.all([
+        lessonFunnels(db(), (course?.lessons ?? []).map((l) => ({ id: l.id, exerciseIds: l.exercises.map((e) => e.id) })), audience),
+        timeToComplete(db(), exerciseIds, audience),
+        revealUse(db(), exerciseIds, audience),
+      ]);
+      return { funnels, times, reveals };
+    }),
     failingChecks(db(), exerciseIds),
     learnerMatrix(db(), exerciseIds, audience, filters.page),
   ]);
+  const { funnels, times, reveals } = figures.value;
   const duration = (s: number) => formatDuration(s, am, locale);
   const pages = Math.max(1, Math.ceil(matrix.total / MATRIX_PAGE_SIZE));
   const stepLabel = (key: string) =>
@@ -130,14 +138,14 @@ export default async function AdminProgressPage({ searchParams }: { searchParams
                       const status = cell?.status ?? 'not_started';
                       return (
                         <td key={e.id} className={`matrix-cell matrix-${status}`}>
+                          {/* One text node per span: 1,250 cells are a large part of the page. */}
                           <span className="matrix-state">
-                            <span aria-hidden="true">{am.progress.stateShort[status]} </span>
+                            <span aria-hidden="true">{`${am.progress.stateShort[status]} `}</span>
                             {am.progress.states[status]}
                           </span>
                           {cell && status !== 'not_started' ? (
                             <span className="matrix-figures">
-                              {t(am.progress.points, { points: cell.points })} · {n(am.progress.attempts, cell.attempts)}
-                              {cell.seconds !== null ? ` · ${duration(cell.seconds)}` : ''}
+                              {`${t(am.progress.points, { points: cell.points })} · ${n(am.progress.attempts, cell.attempts)}${cell.seconds !== null ? ` · ${duration(cell.seconds)}` : ''}`}
                             </span>
                           ) : null}
                         </td>
@@ -189,6 +197,9 @@ export default async function AdminProgressPage({ searchParams }: { searchParams
             )}
           </Panel>
 
+          <p className="muted" data-testid="figures-as-of">
+            {t(am.progress.figuresAsOf, { time: figures.at.toLocaleTimeString(locale, { timeZone: 'UTC' }) })}
+          </p>
           <Panel id="funnel" title={am.progress.funnelsTitle}>
             {course.lessons.map((lesson) => (
               <BarChart
