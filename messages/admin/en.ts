@@ -64,7 +64,6 @@ export const adminEn = {
     learnersCount: { one: '{count} learner', other: '{count} learners' },
     noLearners: 'No learners here yet.',
     states: { not_started: 'Not started', in_progress: 'In progress', passed: 'Passed' },
-    stateShort: { not_started: '–', in_progress: '…', passed: '✓' },
     cell: '{state}, {points} points, {attempts} attempts, {time}',
     attempts: { one: '{count} attempt', other: '{count} attempts' },
     points: '{points} pts',

@@ -65,7 +65,6 @@ export const adminZhCN: AdminMessages = {
     learnersCount: { one: '{count} 名学员', other: '{count} 名学员' },
     noLearners: '这里还没有学员。',
     states: { not_started: '未开始', in_progress: '进行中', passed: '已通过' },
-    stateShort: { not_started: '–', in_progress: '…', passed: '✓' },
     cell: '{state}，{points} 分，{attempts} 次尝试，{time}',
     attempts: { one: '{count} 次尝试', other: '{count} 次尝试' },
     points: '{points} 分',
