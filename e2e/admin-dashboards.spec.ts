@@ -74,6 +74,8 @@ test('an admin follows a learner through their group, ends their sandbox, and ex
   await expect(row).toContainText('In progress');
   await expect(row).toContainText('1 attempt');
   await expect(adminPage.getByTestId('failing-two-containers')).toBeVisible();
+  // The course-wide figures say when they were computed (admins share them for up to a minute).
+  await expect(adminPage.getByTestId('figures-as-of')).toContainText(/as of \d{1,2}:\d{2}:\d{2}/);
   await expectNoSeriousA11yViolations(adminPage, 'progress page');
 
   // The CSV of this view, downloaded as a browser would.

@@ -1,7 +1,8 @@
-// The admin area: open or close learner sign-up, and manage users' roles and accounts.
+// The admin area: open or close learner sign-up, and manage users' roles and accounts (staff
+// always shown, learners a page at a time).
 import type { Metadata } from 'next';
 import { UserRow } from '@/components/UserRow';
-import { listUsers } from '@/lib/accounts';
+import { accountsPage, parseAccountsPage } from '@/lib/admin/accounts-page';
 import { requireAdmin } from '@/lib/authz';
 import { db } from '@/lib/db';
 import { env } from '@/lib/env';
@@ -10,6 +11,7 @@ import { isSignupOpen } from '@/lib/settings';
 import { setSignupOpenAction } from './actions';
 import { StackTable } from '@/components/StackTable';
 import { AdminNav } from '@/components/admin/AdminNav';
+import { Pager } from '@/components/admin/Pager';
 import { Panel } from '@/components/admin/Panel';
 import { adminCatalogues } from '@/messages/admin';
 
@@ -17,14 +19,16 @@ export async function generateMetadata(): Promise<Metadata> {
   return { title: (await getI18n()).m.admin.title };
 }
 
-export default async function AdminPage() {
-  const admin = await requireAdmin('/admin');
+export default async function AdminPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const page = parseAccountsPage((await searchParams).page);
+  const admin = await requireAdmin(page ? `/admin?page=${page}` : '/admin');
   const { m, t, n, locale } = await getI18n();
-  const [open, users] = await Promise.all([isSignupOpen(db(), env().SIGNUP_OPEN), listUsers(db())]);
+  const am = adminCatalogues[locale];
+  const [open, { users, total, pages }] = await Promise.all([isSignupOpen(db(), env().SIGNUP_OPEN), accountsPage(db(), page)]);
   return (
     <>
       <h1>{m.admin.title}</h1>
-      <AdminNav current="users" am={adminCatalogues[locale]} />
+      <AdminNav current="users" am={am} />
       <Panel id="signup" title={m.admin.signupTitle}>
         <p role="status" data-testid="signup-state">
           {open ? m.admin.signupOpen : m.admin.signupClosed}
@@ -40,7 +44,7 @@ export default async function AdminPage() {
         id="users"
         title={
           <>
-            {m.admin.usersTitle} <span className="muted">({n(m.admin.usersCount, users.length)})</span>
+            {m.admin.usersTitle} <span className="muted">({n(m.admin.usersCount, total)})</span>
           </>
         }
       >
@@ -64,6 +68,7 @@ export default async function AdminPage() {
             />
           ))}
         </StackTable>
+        <Pager label={m.admin.usersTitle} page={page} pages={pages} href={(p) => (p ? `/admin?page=${p}` : '/admin')} am={am} />
       </Panel>
     </>
   );

@@ -12,17 +12,16 @@ import { startThrowawayPostgres, type ThrowawayPostgres } from '../db/throwaway-
 import { recordAttempt, recordReveal } from '../progress/record';
 import { addMemberByEmail, createCohort, enrolWithToken } from './cohorts';
 import { progressRows } from './exports';
-import { failingChecks, learnerMatrix, lessonFunnel, nearestRankIndex, revealUse, timeToComplete } from './learning';
+import { failingChecks, learnerMatrix, lessonFunnels, percentileRanks, revealUse, timeToComplete } from './learning';
 
 const root = path.resolve(__dirname, '..', '..');
 
-describe('nearest-rank percentile index', () => {
-  it('picks the value at or above the share of n', () => {
-    expect(nearestRankIndex(1, 0.5)).toBe(0);
-    expect(nearestRankIndex(10, 0.5)).toBe(4);
-    expect(nearestRankIndex(10, 0.9)).toBe(8);
-    expect(nearestRankIndex(11, 0.5)).toBe(5);
-    expect(nearestRankIndex(3, 1)).toBe(2);
+describe('nearest-rank percentiles', () => {
+  it('ranks the value at or above the share of n (1-based)', () => {
+    expect(percentileRanks(1)).toEqual({ median: 1, p90: 1 });
+    expect(percentileRanks(10)).toEqual({ median: 5, p90: 9 });
+    expect(percentileRanks(11)).toEqual({ median: 6, p90: 10 });
+    expect(percentileRanks(4)).toEqual({ median: 2, p90: 4 });
   });
 });
 
@@ -31,6 +30,8 @@ describe.each(['sqlite', 'postgresql'] as const)('admin dashboards on %s', (kind
   let pg: ThrowawayPostgres | undefined;
   let db: Db;
   const ex: { id: string; ref: string; versionId: string }[] = [];
+  let lessonId: string;
+  const funnel = async (audience: { cohortId?: string }) => (await lessonFunnels(db, [{ id: lessonId, exerciseIds: ex.map((e) => e.id) }], audience)).get(lessonId)!;
   const learners: string[] = [];
 
   beforeAll(async () => {
@@ -46,6 +47,7 @@ describe.each(['sqlite', 'postgresql'] as const)('admin dashboards on %s', (kind
     db = createDb(target);
     const course = await db.course.create({ data: { slug: 'pods', title: { en: 'Pods' }, summary: { en: '' } } });
     const lesson = await db.lesson.create({ data: { courseId: course.id, slug: 'basics', title: { en: 'Basics' }, body: { en: '' } } });
+    lessonId = lesson.id;
     for (const [i, slug] of ['one', 'two', 'three'].entries()) {
       const exercise = await db.exercise.create({ data: { ref: `pods/basics/${slug}`, lessonId: lesson.id, slug, title: { en: slug }, position: i } });
       const version = await db.exerciseVersion.create({ data: { exerciseId: exercise.id, version: 1, contentHash: slug, spec: { checks: [{ id: 'a' }, { id: 'b' }] } } });
@@ -84,7 +86,7 @@ describe.each(['sqlite', 'postgresql'] as const)('admin dashboards on %s', (kind
   });
 
   it('draws the lesson funnel: audience, started, passed each, passed all', async () => {
-    const steps = await lessonFunnel(db, ex.map((e) => e.id), {});
+    const steps = await funnel({});
     expect(steps).toEqual([
       { key: 'audience', learners: 10 },
       { key: 'started', learners: 10 },
@@ -93,6 +95,14 @@ describe.each(['sqlite', 'postgresql'] as const)('admin dashboards on %s', (kind
       { key: `passed:${ex[2]!.id}`, learners: 1 },
       { key: 'completed', learners: 1 },
     ]);
+  });
+
+  it('splits one course query into the funnel of each lesson, a lesson without exercises only its audience', async () => {
+    const funnels = await lessonFunnels(db, [{ id: 'a', exerciseIds: [ex[0]!.id] }, { id: 'b', exerciseIds: [ex[1]!.id, ex[2]!.id] }, { id: 'empty', exerciseIds: [] }], {});
+    expect(funnels.get('a')!.map((s) => s.learners)).toEqual([10, 10, 10, 10]);
+    // l0..l5 started lesson b (l4, l5 in progress), l0..l3 passed two, only l0 passed both.
+    expect(funnels.get('b')!.map((s) => s.learners)).toEqual([10, 6, 4, 1, 1]);
+    expect(funnels.get('empty')).toEqual([{ key: 'audience', learners: 10 }]);
   });
 
   it('narrows every figure to a cohort, filled by hand and by enrol link', async () => {
@@ -107,7 +117,7 @@ describe.each(['sqlite', 'postgresql'] as const)('admin dashboards on %s', (kind
     expect(await enrolWithToken(db, token, learners[9]!)).toMatchObject({ name: 'Class A' });
     const audience = { cohortId: cohort.id };
     expect((await timeToComplete(db, [ex[0]!.id], audience))[0]).toMatchObject({ passed: 2, medianSeconds: 90, p90Seconds: 100 });
-    expect((await lessonFunnel(db, ex.map((e) => e.id), audience)).map((s) => s.learners)).toEqual([2, 2, 2, 0, 0, 0]);
+    expect((await funnel(audience)).map((s) => s.learners)).toEqual([2, 2, 2, 0, 0, 0]);
     const matrix = await learnerMatrix(db, ex.map((e) => e.id), audience);
     expect(matrix.total).toBe(2);
     expect(matrix.rows.map((r) => r.email)).toEqual(['l8@example.test', 'l9@example.test']);

@@ -14,13 +14,20 @@ function audienceUsers(audience: Audience): Prisma.UserWhereInput {
   return audience.cohortId ? { cohorts: { some: { cohortId: audience.cohortId } } } : { role: 'learner' };
 }
 
-/** The SQL join that narrows Progress/Reveal rows (aliased `alias`) to the audience's users. */
-function audienceJoin(db: Db, alias: 'p' | 'r', audience: Audience): Prisma.Sql {
+/**
+ * The FROM clause and the condition that narrow Progress or Reveal rows (aliased `alias`) to the
+ * audience. A cohort's members come first (CROSS JOIN fixes that order on SQLite, whose planner
+ * has no statistics): a few hundred members, each with an index lookup of their rows. Every
+ * learner: the table alone, minus the few staff accounts (a small set the database builds
+ * once, where a join would look up the User row of every Progress row).
+ */
+function audienceFrom(db: Db, table: 'Progress' | 'Reveal', alias: 'p' | 'r', audience: Audience): { from: Prisma.Sql; where: Prisma.Sql } {
   const { sql, raw } = sqlOf(db);
+  const rows = raw(`"${table}" ${alias}`);
   const column = raw(`${alias}."userId"`);
   return audience.cohortId
-    ? sql`JOIN "CohortMember" m ON m."userId" = ${column} AND m."cohortId" = ${audience.cohortId}`
-    : sql`JOIN "User" u ON u."id" = ${column} AND u."role" = 'learner'`;
+    ? { from: sql`"CohortMember" m CROSS JOIN ${rows}`, where: sql`AND m."cohortId" = ${audience.cohortId} AND ${column} = m."userId"` }
+    : { from: rows, where: sql`AND ${column} NOT IN (SELECT s."id" FROM "User" s WHERE s."role" <> 'learner')` };
 }
 
 const count = (value: unknown): number => Number(value ?? 0);
@@ -40,7 +47,8 @@ export interface MatrixRow {
   cells: Record<string, MatrixCell>;
 }
 
-export const MATRIX_PAGE_SIZE = 50;
+// 25 learners by every exercise of a course (50 in the bench): 1,250 cells a page.
+export const MATRIX_PAGE_SIZE = 25;
 
 export function secondsSpent(p: { startedAt: Date | null; passedAt: Date | null; secondsToPass: number | null; updatedAt: Date }): number | null {
   if (p.secondsToPass !== null) return p.secondsToPass;
@@ -74,29 +82,61 @@ export interface FunnelStep {
   learners: number;
 }
 
-/** The completion funnel of one lesson: the audience, who started any exercise, who passed each, who passed all. */
-export async function lessonFunnel(db: Db, exerciseIds: readonly string[], audience: Audience): Promise<FunnelStep[]> {
-  const audienceSize = await db.user.count({ where: audienceUsers(audience) });
-  if (exerciseIds.length === 0) return [{ key: 'audience', learners: audienceSize }];
-  const ids = sqlOf(db).join([...exerciseIds]);
-  const join = audienceJoin(db, 'p', audience);
-  const [started, passedBy, completed] = await Promise.all([
-    db.$queryRaw<{ n: unknown }[]>`SELECT COUNT(DISTINCT p."userId") AS n FROM "Progress" p ${join} WHERE p."exerciseId" IN (${ids}) AND p."status" <> 'not_started'`,
-    db.$queryRaw<{ exerciseId: string; n: unknown }[]>`SELECT p."exerciseId" AS "exerciseId", COUNT(*) AS n FROM "Progress" p ${join} WHERE p."exerciseId" IN (${ids}) AND p."status" = 'passed' GROUP BY p."exerciseId"`,
-    db.$queryRaw<{ n: unknown }[]>`SELECT COUNT(*) AS n FROM (SELECT p."userId" FROM "Progress" p ${join} WHERE p."exerciseId" IN (${ids}) AND p."status" = 'passed' GROUP BY p."userId" HAVING COUNT(*) = ${exerciseIds.length}) t`,
-  ]);
-  const passed = new Map(passedBy.map((r) => [r.exerciseId, count(r.n)]));
-  return [
-    { key: 'audience', learners: audienceSize },
-    { key: 'started', learners: count(started[0]?.n) },
-    ...exerciseIds.map((id) => ({ key: `passed:${id}`, learners: passed.get(id) ?? 0 })),
-    { key: 'completed', learners: count(completed[0]?.n) },
-  ];
+export interface FunnelLesson {
+  id: string;
+  exerciseIds: readonly string[];
 }
 
-/** The index of the p-th percentile (0 < p <= 1) in n sorted values, by the nearest-rank method. */
-export function nearestRankIndex(n: number, p: number): number {
-  return Math.min(n - 1, Math.max(0, Math.ceil(p * n) - 1));
+/**
+ * The completion funnel of each lesson: the audience, who started any of its exercises, who
+ * passed each, who passed all. Three queries for the whole course: the audience's size, passes
+ * per exercise (on the exerciseId/status index) and one pass over the lessons' Progress rows
+ * grouped per learner and lesson.
+ */
+export async function lessonFunnels(db: Db, lessons: readonly FunnelLesson[], audience: Audience): Promise<Map<string, FunnelStep[]>> {
+  const { sql, join, raw } = sqlOf(db);
+  const exerciseIds = lessons.flatMap((l) => l.exerciseIds);
+  const scope = audienceFrom(db, 'Progress', 'p', audience);
+  const withExercises = lessons.filter((l) => l.exerciseIds.length > 0);
+  // Lessons are numbered by their place in `lessons`; the exercise -> lesson map and each
+  // lesson's size travel as CASE expressions (integers, typed alike on both databases).
+  const lessonOf = sql`CASE p."exerciseId" ${join(lessons.flatMap((l, i) => l.exerciseIds.map((id) => sql`WHEN ${id} THEN ${raw(String(i))}`)), ' ')} END`;
+  const sizeOf = sql`CASE t.lesson ${join(withExercises.map((l) => sql`WHEN ${raw(String(lessons.indexOf(l)))} THEN ${raw(String(l.exerciseIds.length))}`), ' ')} END`;
+  const [audienceSize, passedBy, perLesson] = await Promise.all([
+    db.user.count({ where: audienceUsers(audience) }),
+    exerciseIds.length
+      ? db.$queryRaw<{ exerciseId: string; n: unknown }[]>`
+          SELECT p."exerciseId" AS "exerciseId", COUNT(*) AS n FROM ${scope.from}
+          WHERE p."exerciseId" IN (${join(exerciseIds)}) AND p."status" = 'passed' ${scope.where}
+          GROUP BY p."exerciseId"`
+      : [],
+    withExercises.length
+      ? db.$queryRaw<{ lesson: unknown; started: unknown; completed: unknown }[]>`
+          SELECT t.lesson AS lesson, COUNT(*) AS started, SUM(CASE WHEN t.passed = ${sizeOf} THEN 1 ELSE 0 END) AS completed
+          FROM (
+            SELECT p."userId", ${lessonOf} AS lesson, SUM(CASE WHEN p."status" = 'passed' THEN 1 ELSE 0 END) AS passed
+            FROM ${scope.from}
+            WHERE p."exerciseId" IN (${join(exerciseIds)}) AND p."status" <> 'not_started' ${scope.where}
+            GROUP BY p."userId", lesson
+          ) t
+          GROUP BY t.lesson`
+      : [],
+  ]);
+  const passed = new Map(passedBy.map((r) => [r.exerciseId, count(r.n)]));
+  const lessonRows = new Map(perLesson.map((r) => [count(r.lesson), r]));
+  return new Map(
+    lessons.map((l, i) => [
+      l.id,
+      l.exerciseIds.length === 0
+        ? [{ key: 'audience', learners: audienceSize }]
+        : [
+            { key: 'audience', learners: audienceSize },
+            { key: 'started', learners: count(lessonRows.get(i)?.started) },
+            ...l.exerciseIds.map((id) => ({ key: `passed:${id}`, learners: passed.get(id) ?? 0 })),
+            { key: 'completed', learners: count(lessonRows.get(i)?.completed) },
+          ],
+    ]),
+  );
 }
 
 export interface TimeToComplete {
@@ -107,26 +147,46 @@ export interface TimeToComplete {
   p90Seconds: number | null;
 }
 
+/** The 1-based nearest ranks of the median and the 90th percentile among n sorted values: ceil(p * n). */
+export function percentileRanks(n: number): { median: number; p90: number } {
+  return { median: Math.ceil(0.5 * n), p90: Math.ceil(0.9 * n) };
+}
+
 /**
- * Median and 90th percentile of the seconds from start to first pass, per exercise: a count and
- * two single-row reads at an OFFSET along the (exerciseId, secondsToPass) index.
+ * Median and 90th percentile of the seconds from start to first pass, per exercise, in two
+ * queries on the covering (exerciseId, secondsToPass, userId) index: the passes per exercise,
+ * then the value at each percentile's rank, read at an OFFSET along the index (no sort).
  */
 export async function timeToComplete(db: Db, exerciseIds: readonly string[], audience: Audience): Promise<TimeToComplete[]> {
-  return Promise.all(
-    exerciseIds.map(async (exerciseId) => {
-      const where: Prisma.ProgressWhereInput = {
-        exerciseId,
-        secondsToPass: { not: null },
-        ...(audience.cohortId ? { user: audienceUsers(audience) } : { user: { role: 'learner' } }),
-      };
-      const n = await db.progress.count({ where });
-      if (n === 0) return { exerciseId, passed: 0, medianSeconds: null, p90Seconds: null };
-      const at = async (p: number) =>
-        (await db.progress.findFirst({ where, orderBy: { secondsToPass: 'asc' }, skip: nearestRankIndex(n, p), select: { secondsToPass: true } }))?.secondsToPass ?? null;
-      const [medianSeconds, p90Seconds] = await Promise.all([at(0.5), at(0.9)]);
-      return { exerciseId, passed: n, medianSeconds, p90Seconds };
-    }),
-  );
+  if (exerciseIds.length === 0) return [];
+  const { sql, join, raw } = sqlOf(db);
+  const scope = audienceFrom(db, 'Progress', 'p', audience);
+  const counts = await db.$queryRaw<{ exerciseId: string; n: unknown }[]>`
+    SELECT p."exerciseId" AS "exerciseId", COUNT(*) AS n FROM ${scope.from}
+    WHERE p."exerciseId" IN (${join([...exerciseIds])}) AND p."secondsToPass" IS NOT NULL ${scope.where}
+    GROUP BY p."exerciseId"`;
+  const passes = new Map(counts.map((c) => [c.exerciseId, count(c.n)]));
+  const wanted = [...passes].flatMap(([exerciseId, n]) => [...new Set(Object.values(percentileRanks(n)))].map((rank) => ({ exerciseId, rank })));
+  const picked = wanted.length
+    ? await db.$queryRaw<{ exerciseId: string; rank: unknown; seconds: unknown }[]>`${join(
+        wanted.map(
+          ({ exerciseId, rank }, i) => sql`SELECT * FROM (
+            SELECT p."exerciseId" AS "exerciseId", ${raw(String(rank))} AS rank, p."secondsToPass" AS seconds FROM ${scope.from}
+            WHERE p."exerciseId" = ${exerciseId} AND p."secondsToPass" IS NOT NULL ${scope.where}
+            ORDER BY p."secondsToPass" LIMIT 1 OFFSET ${raw(String(rank - 1))}) AS ${raw(`r${i}`)}`,
+        ),
+        ' UNION ALL ',
+      )}`
+    : [];
+  const value = (exerciseId: string, rank: number) => {
+    const row = picked.find((r) => r.exerciseId === exerciseId && count(r.rank) === rank);
+    return row ? count(row.seconds) : null;
+  };
+  return exerciseIds.map((exerciseId) => {
+    const n = passes.get(exerciseId) ?? 0;
+    const ranks = percentileRanks(n);
+    return { exerciseId, passed: n, medianSeconds: n ? value(exerciseId, ranks.median) : null, p90Seconds: n ? value(exerciseId, ranks.p90) : null };
+  });
 }
 
 export interface RevealUse {
@@ -139,10 +199,11 @@ export interface RevealUse {
 
 export async function revealUse(db: Db, exerciseIds: readonly string[], audience: Audience): Promise<RevealUse[]> {
   if (exerciseIds.length === 0) return [];
+  const scope = audienceFrom(db, 'Reveal', 'r', audience);
   const rows = await db.$queryRaw<{ exerciseId: string; kind: string; learners: unknown; reveals: unknown }[]>`
     SELECT r."exerciseId" AS "exerciseId", r."kind" AS "kind", COUNT(DISTINCT r."userId") AS learners, COUNT(*) AS reveals
-    FROM "Reveal" r ${audienceJoin(db, 'r', audience)}
-    WHERE r."exerciseId" IN (${sqlOf(db).join([...exerciseIds])})
+    FROM ${scope.from}
+    WHERE r."exerciseId" IN (${sqlOf(db).join([...exerciseIds])}) ${scope.where}
     GROUP BY r."exerciseId", r."kind"`;
   return exerciseIds.map((exerciseId) => {
     const hint = rows.find((r) => r.exerciseId === exerciseId && r.kind === 'hint');

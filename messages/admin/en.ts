@@ -25,6 +25,7 @@ export const adminEn = {
   progress: {
     title: 'Learning progress',
     lead: 'How learners are doing, exercise by exercise. Narrow it to one course and one group.',
+    figuresAsOf: 'The funnels, times and hint use below are as of {time} UTC: several admins share one computation, made again at most once a minute.',
     course: 'Course',
     group: 'Group',
     noCourses: 'There are no courses yet.',
@@ -63,7 +64,6 @@ export const adminEn = {
     learnersCount: { one: '{count} learner', other: '{count} learners' },
     noLearners: 'No learners here yet.',
     states: { not_started: 'Not started', in_progress: 'In progress', passed: 'Passed' },
-    stateShort: { not_started: '–', in_progress: '…', passed: '✓' },
     cell: '{state}, {points} points, {attempts} attempts, {time}',
     attempts: { one: '{count} attempt', other: '{count} attempts' },
     points: '{points} pts',

@@ -26,6 +26,7 @@ export const adminZhCN: AdminMessages = {
   progress: {
     title: '学习进度',
     lead: '逐个练习查看学员的进展。可以按课程和小组筛选。',
+    figuresAsOf: '下面的漏斗、用时和提示使用数据截至 UTC {time}：多位管理员共用一次计算，每分钟最多重新计算一次。',
     course: '课程',
     group: '小组',
     noCourses: '还没有课程。',
@@ -64,7 +65,6 @@ export const adminZhCN: AdminMessages = {
     learnersCount: { one: '{count} 名学员', other: '{count} 名学员' },
     noLearners: '这里还没有学员。',
     states: { not_started: '未开始', in_progress: '进行中', passed: '已通过' },
-    stateShort: { not_started: '–', in_progress: '…', passed: '✓' },
     cell: '{state}，{points} 分，{attempts} 次尝试，{time}',
     attempts: { one: '{count} 次尝试', other: '{count} 次尝试' },
     points: '{points} 分',

@@ -7,11 +7,13 @@ import { notFound } from 'next/navigation';
 import { AdminNav } from '@/components/admin/AdminNav';
 import { DataTable, Panel } from '@/components/admin/Panel';
 import { BarChart } from '@/components/admin/BarChart';
+import { Pager } from '@/components/admin/Pager';
 import { requireAdmin } from '@/lib/authz';
 import { listCohorts } from '@/lib/admin/cohorts';
 import { filterQuery, parseFilters, selectedCohort, selectedCourse } from '@/lib/admin/filters';
 import { formatDuration } from '@/lib/admin/format';
-import { failingChecks, learnerMatrix, lessonFunnel, MATRIX_PAGE_SIZE, revealUse, timeToComplete } from '@/lib/admin/learning';
+import { sharedFigures } from '@/lib/admin/shared-figures';
+import { failingChecks, learnerMatrix, lessonFunnels, MATRIX_PAGE_SIZE, revealUse, timeToComplete } from '@/lib/admin/learning';
 import { pick } from '@/lib/content/text';
 import { db } from '@/lib/db';
 import { getAdminI18n } from '@/messages/admin/server';
@@ -33,13 +35,20 @@ export default async function AdminProgressPage({ searchParams }: { searchParams
     const e = exercises.find((x) => x.id === id);
     return e ? pick(e.title, locale) || e.ref : id;
   };
-  const [funnels, times, reveals, failing, matrix] = await Promise.all([
-    Promise.all((course?.lessons ?? []).map(async (l) => ({ lesson: l, steps: await lessonFunnel(db(), l.exercises.map((e) => e.id), audience) }))),
-    timeToComplete(db(), exerciseIds, audience),
-    revealUse(db(), exerciseIds, audience),
+  const audienceKey = `${course?.id ?? ''} ${audience.cohortId ?? ''} ${exerciseIds.join(',')}`;
+  const [figures, failing, matrix] = await Promise.all([
+    sharedFigures(audienceKey, async () => {
+      const [funnels, times, reveals] = await Promise.all([
+        lessonFunnels(db(), (course?.lessons ?? []).map((l) => ({ id: l.id, exerciseIds: l.exercises.map((e) => e.id) })), audience),
+        timeToComplete(db(), exerciseIds, audience),
+        revealUse(db(), exerciseIds, audience),
+      ]);
+      return { funnels, times, reveals };
+    }),
     failingChecks(db(), exerciseIds),
     learnerMatrix(db(), exerciseIds, audience, filters.page),
   ]);
+  const { funnels, times, reveals } = figures.value;
   const duration = (s: number) => formatDuration(s, am, locale);
   const pages = Math.max(1, Math.ceil(matrix.total / MATRIX_PAGE_SIZE));
   const stepLabel = (key: string) =>
@@ -129,16 +138,11 @@ export default async function AdminProgressPage({ searchParams }: { searchParams
                       const status = cell?.status ?? 'not_started';
                       return (
                         <td key={e.id} className={`matrix-cell matrix-${status}`}>
-                          <span className="matrix-state">
-                            <span aria-hidden="true">{am.progress.stateShort[status]} </span>
-                            {am.progress.states[status]}
-                          </span>
-                          {cell && status !== 'not_started' ? (
-                            <span className="matrix-figures">
-                              {t(am.progress.points, { points: cell.points })} · {n(am.progress.attempts, cell.attempts)}
-                              {cell.seconds !== null ? ` · ${duration(cell.seconds)}` : ''}
-                            </span>
-                          ) : null}
+                          {/* Two nodes a cell (the state's symbol comes from admin.css): 1,250 cells are most of the page. */}
+                          <b className="matrix-state">{am.progress.states[status]}</b>
+                          {cell && status !== 'not_started'
+                            ? `${t(am.progress.points, { points: cell.points })} · ${n(am.progress.attempts, cell.attempts)}${cell.seconds !== null ? ` · ${duration(cell.seconds)}` : ''}`
+                            : null}
                         </td>
                       );
                     })}
@@ -146,13 +150,7 @@ export default async function AdminProgressPage({ searchParams }: { searchParams
                 ))}
               </DataTable>
             )}
-            {pages > 1 ? (
-              <nav aria-label={am.progress.matrixTitle} className="pager">
-                {filters.page > 0 ? <Link href={`/admin/progress${filterQuery({ ...filters, course: course.slug, page: filters.page - 1 })}`}>{am.common.previous}</Link> : null}
-                <span>{t(am.common.pageOf, { page: filters.page + 1, pages })}</span>
-                {filters.page + 1 < pages ? <Link href={`/admin/progress${filterQuery({ ...filters, course: course.slug, page: filters.page + 1 })}`}>{am.common.next}</Link> : null}
-              </nav>
-            ) : null}
+            <Pager label={am.progress.matrixTitle} page={filters.page} pages={pages} href={(p) => `/admin/progress${filterQuery({ ...filters, course: course.slug, page: p })}`} am={am} />
           </Panel>
 
           <Panel id="failing" title={am.progress.failingTitle}>
@@ -194,15 +192,18 @@ export default async function AdminProgressPage({ searchParams }: { searchParams
             )}
           </Panel>
 
+          <p className="muted" data-testid="figures-as-of">
+            {t(am.progress.figuresAsOf, { time: figures.at.toLocaleTimeString(locale, { timeZone: 'UTC' }) })}
+          </p>
           <Panel id="funnel" title={am.progress.funnelsTitle}>
-            {funnels.map(({ lesson, steps }) => (
+            {course.lessons.map((lesson) => (
               <BarChart
                 key={lesson.id}
                 id={`funnel-${lesson.slug}`}
                 title={t(am.progress.funnelTitle, { lesson: pick(lesson.title, locale) || lesson.slug })}
                 description={am.progress.funnelDesc}
                 series={[{ key: 'learners', label: am.progress.funnelLearners, pattern: 'solid' }]}
-                groups={steps.map((s) => ({ label: stepLabel(s.key), values: [s.learners] }))}
+                groups={(funnels.get(lesson.id) ?? []).map((s) => ({ label: stepLabel(s.key), values: [s.learners] }))}
                 format={(v) => new Intl.NumberFormat(locale).format(v)}
                 rowHeader={am.progress.funnelStep}
                 showTableLabel={am.common.showTable}
