@@ -147,14 +147,18 @@ export async function runKubeletBench(input: Partial<KubeletBenchOptions> = {}, 
       const file = join(dir, `${name}.yaml`);
       writeFileSync(file, yaml);
       started = performance.now();
-      await run('podman', ['kube', 'play', '--network', 'none', file]);
-      for (;;) {
-        const { stdout } = await run('podman', ['ps', '-q', '--filter', `pod=${name}`, '--filter', 'status=running']);
-        if (stdout.trim().split('\n').filter(Boolean).length === 3) break;
-        await new Promise((r) => setTimeout(r, 20));
+      try {
+        await run('podman', ['kube', 'play', '--network', 'none', file]);
+        for (;;) {
+          const { stdout } = await run('podman', ['ps', '-q', '--filter', `pod=${name}`, '--filter', 'status=running']);
+          if (stdout.trim().split('\n').filter(Boolean).length === 3) break;
+          await new Promise((r) => setTimeout(r, 20));
+        }
+        podman.push(performance.now() - started);
+      } finally {
+        // Also after a failed play: it can leave a created pod behind.
+        await run('podman', ['kube', 'down', file]).catch(() => undefined);
       }
-      podman.push(performance.now() - started);
-      await run('podman', ['kube', 'down', file]).catch(() => undefined);
       log(`run ${i + 1}/${options.repeats}: embedded apply->Ready ${embedded.at(-1)?.toFixed(0)} ms, podman kube play ${podman.at(-1)?.toFixed(0)} ms`);
     }
     const embeddedMedian = median(embedded);

@@ -193,7 +193,7 @@ class EmbeddedKubelet implements Kubelet {
           await this.docker.createContainer({
             name,
             Image: IMAGES.pause,
-            Labels: { [LABEL.managed]: 'true', [LABEL.cluster]: this.clusterId, [LABEL.role]: USERNS_HOLDER_ROLE },
+            Labels: { ...this.labels, [LABEL.managed]: 'true', [LABEL.cluster]: this.clusterId, [LABEL.role]: USERNS_HOLDER_ROLE },
             HostConfig: { NetworkMode: 'none', UsernsMode: FRESH_USERNS, ...confinement([]) },
           })
         ).id;
