@@ -14,7 +14,7 @@ import type { StreamOptions } from '../node-contract.js';
 import { StatusError, badRequest } from '../status-error.js';
 import type { VirtualCluster } from './cluster.js';
 import { resolveContainer } from './containers.js';
-import { handleRequest, type RequestContext } from './handler.js';
+import { handleRequest, type RequestContext } from './router.js';
 import { sendStatus } from './http-util.js';
 import type { TlsIdentity } from './pki.js';
 import { isStreamUpgrade, serveStreamUpgrade, type StreamTarget } from './streaming/index.js';
