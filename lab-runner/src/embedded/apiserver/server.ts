@@ -1,7 +1,7 @@
 // The listeners of the embedded API server. Many virtual clusters share one process:
 //  - one TLS listener on 127.0.0.1, where the bearer token picks the cluster (401 otherwise);
 //  - one unix socket per cluster speaking plain HTTP, where the socket is the identity.
-// Requests go to handler.ts; streaming upgrades (exec, attach, portforward) are authenticated
+// Requests go to router.ts; streaming upgrades (exec, attach, portforward) are authenticated
 // and validated here, then handed to the streaming module.
 
 import { chmodSync, rmSync } from 'node:fs';
