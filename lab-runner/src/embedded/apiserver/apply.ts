@@ -9,6 +9,7 @@ import type { VirtualCluster } from './cluster.js';
 import { displayPath, leavesOf, PATH_SEPARATOR, readOwnership, writeOwnership } from './managed-fields.js';
 import { strategicMergeFor } from './patch.js';
 import type { ResourceInfo } from './resources.js';
+import { now } from './timestamps.js';
 
 export interface ApplyOptions {
   fieldManager: string;
@@ -19,8 +20,6 @@ export interface ApplyOptions {
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-const nowStamp = () => new Date(Math.floor(Date.now() / 1000) * 1000).toISOString().replace('.000Z', 'Z');
 
 /** Removes the element a managed-fields path names (a field, a keyed list item, a set value). */
 function deletePath(root: Obj, path: string): void {
@@ -110,7 +109,7 @@ export function serverSideApply(
   if (!applied.apiVersion || !applied.kind) throw badRequest('invalid object type: /, Kind=');
   const ns = info.namespaced ? namespace : undefined;
   const appliedLeaves = leavesOf(applied, info.definition, opts.subresource);
-  const ts = nowStamp();
+  const ts = now();
   const current = cluster.store.get(info.name, ns, name);
 
   if (!current) {

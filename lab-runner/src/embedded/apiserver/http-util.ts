@@ -1,4 +1,4 @@
-// Small HTTP helpers shared by the request handler: bodies, JSON replies, Status replies.
+// Small HTTP helpers shared by the router and the verbs: bodies, JSON replies, Status replies.
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { StatusError } from '../status-error.js';

@@ -1,7 +1,7 @@
 // The listeners of the embedded API server. Many virtual clusters share one process:
 //  - one TLS listener on 127.0.0.1, where the bearer token picks the cluster (401 otherwise);
 //  - one unix socket per cluster speaking plain HTTP, where the socket is the identity.
-// Requests go to handler.ts; streaming upgrades (exec, attach, portforward) are authenticated
+// Requests go to router.ts; streaming upgrades (exec, attach, portforward) are authenticated
 // and validated here, then handed to the streaming module.
 
 import { chmodSync, rmSync } from 'node:fs';
@@ -14,7 +14,7 @@ import type { StreamOptions } from '../node-contract.js';
 import { StatusError, badRequest } from '../status-error.js';
 import type { VirtualCluster } from './cluster.js';
 import { resolveContainer } from './containers.js';
-import { handleRequest, type RequestContext } from './handler.js';
+import { handleRequest, type RequestContext } from './router.js';
 import { sendStatus } from './http-util.js';
 import type { TlsIdentity } from './pki.js';
 import { isStreamUpgrade, serveStreamUpgrade, type StreamTarget } from './streaming/index.js';
