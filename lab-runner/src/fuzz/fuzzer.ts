@@ -70,7 +70,7 @@ async function probe(target: FuzzTarget): Promise<string | undefined> {
   try {
     const health = await withTimeout(target.runner.api('GET', '/healthz'), 30_000, 'runner /healthz');
     if (health.status !== 200) return `runner /healthz answered ${health.status}`;
-    const pod = await target.request('GET', '/api/v1/namespaces/fuzz-keep/pods/fuzz-target', {}, undefined, 30_000);
+    const pod = await target.asClient('GET', '/api/v1/namespaces/fuzz-keep/pods/fuzz-target', {}, undefined, 30_000);
     if (pod.status !== 200) return `GET of the target Pod answered ${pod.status}: ${pod.body.toString().slice(0, 200)}`;
   } catch (error) {
     if (!target.runner.alive) return `the runner process exited (${JSON.stringify(await target.runner.exited)})`;

@@ -43,6 +43,8 @@ export function judgeApiAnswer(status: number, contentType: string | undefined, 
     }
     return OK;
   }
+  // API Priority and Fairness refuses for rate in plain text, as kube-apiserver does (its exact words).
+  if (status === 429 && !(contentType ?? '').startsWith('application/json') && body.toString('utf8') === 'Too many requests, please try again later.\n') return OK;
   if (options.transport && TRANSPORT_CODES.has(status) && !(contentType ?? '').startsWith('application/json')) return OK;
   if (options.method === 'HEAD' && body.length === 0) return OK;
   let parsed: unknown;

@@ -100,6 +100,22 @@ export class FuzzTarget {
     this.agent = new https.Agent({ keepAlive: true, maxSockets: 16, ca: this.api.ca });
   }
 
+  /**
+   * The fuzzer's own requests (set-up, sweeps, the liveness probe), sent as client-go sends
+   * them: a 429 from the sandbox's rate share is waited out for its Retry-After and sent again,
+   * within `timeoutMs` in all. The inputs themselves go through `request` and are judged as
+   * they come back.
+   */
+  async asClient(method: string, requestPath: string, headers: Record<string, string>, body?: Buffer, timeoutMs = 20_000): Promise<ApiAnswer> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const answer = await this.request(method, requestPath, headers, body, Math.max(1_000, deadline - Date.now()));
+      const wait = Number(answer.headers['retry-after'] ?? 1) * 1000;
+      if (answer.status !== 429 || Date.now() + wait >= deadline) return answer;
+      await new Promise((resolve) => setTimeout(resolve, wait));
+    }
+  }
+
   /** Sends one request to the API server; resolves with the whole answer (bodies of streams cut off after `streamMs`). */
   request(method: string, requestPath: string, headers: Record<string, string>, body?: Buffer, timeoutMs = 20_000, streamMs = 300): Promise<ApiAnswer> {
     return new Promise((resolve, reject) => {
@@ -148,30 +164,30 @@ export class FuzzTarget {
   /** The namespace to fuzz in and the Pod to stream into: (re)created whenever an input removed them. */
   async prepareCluster(): Promise<void> {
     for (const ns of [FUZZ_NAMESPACE, TARGET_NAMESPACE]) {
-      const got = await this.request('GET', `/api/v1/namespaces/${ns}`, {});
+      const got = await this.asClient('GET', `/api/v1/namespaces/${ns}`, {});
       const phase = got.status === 200 ? (JSON.parse(got.body.toString()) as { status?: { phase?: string } }).status?.phase : undefined;
       if (phase === 'Terminating') {
         // An input deleted it: let it finish (Pods with finalizers would hold it forever).
         await this.sweep(ns);
-        await this.until(async () => (await this.request('GET', `/api/v1/namespaces/${ns}`, {})).status === 404, `namespace ${ns} to go`);
+        await this.until(async () => (await this.asClient('GET', `/api/v1/namespaces/${ns}`, {})).status === 404, `namespace ${ns} to go`);
       }
       if (got.status === 404 || phase === 'Terminating') {
-        const made = await this.request('POST', '/api/v1/namespaces', { 'content-type': 'application/json' }, Buffer.from(JSON.stringify({ metadata: { name: ns } })));
+        const made = await this.asClient('POST', '/api/v1/namespaces', { 'content-type': 'application/json' }, Buffer.from(JSON.stringify({ metadata: { name: ns } })));
         if (made.status !== 201 && made.status !== 409) throw new Error(`namespace ${ns}: ${made.status} ${made.body}`);
       }
     }
     const podPath = `/api/v1/namespaces/${TARGET_NAMESPACE}/pods/${TARGET_POD}`;
     const running = async () => {
-      const got = await this.request('GET', podPath, {});
+      const got = await this.asClient('GET', podPath, {});
       if (got.status !== 200) return false;
       const pod = JSON.parse(got.body.toString()) as { status?: { phase?: string; containerStatuses?: { ready?: boolean }[] }; metadata?: { deletionTimestamp?: string } };
       return pod.status?.phase === 'Running' && !pod.metadata?.deletionTimestamp && (pod.status.containerStatuses ?? []).every((c) => c.ready);
     };
     if (await running()) return;
-    const current = await this.request('GET', podPath, {});
+    const current = await this.asClient('GET', podPath, {});
     if (current.status === 200) {
-      await this.request('DELETE', `${podPath}?gracePeriodSeconds=0`, {});
-      await this.until(async () => (await this.request('GET', podPath, {})).status === 404, 'the target Pod to go');
+      await this.asClient('DELETE', `${podPath}?gracePeriodSeconds=0`, {});
+      await this.until(async () => (await this.asClient('GET', podPath, {})).status === 404, 'the target Pod to go');
     }
     const pod = {
       apiVersion: 'v1',
@@ -185,22 +201,22 @@ export class FuzzTarget {
         ],
       },
     };
-    const made = await this.request('POST', `/api/v1/namespaces/${TARGET_NAMESPACE}/pods`, { 'content-type': 'application/json' }, Buffer.from(JSON.stringify(pod)));
+    const made = await this.asClient('POST', `/api/v1/namespaces/${TARGET_NAMESPACE}/pods`, { 'content-type': 'application/json' }, Buffer.from(JSON.stringify(pod)));
     if (made.status !== 201) throw new Error(`target Pod: ${made.status} ${made.body}`);
     await this.until(running, 'the target Pod to run', 120_000);
   }
 
   /** Removes the fuzzer's Pods (most never ran: they are parked on a node that does not exist). */
   async sweep(namespace = FUZZ_NAMESPACE): Promise<void> {
-    const listed = await this.request('GET', `/api/v1/namespaces/${namespace}/pods`, {});
+    const listed = await this.asClient('GET', `/api/v1/namespaces/${namespace}/pods`, {});
     if (listed.status === 200) {
       const pods = (JSON.parse(listed.body.toString()) as { items: { metadata: { name: string; finalizers?: string[] } }[] }).items;
       for (const pod of pods.filter((p) => (p.metadata.finalizers ?? []).length > 0)) {
         const body = Buffer.from(JSON.stringify({ metadata: { finalizers: null } }));
-        await this.request('PATCH', `/api/v1/namespaces/${namespace}/pods/${encodeURIComponent(pod.metadata.name)}`, { 'content-type': 'application/merge-patch+json' }, body);
+        await this.asClient('PATCH', `/api/v1/namespaces/${namespace}/pods/${encodeURIComponent(pod.metadata.name)}`, { 'content-type': 'application/merge-patch+json' }, body);
       }
     }
-    await this.request('DELETE', `/api/v1/namespaces/${namespace}/pods?gracePeriodSeconds=0`, {});
+    await this.asClient('DELETE', `/api/v1/namespaces/${namespace}/pods?gracePeriodSeconds=0`, {});
   }
 
   async until(condition: () => Promise<boolean>, what: string, timeoutMs = 60_000): Promise<void> {
