@@ -9,7 +9,7 @@ import { BASELINE_CAPABILITIES } from './admission.js';
 import { confinement, podCapabilities } from './engine-security.js';
 import { ConfigError, fieldRefValue, resourceFieldValue, type PodAddresses } from './field-ref.js';
 import { INFRA_NAME, LABEL, engineContainerName, type ContainerRole } from './labels.js';
-import { memoryBytes, nanoCpus } from './quantity.js';
+import { memoryBytes, nanoCpus } from './engine-units.js';
 
 export interface PodContext {
   cluster: KubeletClusterClient;

@@ -19,7 +19,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import type Dockerode from 'dockerode';
 import type { Container, Pod } from '../k8s-types.js';
-import { parseQuantity } from './quantity.js';
+import { parseQuantity } from '../quantity.js';
 
 const execFileAsync = promisify(execFile);
 
