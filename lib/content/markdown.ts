@@ -310,7 +310,7 @@ function findClosing(text: string, ch: string, from: number): number {
 }
 
 /** Plain text of inline spans (for ids, labels). */
-export function inlineText(spans: readonly Inline[]): string {
+function inlineText(spans: readonly Inline[]): string {
   return spans
     .map((s) => {
       if (s.type === 'text' || s.type === 'code') return s.text;

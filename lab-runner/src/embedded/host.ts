@@ -42,13 +42,13 @@ export interface HostOptions extends EmbeddedClusterHostOptions {
   logger?: Logger;
 }
 
-export const DEFAULT_LIMITS: ClusterLimits = { pids: 1024, memoryBytes: 2 * 1024 ** 3, cpus: 2 };
+const DEFAULT_LIMITS: ClusterLimits = { pids: 1024, memoryBytes: 2 * 1024 ** 3, cpus: 2 };
 
 const clusterId = z.string().regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, 'a cluster id is a DNS label: lower-case letters, digits and "-", at most 63 characters');
 const clusterFile = z.object({ id: clusterId, token: z.string().min(32), createdAt: z.string() });
 const UNIX_PATH_MAX = 100;
 
-export class HostError extends Error {
+class HostError extends Error {
   constructor(
     readonly code: 'HOST_NOT_STARTED' | 'HOST_STOPPED' | 'INVALID_CLUSTER_ID',
     message: string,
@@ -217,7 +217,7 @@ class Host implements EmbeddedClusterHost {
   }
 }
 
-export function renderKubeconfig(id: string, server: string, caPem: string, token: string): string {
+function renderKubeconfig(id: string, server: string, caPem: string, token: string): string {
   const name = `kubelab-${id}`;
   return [
     'apiVersion: v1',

@@ -17,7 +17,7 @@
 export const QUANTITY_FORMAT_MSG = "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'";
 export const QUANTITY_SUFFIX_MSG = "unable to parse quantity's suffix";
 
-export class QuantityError extends Error {
+class QuantityError extends Error {
   constructor(message: typeof QUANTITY_FORMAT_MSG | typeof QUANTITY_SUFFIX_MSG) {
     super(message);
     this.name = 'QuantityError';

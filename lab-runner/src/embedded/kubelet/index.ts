@@ -22,8 +22,6 @@ import { DEFAULT_CGROUP_PARENT, prepareSandboxCgroup, removeSandboxCgroup } from
 import { attachToPod, execInPod, portForwardToPod, streamLogs } from './streams.js';
 import { podDir, removePodDir } from './volumes.js';
 
-export { admissionErrors } from './admission.js';
-
 /** The node's address as shown in Pod status (display only: no traffic is ever sent to it). */
 export const NODE_HOST_IP = '172.18.0.2';
 
