@@ -35,13 +35,5 @@ export function homeFor(role: Role): string {
   return '/';
 }
 
-/**
- * A post-sign-in destination taken from the request, accepted only as a same-site path
- * ("/x", never "//host" or "/\\host", which browsers treat as another origin).
- */
-export function safeNextPath(value: unknown): string | undefined {
-  if (typeof value !== 'string' || value.length > 512) return undefined;
-  if (!value.startsWith('/') || value.startsWith('//') || value.startsWith('/\\')) return undefined;
-  if (/[\u0000-\u001f]/.test(value)) return undefined;
-  return value;
-}
+// Post-sign-in destinations follow the shared safe-link policy.
+export { safeNextPath } from './sign-in/safe-link';

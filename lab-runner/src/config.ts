@@ -163,10 +163,12 @@ export class ConfigError extends Error {
 }
 
 /** Parses the environment; throws ConfigError listing every problem (one line each). */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): RunnerConfig {
-  // Empty strings mean "unset", as in most deployment tools.
+export function loadConfig(env: Readonly<Record<string, string | undefined>> = process.env): RunnerConfig {
+  // Only the runner's own variables are read (by name, so each one read is one listed here);
+  // empty strings mean "unset", as in most deployment tools.
+  const names = [...Object.keys(EnvSchema.shape), ...ALIASES.map(([, platformName]) => platformName)];
   const present: Record<string, string> = Object.fromEntries(
-    Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== ''),
+    names.map((name) => [name, env[name]] as const).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== ''),
   );
   // The platform scripts name the shared directories KUBELAB_*; the runner's own names win.
   for (const [runnerName, platformName] of ALIASES) {

@@ -6,7 +6,7 @@
 import { request } from 'node:http';
 import { DEFAULT_ENGINE_SOCKETS, ENGINE_START_HINTS, ENGINE_TITLES, profileFromVersion, type EngineName } from './engines/profile.js';
 
-export const DEFAULT_ENGINE_SOCKET = DEFAULT_ENGINE_SOCKETS.podman;
+const DEFAULT_ENGINE_SOCKET = DEFAULT_ENGINE_SOCKETS.podman;
 
 /** The engine's socket path: DOCKER_HOST when it is a unix:// address, else Kubelab's own. */
 export function engineSocket(env: NodeJS.ProcessEnv = process.env): string {
@@ -48,7 +48,7 @@ export function engineMissingLine(command: string, socketPath: string, reason: s
 }
 
 /** The one line that says the socket answers as the other engine. */
-export function engineMismatchLine(command: string, socketPath: string, wanted: EngineName, found: EngineName): string {
+function engineMismatchLine(command: string, socketPath: string, wanted: EngineName, found: EngineName): string {
   return `${command}: RUNNER_ENGINE is ${wanted} but ${socketPath} answers as ${ENGINE_TITLES[found]}; point DOCKER_HOST at ${ENGINE_TITLES[wanted]}'s socket (unset, it is ${DEFAULT_ENGINE_SOCKETS[wanted]}) or set RUNNER_ENGINE=${found}`;
 }
 

@@ -40,6 +40,11 @@ export function createLogger(options: LoggerOptions, base: LogFields = {}): Logg
   };
 }
 
+/** Structured lines on stderr: the default of parts started without a logger (CLI scripts, tests). */
+export function stderrLogger(base: LogFields, level: LogLevel = 'info'): Logger {
+  return createLogger({ level, write: (line) => void process.stderr.write(line) }, base);
+}
+
 /** A logger that drops everything (tests that do not look at logs). */
 export const silentLogger: Logger = createLogger({ level: 'error', write: () => undefined });
 

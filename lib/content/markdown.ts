@@ -2,7 +2,10 @@
 // Markdown.tsx renders as React elements, so no raw HTML from content ever reaches the page
 // (HTML in the source shows as text). Supports what the course content uses: ATX headings,
 // paragraphs, fenced code, block quotes, ordered/unordered (nested) lists, tables, rules,
-// images, and inline code, strong, emphasis, links and images.
+// images, and inline code, strong, emphasis, links and images. Every link and image target
+// passes the shared safe-link policy; one that fails renders as plain text.
+
+import { IMAGE_SCHEMES, LINK_SCHEMES, safeLinkTarget } from '../sign-in/safe-link';
 
 export type Inline =
   | { type: 'text'; text: string }
@@ -30,13 +33,14 @@ const RULE = /^\s*([-*_])(\s*\1){2,}\s*$/;
 const TABLE_SEPARATOR = /^\s*\|?\s*:?-{1,}:?\s*(\|\s*:?-{1,}:?\s*)*\|?\s*$/;
 const IMAGE_ONLY = /^\s*!\[([^\]]*)\]\(\s*([^\s)]+)(?:\s+"([^"]*)")?\s*\)\s*$/;
 
-/** Only these link targets are rendered as links: web pages, mail, in-page anchors and relative paths. */
+/** A link target as rendered: web pages, mail, in-page anchors and relative paths (lib/sign-in/safe-link.ts). */
 export function safeHref(href: string): string | null {
-  const trimmed = href.trim();
-  if (/^(https?:|mailto:)/i.test(trimmed)) return trimmed;
-  if (/^[a-z][a-z0-9+.-]*:/i.test(trimmed)) return null;
-  if (trimmed.startsWith('//')) return null;
-  return trimmed;
+  return safeLinkTarget(href, LINK_SCHEMES);
+}
+
+/** An image source as rendered: https or relative; anything else shows as its alt text. */
+function safeImageSrc(src: string): string | null {
+  return safeLinkTarget(src, IMAGE_SCHEMES);
 }
 
 // Trees are kept by their source text: a page renders the same few lesson and task texts for
@@ -124,7 +128,8 @@ function parseBlocks(lines: string[], state: { section: number }): Block[] {
     }
     const image = IMAGE_ONLY.exec(line);
     if (image) {
-      blocks.push({ type: 'figure', alt: image[1]!, src: image[2]!, title: image[3] ?? null });
+      const src = safeImageSrc(image[2]!);
+      blocks.push(src === null ? { type: 'paragraph', children: [{ type: 'text', text: image[1]! }] } : { type: 'figure', alt: image[1]!, src, title: image[3] ?? null });
       i += 1;
       continue;
     }
@@ -264,8 +269,12 @@ export function parseInline(text: string): Inline[] {
     if (ch === '!' && text[i + 1] === '[') {
       const m = /^!\[([^\]]*)\]\(\s*([^\s)]+)(?:\s+"([^"]*)")?\s*\)/.exec(text.slice(i));
       if (m) {
-        flush();
-        out.push({ type: 'image', alt: m[1]!, src: m[2]!, title: m[3] ?? null });
+        const src = safeImageSrc(m[2]!);
+        if (src === null) buffer += m[1]!;
+        else {
+          flush();
+          out.push({ type: 'image', alt: m[1]!, src, title: m[3] ?? null });
+        }
         i += m[0].length;
         continue;
       }
@@ -301,7 +310,7 @@ function findClosing(text: string, ch: string, from: number): number {
 }
 
 /** Plain text of inline spans (for ids, labels). */
-export function inlineText(spans: readonly Inline[]): string {
+function inlineText(spans: readonly Inline[]): string {
   return spans
     .map((s) => {
       if (s.type === 'text' || s.type === 'code') return s.text;

@@ -11,7 +11,7 @@ type Step =
   | { type: 'slice'; start?: number; end?: number }
   | { type: 'filter'; path: Step[]; op?: '==' | '!=' | '<' | '>' | '<=' | '>='; value?: unknown };
 
-export class JsonPathError extends Error {
+class JsonPathError extends Error {
   override name = 'JsonPathError';
 }
 

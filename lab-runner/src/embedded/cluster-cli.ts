@@ -4,6 +4,8 @@
 // Options: --kubeconfig PATH (required), --state-dir DIR (default: a new temporary directory,
 // removed on exit; give one to keep the cluster), --port N (default 0: any free port),
 // --id NAME (default "dev"), --no-kubelet (API server only: Pods stay Pending).
+// A CLI: what it prints (address, kubeconfig, usage) is for the person running it, so it uses
+// the console; the host and kubelet inside still log structured lines on stderr.
 
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';

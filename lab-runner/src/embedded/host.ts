@@ -22,6 +22,7 @@ import { FileStorage, MemoryStorage } from './apiserver/storage.js';
 import type { EmbeddedCluster, EmbeddedClusterHost, EmbeddedClusterHostOptions } from './host-contract.js';
 import { createKubelet, NODE_HOST_IP } from './kubelet/index.js';
 import type { Kubelet, KubeletFactory } from './node-contract.js';
+import { stderrLogger, type Logger } from '../log.js';
 
 export interface ClusterLimits {
   pids: number;
@@ -37,15 +38,17 @@ export interface HostOptions extends EmbeddedClusterHostOptions {
   storage?: 'file' | 'memory';
   /** Each cluster's share of the API server; DEFAULT_API_SHARES when unset. */
   apiShares?: ApiShareLimits;
+  /** Operator log; structured lines on stderr when unset. */
+  logger?: Logger;
 }
 
-export const DEFAULT_LIMITS: ClusterLimits = { pids: 1024, memoryBytes: 2 * 1024 ** 3, cpus: 2 };
+const DEFAULT_LIMITS: ClusterLimits = { pids: 1024, memoryBytes: 2 * 1024 ** 3, cpus: 2 };
 
 const clusterId = z.string().regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, 'a cluster id is a DNS label: lower-case letters, digits and "-", at most 63 characters');
 const clusterFile = z.object({ id: clusterId, token: z.string().min(32), createdAt: z.string() });
 const UNIX_PATH_MAX = 100;
 
-export class HostError extends Error {
+class HostError extends Error {
   constructor(
     readonly code: 'HOST_NOT_STARTED' | 'HOST_STOPPED' | 'INVALID_CLUSTER_ID',
     message: string,
@@ -68,10 +71,12 @@ class Host implements EmbeddedClusterHost {
   private server: ApiServer | undefined;
   private state: 'new' | 'running' | 'stopped' = 'new';
   private readonly limits: ClusterLimits;
+  private readonly logger: Logger;
   private readonly kubeletFactory: KubeletFactory | null;
 
   constructor(private readonly options: HostOptions) {
     this.limits = options.limits ?? DEFAULT_LIMITS;
+    this.logger = options.logger ?? stderrLogger({ component: 'cluster-host' });
     this.kubeletFactory = options.kubeletFactory === undefined ? createKubelet : options.kubeletFactory;
   }
 
@@ -95,7 +100,7 @@ class Host implements EmbeddedClusterHost {
         const saved = clusterFile.parse(JSON.parse(readFileSync(file, 'utf8')));
         await this.open(saved.id, saved.token);
       } catch (err) {
-        console.error(`[cluster-host] CLUSTER_LOAD_FAILED ${id}: ${err instanceof Error ? err.message : String(err)}`);
+        this.logger.error('cluster_load_failed', { code: 'CLUSTER_LOAD_FAILED', cluster: id, error: err });
       }
     }
   }
@@ -212,7 +217,7 @@ class Host implements EmbeddedClusterHost {
   }
 }
 
-export function renderKubeconfig(id: string, server: string, caPem: string, token: string): string {
+function renderKubeconfig(id: string, server: string, caPem: string, token: string): string {
   const name = `kubelab-${id}`;
   return [
     'apiVersion: v1',

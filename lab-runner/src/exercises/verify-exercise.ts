@@ -132,7 +132,7 @@ export async function verifyExercise(
 }
 
 /** The solution as shell steps: each manifest through `kubectl apply -f -`, then the commands. */
-export function solutionSteps(exercise: Exercise): { name: string; script: string; env: Record<string, string> }[] {
+function solutionSteps(exercise: Exercise): { name: string; script: string; env: Record<string, string> }[] {
   const steps = exercise.solution.manifests.map((manifest, index) => ({
     name: `manifest ${index + 1}`,
     script: 'printf "%s\\n" "$KUBELAB_MANIFEST" | kubectl apply -f -',

@@ -8,7 +8,7 @@ import type { Random } from './random.js';
 import { anyValue, deepValue, fieldPaths, objectFor, oddKey, oddNumber, oddString, valueFor, type Json } from './values.js';
 
 /** Where the fuzzer's Pods go unless they are meant to run: a node that does not exist, so no kubelet starts them. */
-export const PARKED_NODE = 'fuzz-parked';
+const PARKED_NODE = 'fuzz-parked';
 
 export const POD_NAMES = ['p0', 'p1', 'p2', 'p3', 'p4', 'p5'];
 

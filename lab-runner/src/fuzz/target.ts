@@ -12,7 +12,7 @@ import { removeContainers } from '../server/testing/runner-fixture.js';
 import { RunnerProcess } from '../server/testing/runner-child.js';
 import { FUZZ_NAMESPACE, TARGET_NAMESPACE, TARGET_POD } from './inputs.js';
 
-export const ALLOWED_ORIGIN = 'http://localhost:3000';
+const ALLOWED_ORIGIN = 'http://localhost:3000';
 const EXERCISE = 'first-pod';
 
 export interface ApiEndpoint {

@@ -1,5 +1,6 @@
 // `npm run -w lab-runner images`: builds the local images the sandboxes need, idempotently.
-// The setup scripts call it on start and before the tests.
+// The setup scripts call it on start and before the tests. A CLI: its progress lines are for
+// the person running it, so they go to stderr as plain text, not to the operator log.
 
 import Dockerode from 'dockerode';
 import { ensureImages, IMAGES } from './index.js';

@@ -21,7 +21,6 @@ import { tarStream } from './tar-writer.js';
 
 export { normalizeImageReference } from './reference.js';
 export { POD_NETNS_BUSYBOX } from './recipes.js';
-export { ImageBuildError } from './rootfs.js';
 
 export const IMAGES = {
   pause: PAUSE_REFERENCE,

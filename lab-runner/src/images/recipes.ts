@@ -25,8 +25,8 @@ export interface ImageRecipe {
   rootfs: Rootfs;
 }
 
-export const BUSYBOX_BINARY = '/bin/busybox';
-export const CATATONIT_BINARY = '/usr/bin/catatonit';
+const BUSYBOX_BINARY = '/bin/busybox';
+const CATATONIT_BINARY = '/usr/bin/catatonit';
 const PATH_ENV = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
 /** Where the pause image carries busybox for the kubelet's in-namespace probes and port-forwards. */
@@ -52,7 +52,7 @@ function requireFile(path: string, pkg: string): void {
 }
 
 /** The version the host's busybox reports, e.g. "1.35.0". */
-export async function busyboxVersion(): Promise<string> {
+async function busyboxVersion(): Promise<string> {
   requireFile(BUSYBOX_BINARY, 'busybox-static');
   const banner = await run(BUSYBOX_BINARY, ['--help']).catch(() => '');
   const match = /BusyBox v(\d+\.\d+(?:\.\d+)?)/.exec(banner);
@@ -111,7 +111,7 @@ export async function pauseRecipe(): Promise<ImageRecipe> {
 }
 
 /** The host's static kubectl: `command -v kubectl`, symlinks resolved. */
-export async function hostKubectl(): Promise<string> {
+async function hostKubectl(): Promise<string> {
   const found = (await run('sh', ['-c', 'command -v kubectl || true'])).trim();
   if (!found) throw new ImageBuildError('no kubectl on PATH: the toolbox image needs the host\'s static kubectl');
   return realpath(found);

@@ -28,7 +28,7 @@ async function sha256OfFile(path: string): Promise<string> {
 }
 
 /** The shared libraries (and the dynamic loader) a host binary loads; [] for a static binary. */
-export async function sharedLibraries(binary: string): Promise<string[]> {
+async function sharedLibraries(binary: string): Promise<string[]> {
   let stdout: string;
   try {
     ({ stdout } = await execFileAsync('ldd', [binary], { encoding: 'utf8' }));

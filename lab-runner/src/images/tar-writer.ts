@@ -29,7 +29,7 @@ function splitName(path: string): { name: string; prefix: string } {
   throw new Error(`tar path too long: ${path}`);
 }
 
-export function tarHeader(entry: TarEntry): Buffer {
+function tarHeader(entry: TarEntry): Buffer {
   const header = Buffer.alloc(BLOCK, 0);
   const path = entry.type === 'dir' ? `${entry.path.replace(/\/+$/, '')}/` : entry.path;
   const { name, prefix } = splitName(path);

@@ -19,7 +19,7 @@ export interface HealthSource {
  * What a web app placing a new sandbox needs: how many more learner sandboxes this runner takes.
  * Warm sandboxes are free slots (a create claims one), so only owned live sandboxes use capacity.
  */
-export function capacityOf(source: HealthSource) {
+function capacityOf(source: HealthSource) {
   const counts = source.sandboxCounts();
   const used = (counts.provisioning ?? 0) + (counts.ready ?? 0) + (counts.deleting ?? 0);
   return {

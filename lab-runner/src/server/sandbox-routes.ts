@@ -19,22 +19,22 @@ const ExerciseRef = z.union([
   z.record(z.string(), z.unknown()).refine((v) => Object.keys(v).length > 0, 'an exercise spec must not be empty'),
 ]);
 
-export const CreateSandboxBody = z.strictObject({ owner: Owner, exercise: ExerciseRef });
-export const OwnerBody = z.strictObject({ owner: Owner.optional() });
-export const ChecksBody = z.strictObject({ owner: Owner.optional(), exercise: ExerciseRef.optional() });
-export const ShellTicketBody = z.strictObject({
+const CreateSandboxBody = z.strictObject({ owner: Owner, exercise: ExerciseRef });
+const OwnerBody = z.strictObject({ owner: Owner.optional() });
+const ChecksBody = z.strictObject({ owner: Owner.optional(), exercise: ExerciseRef.optional() });
+const ShellTicketBody = z.strictObject({
   owner: Owner.optional(),
   terminal: z.string().regex(/^[a-z0-9-]{1,32}$/, 'a terminal name is 1-32 lower-case letters, digits or dashes').default('main'),
 });
 const K8sName = z.string().regex(/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/, 'must be a Kubernetes object name');
-export const PreviewBody = z.strictObject({
+const PreviewBody = z.strictObject({
   owner: Owner.optional(),
   namespace: K8sName.default('default'),
   pod: K8sName,
   port: z.int().min(1).max(65535),
 });
 const OwnerQuery = z.strictObject({ owner: Owner.optional() });
-export const ProofBody = z.strictObject({
+const ProofBody = z.strictObject({
   owner: Owner,
   exercise: ExerciseRef,
   /** How long one solution step may run before the proof calls it failed. */

@@ -42,7 +42,7 @@ export interface ShellGatewayOptions {
 }
 
 /** Close code for a connection whose terminal was opened elsewhere (another tab took it over). */
-export const TAKEN_OVER = 4409;
+const TAKEN_OVER = 4409;
 
 export class ShellGateway implements UpgradeHandler {
   private readonly wss: WebSocketServer;

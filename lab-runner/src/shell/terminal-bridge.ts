@@ -9,7 +9,7 @@ import { z } from 'zod';
 import type { Logger } from '../log.js';
 import type { TerminalSession } from '../providers/provider.js';
 
-export const ControlMessageSchema = z.discriminatedUnion('type', [
+const ControlMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('resize'), cols: z.number().int().min(1).max(1000), rows: z.number().int().min(1).max(500) }),
   z.object({ type: z.literal('ping') }),
 ]);

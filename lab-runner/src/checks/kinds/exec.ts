@@ -8,7 +8,7 @@ const EXEC_TIMEOUT_MS = 15_000;
 const OUTPUT_CAP = 64 * 1024;
 
 /** The exit code a Kubernetes exec status reports (0 on Success, the ExitCode cause otherwise). */
-export function exitCodeOf(status: V1Status): number | undefined {
+function exitCodeOf(status: V1Status): number | undefined {
   if (status.status === 'Success') return 0;
   const cause = status.details?.causes?.find((c) => c.reason === 'ExitCode');
   return cause?.message !== undefined ? Number(cause.message) : undefined;

@@ -239,7 +239,7 @@ function seccompProfile(pod: Pod): Violation | undefined {
 const BASELINE_CHECKS = [appArmorProfile, hostNamespaces, hostPorts, hostProbesAndLifecycle, privileged, procMount, seLinuxOptions, sysctls, windowsHostProcess, capabilities, seccompProfile];
 
 /** The PodSecurity "baseline:latest" verdict: `violates PodSecurity ...`, or undefined when allowed. */
-export function podSecurityViolation(pod: Pod): string | undefined {
+function podSecurityViolation(pod: Pod): string | undefined {
   const violations = BASELINE_CHECKS.map((check) => check(pod)).filter((v): v is Violation => v !== undefined);
   if (!violations.length) return undefined;
   return `violates PodSecurity "baseline:latest": ${violations.map((v) => (v.detail ? `${v.reason} (${v.detail})` : v.reason)).join(', ')}`;

@@ -1,8 +1,8 @@
 // The kubelet's restart back-off: the first restart is immediate, then 10 s, doubling to
 // 5 min; a container that ran for 10 min without failing starts again from the beginning.
 
-export const BACKOFF_INITIAL_MS = 10_000;
-export const BACKOFF_MAX_MS = 300_000;
+const BACKOFF_INITIAL_MS = 10_000;
+const BACKOFF_MAX_MS = 300_000;
 const RESET_AFTER_MS = 2 * BACKOFF_MAX_MS;
 
 export class Backoff {

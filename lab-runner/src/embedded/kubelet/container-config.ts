@@ -9,7 +9,7 @@ import { BASELINE_CAPABILITIES } from './admission.js';
 import { confinement, podCapabilities } from './engine-security.js';
 import { ConfigError, fieldRefValue, resourceFieldValue, type PodAddresses } from './field-ref.js';
 import { INFRA_NAME, LABEL, engineContainerName, type ContainerRole } from './labels.js';
-import { memoryBytes, nanoCpus } from './quantity.js';
+import { memoryBytes, nanoCpus } from './engine-units.js';
 
 export interface PodContext {
   cluster: KubeletClusterClient;
@@ -26,7 +26,7 @@ export interface PodContext {
   labels?: Record<string, string>;
 }
 
-export function podLabels(ctx: PodContext, container: string, role: ContainerRole, restartCount: number): Record<string, string> {
+function podLabels(ctx: PodContext, container: string, role: ContainerRole, restartCount: number): Record<string, string> {
   return {
     ...ctx.labels,
     [LABEL.managed]: 'true',
@@ -79,7 +79,7 @@ export function expandVars(text: string, env: Map<string, string>): string {
   });
 }
 
-export function resolveEnv(ctx: PodContext, container: Container): Map<string, string> {
+function resolveEnv(ctx: PodContext, container: Container): Map<string, string> {
   const namespace = ctx.pod.metadata.namespace ?? 'default';
   const env = new Map<string, string>();
   for (const source of container.envFrom ?? []) {

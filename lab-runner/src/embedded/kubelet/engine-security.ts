@@ -22,7 +22,7 @@ import { BASELINE_CAPABILITIES } from './admission.js';
  * without NET_RAW (raw sockets: spoofing inside the machine), MKNOD and AUDIT_WRITE. Equals
  * Podman's own default. A Pod may add those three back (baseline allows them).
  */
-export const SANDBOX_DEFAULT_CAPABILITIES: readonly string[] = [...BASELINE_CAPABILITIES].filter((cap) => cap !== 'MKNOD' && cap !== 'AUDIT_WRITE');
+const SANDBOX_DEFAULT_CAPABILITIES: readonly string[] = [...BASELINE_CAPABILITIES].filter((cap) => cap !== 'MKNOD' && cap !== 'AUDIT_WRITE');
 
 const capName = (cap: string) => cap.toUpperCase().replace(/^CAP_/, '');
 
@@ -54,7 +54,7 @@ export function confinement(capabilities: readonly string[]): Dockerode.HostConf
 }
 
 /** Size of each sandbox's user namespace: uids 0..65535, so `runAsUser: 65534` still maps. */
-export const USERNS_SIZE = 65536;
+const USERNS_SIZE = 65536;
 
 /** KUBELAB_USERNS as the kubelet reads it: `auto` (unset too) or `off`; anything else is refused. */
 export const USERNS_SETTINGS = ['auto', 'off'] as const;

@@ -2,7 +2,7 @@
 // split the engine's multiplexed stdout/stderr stream, and read a container's state.
 
 import { connect, type Socket } from 'node:net';
-import { PassThrough, type Readable } from 'node:stream';
+import { PassThrough } from 'node:stream';
 import type Dockerode from 'dockerode';
 
 export interface ExecResult { exitCode: number; output: string; timedOut: boolean }
@@ -40,12 +40,6 @@ export function demuxBuffer(buffer: Buffer): Buffer {
     offset += 8 + size;
   }
   return offset === buffer.length ? Buffer.concat(parts) : buffer;
-}
-
-export async function readAll(stream: Readable): Promise<string> {
-  let text = '';
-  for await (const chunk of stream) text += Buffer.isBuffer(chunk) ? chunk.toString('utf8') : String(chunk);
-  return text;
 }
 
 /** Runs `cmd` in the container, up to `timeoutMs`; stdout and stderr are collected together. */

@@ -19,7 +19,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import type Dockerode from 'dockerode';
 import type { Container, Pod } from '../k8s-types.js';
-import { parseQuantity } from './quantity.js';
+import { parseQuantity } from '../quantity.js';
 
 const execFileAsync = promisify(execFile);
 
@@ -62,7 +62,7 @@ export interface Usage {
 }
 
 /** Disk usage of a tree as the kubelet counts it (allocated blocks), staying on its filesystem. */
-export async function measure(path: string): Promise<Usage> {
+async function measure(path: string): Promise<Usage> {
   const run = async (args: string[]) => {
     const { stdout } = await execFileAsync('du', [...args, '-sx', '--', path], { maxBuffer: 1024 * 1024 }).catch((error: { stdout?: string }) => ({ stdout: error.stdout ?? '' }));
     return Number(/^(\d+)/.exec(stdout)?.[1] ?? 0);
@@ -72,16 +72,16 @@ export async function measure(path: string): Promise<Usage> {
 }
 
 /** A byte count as the kubelet prints a quantity in its messages (binary suffix when exact). */
-export function quantityText(n: number): string {
+function quantityText(n: number): string {
   for (const [suffix, unit] of [['Ti', 1024 ** 4], ['Gi', 1024 ** 3], ['Mi', 1024 ** 2], ['Ki', 1024]] as const) if (n >= unit && n % unit === 0) return `${n / unit}${suffix}`;
   return String(n);
 }
 
 // The kubelet's messages (pkg/kubelet/eviction/helpers.go), trailing space included.
-export const emptyDirMessage = (volume: string, limit: string) => `Usage of EmptyDir volume "${volume}" exceeds the limit "${limit}". `;
-export const podMessage = (limit: string) => `Pod ephemeral local storage usage exceeds the total limit of containers ${limit}. `;
-export const containerMessage = (container: string, limit: string) => `Container ${container} exceeded its local ephemeral storage limit "${limit}". `;
-export const nodeLowMessage = (resource: 'ephemeral-storage' | 'inodes', threshold: string, available: string) =>
+const emptyDirMessage = (volume: string, limit: string) => `Usage of EmptyDir volume "${volume}" exceeds the limit "${limit}". `;
+const podMessage = (limit: string) => `Pod ephemeral local storage usage exceeds the total limit of containers ${limit}. `;
+const containerMessage = (container: string, limit: string) => `Container ${container} exceeded its local ephemeral storage limit "${limit}". `;
+const nodeLowMessage = (resource: 'ephemeral-storage' | 'inodes', threshold: string, available: string) =>
   `The node was low on resource: ${resource}. Threshold quantity: ${threshold}, available: ${available}. `;
 
 export interface EvictionEnv {

@@ -2,7 +2,7 @@
 // downwardAPI volume files.
 
 import type { Container, ObjectFieldSelector, Pod, ResourceFieldSelector } from '../k8s-types.js';
-import { parseQuantity } from './quantity.js';
+import { parseQuantity } from '../quantity.js';
 
 export class ConfigError extends Error {
   readonly code = 'CREATE_CONTAINER_CONFIG_ERROR';

@@ -10,6 +10,7 @@ import { IMAGES, platformImageId } from '../../images/index.js';
 import type { Pod } from '../k8s-types.js';
 import type { Kubelet, KubeletFactory, KubeletOptions, PodWatchEvent } from '../node-contract.js';
 import { engineProfile } from '../../engines/profile.js';
+import { stderrLogger, type Logger } from '../../log.js';
 import { forceRemoveContainer } from '../../engines/remove-container.js';
 import { subscribeContainerEvents } from './engine-events.js';
 import { isNotFound, observe, type ObservedContainer } from './engine.js';
@@ -20,8 +21,6 @@ import { PodWorker } from './pod-worker.js';
 import { DEFAULT_CGROUP_PARENT, prepareSandboxCgroup, removeSandboxCgroup } from './sandbox-cgroup.js';
 import { attachToPod, execInPod, portForwardToPod, streamLogs } from './streams.js';
 import { podDir, removePodDir } from './volumes.js';
-
-export { admissionErrors } from './admission.js';
 
 /** The node's address as shown in Pod status (display only: no traffic is ever sent to it). */
 export const NODE_HOST_IP = '172.18.0.2';
@@ -70,11 +69,7 @@ class EmbeddedKubelet implements Kubelet {
     this.disk = deps.disk ?? DEFAULT_DISK_SHARES;
     this.cgroupBase = deps.cgroupParent ?? DEFAULT_CGROUP_PARENT;
     this.labels = deps.labels ?? {};
-    this.log =
-      deps.log ??
-      ((message, error) => {
-        console.error(`[kubelet ${options.cluster.clusterId}] ${message}${error ? `: ${(error as Error).message ?? String(error)}` : ''}`);
-      });
+    this.log = deps.log ?? kubeletLog(stderrLogger({ component: 'kubelet', cluster: options.cluster.clusterId }));
     this.eviction = new EvictionManager({
       docker: this.docker,
       nodeDir: options.nodeDir,
@@ -288,6 +283,11 @@ class EmbeddedKubelet implements Kubelet {
   exec: Kubelet['exec'] = (pod, command, options) => execInPod(this.docker, (p) => this.workerFor(p), pod, command, options);
   attach: Kubelet['attach'] = (pod, options) => attachToPod(this.docker, (p) => this.workerFor(p), pod, options);
   portForward: Kubelet['portForward'] = (pod, port) => portForwardToPod(this.docker, (p) => this.workerFor(p), pod, port);
+}
+
+/** The kubelet's `(message, error)` log as warnings of a structured logger. */
+export function kubeletLog(logger: Logger): NonNullable<KubeletDeps['log']> {
+  return (message, error) => logger.warn('kubelet', { message, ...(error === undefined ? {} : { error }) });
 }
 
 export function createKubeletWith(deps: KubeletDeps): KubeletFactory {

@@ -15,8 +15,8 @@ import { childPath, openRoot } from './safe-path.js';
 import { podDir } from './volumes.js';
 
 /** The cluster's domain and the address its DNS Service would have (kube-dns's conventional 10.96.0.10). */
-export const CLUSTER_DOMAIN = 'cluster.local';
-export const CLUSTER_DNS = '10.96.0.10';
+const CLUSTER_DOMAIN = 'cluster.local';
+const CLUSTER_DNS = '10.96.0.10';
 
 const FILES = { hosts: 'etc-hosts', hostname: 'etc-hostname', resolv: 'etc-resolv.conf' } as const;
 const TARGETS = { hosts: '/etc/hosts', hostname: '/etc/hostname', resolv: '/etc/resolv.conf' } as const;
@@ -33,7 +33,7 @@ interface DnsConfig {
 }
 
 /** The Pod's hostname and (with a subdomain) its domain, as the kubelet's GeneratePodHostNameAndDomain. */
-export function podHostname(pod: Pod): { hostname: string; domain: string | undefined } {
+function podHostname(pod: Pod): { hostname: string; domain: string | undefined } {
   // The kubelet truncates a Pod name over 63 characters and drops a trailing '-' or '.'.
   const hostname = pod.spec.hostname || (pod.metadata.name ?? 'pod').slice(0, 63).replace(/[-.]+$/, '');
   const domain = pod.spec.subdomain ? `${pod.spec.subdomain}.${pod.metadata.namespace ?? 'default'}.svc.${CLUSTER_DOMAIN}` : undefined;
@@ -41,7 +41,7 @@ export function podHostname(pod: Pod): { hostname: string; domain: string | unde
 }
 
 /** The kubelet's managedHostsFileContent. */
-export function hostsFile(pod: Pod, podIP: string): string {
+function hostsFile(pod: Pod, podIP: string): string {
   const { hostname, domain } = podHostname(pod);
   const lines = [
     '# Kubernetes-managed hosts file.',
@@ -62,7 +62,7 @@ export function hostsFile(pod: Pod, podIP: string): string {
 }
 
 /** What the runtime writes to the sandbox's hostname file: the FQDN with setHostnameAsFQDN. */
-export function hostnameFile(pod: Pod): string {
+function hostnameFile(pod: Pod): string {
   const { hostname, domain } = podHostname(pod);
   return `${pod.spec['setHostnameAsFQDN'] === true && domain ? `${hostname}.${domain}` : hostname}\n`;
 }
@@ -72,7 +72,7 @@ export function hostnameFile(pod: Pod): string {
  * cluster DNS with the namespace's search path; Default would be the node's own file, and the
  * sandbox node has no upstream resolver, so it holds only what dnsConfig adds (as None does).
  */
-export function resolvConf(pod: Pod): string {
+function resolvConf(pod: Pod): string {
   const policy = pod.spec.dnsPolicy ?? 'ClusterFirst';
   const clusterFirst = policy === 'ClusterFirst' || policy === 'ClusterFirstWithHostNet';
   const namespace = pod.metadata.namespace ?? 'default';

@@ -16,7 +16,7 @@ export const DEFAULT_CGROUP_PARENT = 'kubelab';
 export interface SandboxLimits { pids: number; memoryBytes: number; cpus: number }
 
 /** The sandbox's pids, memory or CPU limit could not be put in place. */
-export class SandboxCgroupError extends Error {
+class SandboxCgroupError extends Error {
   readonly code = 'SANDBOX_CGROUP_FAILED';
   constructor(message: string, options?: { cause: unknown }) {
     super(message, options);

@@ -19,7 +19,7 @@ import type { ResolvedPath } from './safe-path.js';
 
 const execFileAsync = promisify(execFile);
 
-export function stagingRoot(podDirectory: string): string {
+function stagingRoot(podDirectory: string): string {
   return join(podDirectory, 'mounts');
 }
 

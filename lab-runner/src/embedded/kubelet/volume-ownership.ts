@@ -10,13 +10,11 @@ import { constants, closeSync, fstatSync, openSync, readlinkSync } from 'node:fs
 import { chown, lstat, readdir, realpath } from 'node:fs/promises';
 import { join, posix, sep } from 'node:path';
 import type { Pod } from '../k8s-types.js';
+import { O_PATH } from './safe-path.js';
 import type { PreparedVolume } from './volumes.js';
 
-/** Linux O_PATH: a descriptor that names an inode without opening it (no device side effects). */
-const O_PATH = 0o10000000;
-
 /** Hands `path` to `owner` (uid = gid) when host root owns it and it lies beneath `root`. */
-export async function handOver(path: string, root: string, owner: number): Promise<void> {
+async function handOver(path: string, root: string, owner: number): Promise<void> {
   const realRoot = await realpath(root);
   let fd: number;
   try {

@@ -11,7 +11,7 @@ import { promisify } from 'node:util';
 import type { Pod, Volume } from '../k8s-types.js';
 import type { KubeletClusterClient } from '../node-contract.js';
 import { fieldRefValue, resourceFieldValue, type PodAddresses } from './field-ref.js';
-import { memoryBytes } from './quantity.js';
+import { memoryBytes } from './engine-units.js';
 import { childPath, openRoot, PathEscapeError, resolveBeneath, type PathKind, type ResolvedPath } from './safe-path.js';
 import { removeUnmounted } from './staging-mounts.js';
 

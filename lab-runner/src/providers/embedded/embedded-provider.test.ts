@@ -10,7 +10,7 @@ import Dockerode from 'dockerode';
 import { afterAll, afterEach, beforeAll, describe } from 'vitest';
 import { engineSocket } from '../../engine-check.js';
 import { silentLogger } from '../../log.js';
-import { providerContract } from '../contract.js';
+import { providerContract } from '../testing/contract.js';
 import type { Provider } from '../provider.js';
 import { createEmbeddedProvider } from './index.js';
 

@@ -5,7 +5,7 @@ import path from 'node:path';
 import Dockerode from 'dockerode';
 import { createEmbeddedClusterHost } from '../../embedded/host.js';
 import { ensureImages, IMAGES } from '../../images/index.js';
-import { createKubeletWith } from '../../embedded/kubelet/index.js';
+import { createKubeletWith, kubeletLog } from '../../embedded/kubelet/index.js';
 import type { ApiShareLimits } from '../../embedded/apiserver/api-shares.js';
 import type { DiskShares } from '../../embedded/kubelet/eviction.js';
 import type { Logger } from '../../log.js';
@@ -34,7 +34,6 @@ export interface EmbeddedProviderConfig {
 
 export function createEmbeddedProvider(config: EmbeddedProviderConfig, logger: Logger): EmbeddedProvider {
   const docker = new Dockerode({ socketPath: config.dockerSocketPath });
-  const kubeletLog = logger.child({ component: 'kubelet' });
   // Every container this install creates carries its identity: another install on the same
   // engine (even with the same sandbox prefix) never takes them for its own.
   const installId = installIdentity(config.stateDir);
@@ -44,12 +43,13 @@ export function createEmbeddedProvider(config: EmbeddedProviderConfig, logger: L
       stateDir: path.join(config.stateDir, 'host'),
       port: config.embeddedPort,
       limits: config.sandboxLimits,
+      logger: logger.child({ component: 'cluster-host' }),
       ...(config.apiShares ? { apiShares: config.apiShares } : {}),
       kubeletFactory: createKubeletWith({
         docker,
         ...(config.diskShares ? { disk: config.diskShares } : {}),
         ...(config.sandboxCgroupParent ? { cgroupParent: config.sandboxCgroupParent } : {}),
-        log: (message, error) => kubeletLog.warn('kubelet', { message, ...(error === undefined ? {} : { error }) }),
+        log: kubeletLog(logger.child({ component: 'kubelet' })),
         labels,
       }),
     }),

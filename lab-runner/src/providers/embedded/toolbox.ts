@@ -12,16 +12,16 @@ import { FRESH_USERNS, confinement, engineSupportsUserNamespaces } from '../../e
 import { ProviderError, type ExecOptions, type ExecResult, type TerminalSession } from '../provider.js';
 import { LABEL_INSTALL } from './install-identity.js';
 
-export const LABEL_MANAGED = 'io.kubelab.managed';
+const LABEL_MANAGED = 'io.kubelab.managed';
 /** Pod containers carry the cluster id under this label (set by the kubelet). */
-export const LABEL_CLUSTER = 'io.kubelab.cluster';
+const LABEL_CLUSTER = 'io.kubelab.cluster';
 /**
  * Toolboxes carry the sandbox id under this label, not io.kubelab.cluster: the kubelet treats
  * every container with its cluster label as a Pod container and removes the ones that belong
  * to no Pod when it adopts containers after a restart.
  */
 export const LABEL_SANDBOX = 'io.kubelab.sandbox';
-export const LABEL_ROLE = 'io.kubelab.role';
+const LABEL_ROLE = 'io.kubelab.role';
 
 /** A Kubelab container on the engine: the sandbox it belongs to, its role and the install that made it. */
 export interface ManagedContainer {

@@ -3,7 +3,7 @@
 // that nothing is left behind.
 
 import { expect, it } from 'vitest';
-import type { Provider } from './provider.js';
+import type { Provider } from '../provider.js';
 
 export interface ProviderHarness {
   /** A started provider on the harness's state. */
