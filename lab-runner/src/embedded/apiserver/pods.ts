@@ -16,7 +16,7 @@ import {
   required,
   type FieldError,
 } from './field-errors.js';
-import { parseQuantity, QUANTITY_FORMAT_MSG } from './quantity.js';
+import { tryParseQuantity, QUANTITY_FORMAT_MSG } from '../quantity.js';
 
 /** imagePullPolicy default: Always for `:latest` or no tag, IfNotPresent otherwise (digests too). */
 export function defaultPullPolicy(image: string | undefined): 'Always' | 'IfNotPresent' {
@@ -77,7 +77,7 @@ export function qosClass(spec: PodSpec): 'Guaranteed' | 'Burstable' | 'BestEffor
     for (const r of ['cpu', 'memory']) {
       if (req[r] !== undefined || lim[r] !== undefined) any = true;
       if (lim[r] === undefined) guaranteed = false;
-      else if (req[r] !== undefined && parseQuantity(req[r]) !== parseQuantity(lim[r])) guaranteed = false;
+      else if (req[r] !== undefined && tryParseQuantity(req[r]) !== tryParseQuantity(lim[r])) guaranteed = false;
     }
   }
   if (!any) return 'BestEffort';
@@ -137,7 +137,7 @@ function validateResources(path: string, c: Container): FieldError[] {
   const lim = c.resources?.limits ?? {};
   for (const [kind, values] of [['limits', lim], ['requests', req]] as const) {
     for (const [k, v] of Object.entries(values)) {
-      const n = parseQuantity(v);
+      const n = tryParseQuantity(v);
       if (n === undefined) errs.push(invalid(`${path}.resources.${kind}[${k}]`, v, QUANTITY_FORMAT_MSG));
       else if (n < 0) errs.push(invalid(`${path}.resources.${kind}[${k}]`, v, 'must be greater than or equal to 0'));
     }
@@ -145,8 +145,8 @@ function validateResources(path: string, c: Container): FieldError[] {
   for (const [k, v] of Object.entries(req)) {
     const l = lim[k];
     if (l === undefined) continue;
-    const rn = parseQuantity(v);
-    const ln = parseQuantity(l);
+    const rn = tryParseQuantity(v);
+    const ln = tryParseQuantity(l);
     if (rn !== undefined && ln !== undefined && rn > ln) errs.push(invalid(`${path}.resources.requests`, v, `must be less than or equal to ${k} limit of ${l}`));
   }
   return errs;

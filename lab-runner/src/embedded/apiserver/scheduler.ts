@@ -6,7 +6,7 @@
 // there is nothing to spread across.
 
 import type { Container, Pod } from '../k8s-types.js';
-import { parseQuantity } from './quantity.js';
+import { tryParseQuantity } from '../quantity.js';
 
 export interface SchedulableNode {
   name: string;
@@ -88,7 +88,7 @@ const max = (a: Requests, b: Requests): Requests => ({ cpu: Math.max(a.cpu, b.cp
 
 function containerRequests(c: Container): Requests {
   const requests = (c.resources?.requests ?? {}) as Record<string, unknown>;
-  return { cpu: parseQuantity(requests['cpu']) ?? 0, memoryBytes: parseQuantity(requests['memory']) ?? 0 };
+  return { cpu: tryParseQuantity(requests['cpu']) ?? 0, memoryBytes: tryParseQuantity(requests['memory']) ?? 0 };
 }
 
 /**
@@ -104,5 +104,5 @@ export function podRequests(pod: Pod): Requests {
   }
   const apps = (pod.spec.containers ?? []).reduce((sum, c) => add(sum, containerRequests(c)), sidecars);
   const overhead = (pod.spec['overhead'] ?? {}) as Record<string, unknown>;
-  return add(max(apps, initPeak), { cpu: parseQuantity(overhead['cpu']) ?? 0, memoryBytes: parseQuantity(overhead['memory']) ?? 0 });
+  return add(max(apps, initPeak), { cpu: tryParseQuantity(overhead['cpu']) ?? 0, memoryBytes: tryParseQuantity(overhead['memory']) ?? 0 });
 }
