@@ -18,8 +18,9 @@ export default defineConfig({
   timeout: 60_000,
   expect: { timeout: 10_000 },
   reporter: 'list',
-  // Separate runs on one machine must not delete each other's traces.
-  outputDir: process.env.E2E_OUTPUT_DIR ?? 'test-results',
+  // Separate runs on one machine must not delete each other's traces, and its own folder because
+  // Playwright empties it at start: the vitest reports beside it must survive.
+  outputDir: process.env.E2E_OUTPUT_DIR ?? 'test-results/playwright',
   use: {
     baseURL,
     browserName: 'chromium',
