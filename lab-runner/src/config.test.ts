@@ -44,7 +44,8 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ RUNNER_TOKEN: TOKEN, KUBELAB_USERNS: 'off' })).not.toThrow();
     expect(() => loadConfig({ RUNNER_TOKEN: TOKEN, KUBELAB_USERNS: 'auto' })).not.toThrow();
     expect(() => loadConfig({ RUNNER_TOKEN: TOKEN, KUBELAB_USERNS: 'yes' })).toThrow(/KUBELAB_USERNS: must be auto or off/);
-    expect(userNamespacesWanted({})).toBe(true);
+    expect(userNamespacesWanted({})).toBe(false);
+    expect(userNamespacesWanted({ KUBELAB_USERNS: 'auto' })).toBe(true);
     expect(userNamespacesWanted({ KUBELAB_USERNS: 'off' })).toBe(false);
     expect(() => userNamespacesWanted({ KUBELAB_USERNS: 'on' })).toThrow(/KUBELAB_USERNS must be auto or off, not "on"/);
   });

@@ -36,7 +36,7 @@ export interface EngineProfile {
   runtimeVersion: string;
   /**
    * How container root maps to host ids:
-   * - 'per-sandbox' (Podman; KUBELAB_USERNS=off turns it off): Podman hands out disjoint id
+   * - 'per-sandbox' (Podman, opt-in with KUBELAB_USERNS=auto): Podman hands out disjoint id
    *   ranges per container (`--userns=auto`, from the `containers` subordinate ids), and the
    *   kubelet pins every container of a sandbox to its own range;
    * - 'daemon-wide' (the Docker Engine started with `--userns-remap`, as setup-system.sh does):

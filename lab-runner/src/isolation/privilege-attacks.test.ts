@@ -26,8 +26,10 @@ import { Toolboxes } from '../providers/embedded/toolbox.js';
 
 // Real containers on a machine shared with other suites: allow for a loaded engine.
 vi.setConfig({ testTimeout: 180_000, hookTimeout: 600_000 });
-// The sandboxes here run with user namespaces, as every sandbox does by default (per sandbox
-// on Podman, engine-security.ts; the Docker Engine's daemon-wide remapping, engines/profile.ts).
+// The sandboxes here run with user namespaces (opt-in on Podman, engine-security.ts; always on
+// with the Docker Engine's daemon-wide remapping, engines/profile.ts); this file runs in its
+// own worker, so the setting stays here.
+process.env.KUBELAB_USERNS = 'auto';
 
 const execFileAsync = promisify(execFile);
 const docker = new Dockerode();

@@ -7,9 +7,8 @@
 //   baseline) and drop;
 // - the engine's default seccomp profile (never `seccomp=unconfined`), its masked and
 //   read-only /proc and /sys paths (never overridden), no-new-privileges, no devices;
-// - a user namespace per sandbox where the engine can do it (Podman with a `containers`
-//   subordinate id range), so container root is an unprivileged host uid; KUBELAB_USERNS=off
-//   turns it off.
+// - with KUBELAB_USERNS=auto, a user namespace per sandbox where the engine can do it (Podman
+//   with a `containers` subordinate id range), so container root is an unprivileged host uid.
 
 import { readFile } from 'node:fs/promises';
 import type Dockerode from 'dockerode';
@@ -56,20 +55,22 @@ export function confinement(capabilities: readonly string[]): Dockerode.HostConf
 /** Size of each sandbox's user namespace: uids 0..65535, so `runAsUser: 65534` still maps. */
 const USERNS_SIZE = 65536;
 
-/** KUBELAB_USERNS as the kubelet reads it: `auto` (unset too) or `off`; anything else is refused. */
+/** KUBELAB_USERNS as the kubelet reads it: `auto` or `off` (unset too); anything else is refused. */
 export const USERNS_SETTINGS = ['auto', 'off'] as const;
 
 export function userNamespacesWanted(env: NodeJS.ProcessEnv = process.env): boolean {
-  const value = env.KUBELAB_USERNS || 'auto';
+  const value = env.KUBELAB_USERNS || 'off';
   if (!(USERNS_SETTINGS as readonly string[]).includes(value)) throw new Error(`KUBELAB_USERNS must be ${USERNS_SETTINGS.join(' or ')}, not ${JSON.stringify(value)}`);
   return value === 'auto';
 }
 
 /**
- * Whether containers get their own user namespace: on unless KUBELAB_USERNS=off, where Podman
- * runs as root with a subordinate id range for the `containers` user (setup-system.sh adds
- * it). What it costs on Pod start is measured in docs/security/privileges.md. Without it,
- * containers are confined by capabilities, seccomp and no-new-privileges alone.
+ * Whether containers get their own user namespace: asked for with KUBELAB_USERNS=auto, and
+ * possible on Podman running as root with a subordinate id range for the `containers` user
+ * (setup-system.sh adds it). Opt-in because Podman 4.3.1 (Debian 12's) deadlocks its storage
+ * under concurrent `--userns=auto` creates and exec clean-ups (podman#16062, fixed in 4.4):
+ * docs/security/privileges.md. Without it, containers are confined by capabilities, seccomp
+ * and no-new-privileges alone.
  */
 export async function engineSupportsUserNamespaces(docker: Dockerode): Promise<boolean> {
   if (!userNamespacesWanted()) return false;
@@ -83,8 +84,8 @@ async function probeEngine(docker: Dockerode): Promise<boolean> {
   if ((await engineProfile(docker)).userNamespaces !== 'per-sandbox') return false;
   const ranges = await Promise.all(['/etc/subuid', '/etc/subgid'].map((file) => readFile(file, 'utf8').catch(() => '')));
   const ok = ranges.every((text) => /^containers:\d+:\d+$/m.test(text));
-  // Said once per engine client: the operator asked for nothing, so silence would hide the gap.
-  if (!ok) process.emitWarning('sandboxes run without user namespaces: /etc/subuid and /etc/subgid need a `containers` range (scripts/setup-system.sh adds one); KUBELAB_USERNS=off silences this');
+  // Said once per engine client: the operator asked for namespaces, so silence would hide the gap.
+  if (!ok) process.emitWarning('KUBELAB_USERNS=auto, but sandboxes run without user namespaces: /etc/subuid and /etc/subgid need a `containers` range (scripts/setup-system.sh adds one)');
   return ok;
 }
 
