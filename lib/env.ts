@@ -40,6 +40,10 @@ const schema = z.object({
   RUNNER_URL: z
     .url({ protocol: /^https?$/, error: 'RUNNER_URL must be an http(s) URL such as http://127.0.0.1:4000' })
     .default('http://127.0.0.1:4000'),
+  // Where browsers reach the runner (lib/runner/public-url.ts); RUNNER_URL is this server's address for it.
+  RUNNER_PUBLIC_URL: z
+    .url({ protocol: /^https?$/, error: 'RUNNER_PUBLIC_URL must be an http(s) URL such as https://runner.labs.example.com' })
+    .optional(),
   RUNNER_TOKEN: z.string().min(16, 'RUNNER_TOKEN must be at least 16 characters').optional(),
   // Several runners: comma-separated URLs (wins over RUNNER_URL), and optionally a token for each
   // in the same order (an empty entry uses RUNNER_TOKEN). Checked in runnerEndpoints below.

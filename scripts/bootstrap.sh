@@ -9,10 +9,25 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 
-node_major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
-node_minor=$(node -p 'process.versions.node.split(".")[1]' 2>/dev/null || echo 0)
-if [ "$node_major" -lt 20 ] || { [ "$node_major" -eq 20 ] && [ "$node_minor" -lt 12 ]; }; then
-  echo "[setup] error: Node.js 20.12 or newer is needed (found $(node -v 2>/dev/null || echo none)). Install Node.js 20 LTS." >&2
+# The one Node.js requirement is package.json's "engines.node" (npm warns from it too). It is read
+# here with Node itself: no semver package is installed yet, and the range is comparators joined
+# by spaces and "||". Old syntax on purpose, so an old Node reaches the message instead of a crash.
+node_check=$(node -e '
+var range = require("./package.json").engines.node;
+var have = process.versions.node.split(".").map(Number);
+function compare(a, b) { for (var i = 0; i < 3; i++) { var d = (a[i] || 0) - (b[i] || 0); if (d) return d; } return 0; }
+var ok = range.split("||").some(function (set) {
+  return set.trim().split(/\s+/).every(function (comparator) {
+    var m = /^(>=|<=|>|<|=)?v?(\d+(?:\.\d+){0,2})$/.exec(comparator);
+    if (!m) throw new Error("package.json engines.node: cannot read " + comparator);
+    var d = compare(have, m[2].split(".").map(Number));
+    return m[1] === ">=" ? d >= 0 : m[1] === "<=" ? d <= 0 : m[1] === ">" ? d > 0 : m[1] === "<" ? d < 0 : d === 0;
+  });
+});
+console.log(ok ? "ok" : range);
+' 2>&1 || true)
+if [ "$node_check" != ok ]; then
+  echo "[setup] error: Node.js ${node_check:-(none)} is needed, as package.json's engines say (found $(node -v 2>/dev/null || echo none)). Install a Node.js release in that range." >&2
   exit 1
 fi
 

@@ -5,9 +5,10 @@
 // shell socket) with the recorded Check and the hints (ChecksPanel), the solution behind a
 // confirmation (SolutionPanel), and the attempt history (AttemptHistory). The rules of the
 // sandbox's lifecycle, the live results and the tabs are pure, in lib/learn/workspace-state.ts;
-// this file wires them to the learner API.
+// the check results are one reducer (ExerciseWorkspace.checks.ts); this file wires them to the
+// learner API.
 import { useRouter } from 'next/navigation';
-import { useCallback, useEffect, useReducer, useRef, useState, type ReactNode } from 'react';
+import { useCallback, useEffect, useReducer, useRef, type ReactNode } from 'react';
 import { format } from '@/lib/i18n/format';
 import {
   hasEnded,
@@ -16,15 +17,13 @@ import {
   isSandboxControl,
   isUsable,
   lifecycleReducer,
-  liveFromRun,
   passedCount,
-  withLiveRun,
-  type LiveResults,
 } from '@/lib/learn/workspace-state';
 import type { LearnMessages } from '@/messages/learn';
 import { ApiError, learnerApi } from './api';
 import { AttemptHistory, type AttemptForBrowser } from './AttemptHistory';
 import { ChecksPanel, type CheckForBrowser } from './ChecksPanel';
+import { checkResultsReducer, initialCheckResults } from './ExerciseWorkspace.checks';
 import { PodsPanel } from './PodsPanel';
 import { SandboxPanel } from './SandboxPanel';
 import { SolutionPanel } from './SolutionPanel';
@@ -73,11 +72,8 @@ export function ExerciseWorkspace(props: ExerciseWorkspaceProps) {
   const [lifecycle, dispatch] = useReducer(lifecycleReducer, props.initialSandbox, (sandbox) => initialLifecycle(sandbox, Date.now()));
   const { sandbox } = lifecycle;
   const router = useRouter();
-  const [live, setLive] = useState<LiveResults>(() => liveFromRun(props.lastRun?.results ?? []));
-  const [lastRun, setLastRun] = useState<CheckRunForBrowser | null>(props.lastRun);
-  const [checking, setChecking] = useState(false);
-  const [history, setHistory] = useState<AttemptForBrowser[]>(props.history);
-  const [announcement, setAnnouncement] = useState('');
+  const [results, dispatchResults] = useReducer(checkResultsReducer, null, () => initialCheckResults(props.lastRun, props.history));
+  const { live, lastRun, checking, history, announcement } = results;
   const terminals = useTerminalTabs(sandbox?.id);
   const starting = useRef(false);
 
@@ -93,7 +89,7 @@ export function ExerciseWorkspace(props: ExerciseWorkspaceProps) {
     if (starting.current) return;
     starting.current = true;
     dispatch({ type: 'start', at: Date.now() });
-    setLive({});
+    dispatchResults({ type: 'cleared' });
     try {
       // The runner answers the create once the sandbox is ready; meanwhile its own record of
       // the sandbox (state, creation time) drives the stage and the elapsed time.
@@ -139,7 +135,7 @@ export function ExerciseWorkspace(props: ExerciseWorkspaceProps) {
         if (hasEnded(pushed.state)) ended(pushed.endReason);
         return;
       }
-      if (isLiveRunControl(message)) setLive((previous) => withLiveRun(previous, message.run.results, locale));
+      if (isLiveRunControl(message)) dispatchResults({ type: 'pushed', results: message.run.results, locale });
     },
     [locale, ended],
   );
@@ -166,24 +162,18 @@ export function ExerciseWorkspace(props: ExerciseWorkspaceProps) {
 
   async function check() {
     if (!sandbox) return;
-    setChecking(true);
+    dispatchResults({ type: 'checking' });
     dispatch({ type: 'error', message: null });
     try {
       const run = await learnerApi.check(sandbox.id);
-      setLastRun(run);
-      setLive(liveFromRun(run.results));
       const passedChecks = run.results.filter((r) => r.passed).length;
-      const attempt = run.attempt;
-      if (attempt) {
-        setHistory((h) => [{ id: attempt.id, createdAt: attempt.createdAt, passed: run.passed, points: run.points, passedChecks, totalChecks: run.results.length }, ...h]);
-      }
-      setAnnouncement(run.passed ? m.allPassed : format(m.lastResult, { passed: passedChecks, total: run.results.length, points: run.points, max: run.maxPoints }));
+      const announcement = run.passed ? m.allPassed : format(m.lastResult, { passed: passedChecks, total: run.results.length, points: run.points, max: run.maxPoints });
+      dispatchResults({ type: 'checked', run, announcement });
       // The header's state and points come from the server: render them again now.
       router.refresh();
     } catch (e) {
+      dispatchResults({ type: 'checkFailed' });
       showError(e);
-    } finally {
-      setChecking(false);
     }
   }
 
@@ -198,7 +188,7 @@ export function ExerciseWorkspace(props: ExerciseWorkspaceProps) {
     }
     dispatch({ type: 'removed' });
     terminals.dispatch({ type: 'reset' });
-    setLive({});
+    dispatchResults({ type: 'cleared' });
     await start();
   }
 

@@ -51,9 +51,16 @@ describe('loadConfig', () => {
   });
 
   it("takes the platform scripts' KUBELAB_* directories when the runner's own are unset", () => {
-    const config = loadConfig({ RUNNER_TOKEN: TOKEN, KUBELAB_STATE_DIR: '/tmp/a', KUBELAB_EXERCISES_DIR: '/tmp/b', RUNNER_URL: 'http://127.0.0.1:4100' });
-    expect(config).toMatchObject({ stateDir: '/tmp/a', exercisesDir: '/tmp/b', publicUrl: 'http://127.0.0.1:4100' });
+    const config = loadConfig({ RUNNER_TOKEN: TOKEN, KUBELAB_STATE_DIR: '/tmp/a', KUBELAB_EXERCISES_DIR: '/tmp/b' });
+    expect(config).toMatchObject({ stateDir: '/tmp/a', exercisesDir: '/tmp/b' });
     expect(loadConfig({ RUNNER_TOKEN: TOKEN, KUBELAB_STATE_DIR: '/tmp/a', RUNNER_STATE_DIR: '/tmp/c' }).stateDir).toBe('/tmp/c');
+  });
+
+  it("builds browsers' URLs on RUNNER_PUBLIC_URL only, never on the web app's server-to-server RUNNER_URL", () => {
+    const internal = { RUNNER_TOKEN: TOKEN, RUNNER_URL: 'http://10.0.0.5:4000' };
+    expect(loadConfig(internal).publicUrl).toBeUndefined();
+    expect(loadConfig({ ...internal, RUNNER_PUBLIC_URL: 'https://runner.labs.example.com' }).publicUrl).toBe('https://runner.labs.example.com');
+    expect(() => loadConfig({ ...internal, RUNNER_PUBLIC_URL: 'ws://runner.labs.example.com' })).toThrow(/RUNNER_PUBLIC_URL: must be an http\(s\) URL/);
   });
 
   it('runs on Podman by default, on the Docker Engine with RUNNER_ENGINE=docker (or KUBELAB_ENGINE), each on its own socket', () => {

@@ -107,7 +107,6 @@ const EnvSchema = z.object({
 const ALIASES: [string, string][] = [
   ['RUNNER_STATE_DIR', 'KUBELAB_STATE_DIR'],
   ['RUNNER_EXERCISES_DIR', 'KUBELAB_EXERCISES_DIR'],
-  ['RUNNER_PUBLIC_URL', 'RUNNER_URL'],
   ['RUNNER_ENGINE', 'KUBELAB_ENGINE'],
 ];
 
@@ -115,7 +114,11 @@ export interface RunnerConfig {
   host: string;
   port: number;
   token: string;
-  /** Base URL clients use to reach the runner (shell-ticket URLs are built on it). */
+  /**
+   * The runner's address as browsers reach it (RUNNER_PUBLIC_URL; shell-ticket and preview URLs
+   * are built on it). Unset: the address it listens on. Never RUNNER_URL: that is the web app's
+   * address for the runner, server to server, often one no browser can reach.
+   */
   publicUrl: string | undefined;
   /**
    * The web preview origin, `{id}` standing for a preview id (each preview is an origin of its

@@ -1,10 +1,15 @@
-// A small, safe Markdown parser for lessons and exercise tasks: it produces a tree that
-// Markdown.tsx renders as React elements, so no raw HTML from content ever reaches the page
-// (HTML in the source shows as text). Supports what the course content uses: ATX headings,
-// paragraphs, fenced code, block quotes, ordered/unordered (nested) lists, tables, rules,
-// images, and inline code, strong, emphasis, links and images. Every link and image target
-// passes the shared safe-link policy; one that fails renders as plain text.
+// Lessons, exercise tasks, hints and solutions as a tree of Markdown blocks, which Markdown.tsx
+// renders as React elements. Parsing is markdown-it's (CommonMark) with raw HTML off, so HTML in
+// the source shows as text; the tree below is the sanitising step: only the node types listed
+// here ever reach the page, and every link and image target passes the shared safe-link policy
+// (lib/sign-in/safe-link.ts) twice: in markdown-it's own link check and again here, where a
+// target that fails renders as plain text. Kept from our earlier hand-written parser: headings
+// numbered by section in document order, a paragraph that is only an image becomes a figure,
+// soft line breaks read as one space, no strikethrough, no bare-URL links, and emphasis that
+// works beside CJK punctuation (`**注意：**这是`, which plain CommonMark leaves as asterisks).
 
+import MarkdownIt, { type Token } from 'markdown-it';
+import cjkFriendly from 'markdown-it-cjk-friendly';
 import { IMAGE_SCHEMES, LINK_SCHEMES, safeLinkTarget } from '../sign-in/safe-link';
 
 export type Inline =
@@ -26,13 +31,6 @@ export type Block =
   | { type: 'table'; align: ('left' | 'center' | 'right' | null)[]; head: Inline[][]; rows: Inline[][][] }
   | { type: 'rule' };
 
-const FENCE = /^(\s*)(```+|~~~+)\s*([\w+-]*)\s*$/;
-const HEADING = /^(#{1,6})\s+(.*?)\s*#*\s*$/;
-const LIST_ITEM = /^(\s*)([-*+]|\d{1,9}[.)])\s+(.*)$/;
-const RULE = /^\s*([-*_])(\s*\1){2,}\s*$/;
-const TABLE_SEPARATOR = /^\s*\|?\s*:?-{1,}:?\s*(\|\s*:?-{1,}:?\s*)*\|?\s*$/;
-const IMAGE_ONLY = /^\s*!\[([^\]]*)\]\(\s*([^\s)]+)(?:\s+"([^"]*)")?\s*\)\s*$/;
-
 /** A link target as rendered: web pages, mail, in-page anchors and relative paths (lib/sign-in/safe-link.ts). */
 export function safeHref(href: string): string | null {
   return safeLinkTarget(href, LINK_SCHEMES);
@@ -43,6 +41,20 @@ function safeImageSrc(src: string): string | null {
   return safeLinkTarget(src, IMAGE_SCHEMES);
 }
 
+const markdown = new MarkdownIt('default', { html: false, linkify: false, typographer: false, breaks: false }).disable('strikethrough').use(cjkFriendly);
+// Links, images, autolinks and reference definitions all ask this; a refused target stays text.
+// Images are held to the narrower image policy when the tree is built.
+markdown.validateLink = (url) => safeHref(url) !== null;
+// That check sees a destination after markdown-it has resolved its backslash escapes, so it
+// would pass `\/evil.example` (to CommonMark, `/evil.example`). The destination as written is
+// judged as well: text that a browser or another reader could take for `//evil.example` is refused.
+const parseDestination = markdown.helpers.parseLinkDestination;
+markdown.helpers.parseLinkDestination = (source, start, max) => {
+  const found = parseDestination(source, start, max);
+  const written = source.slice(start, found.pos).replace(/^<([^]*)>$/, '$1');
+  return found.ok && safeHref(written) === null ? { ...found, ok: false } : found;
+};
+
 // Trees are kept by their source text: a page renders the same few lesson and task texts for
 // every learner, and a changed text is a new key. Callers must not change a returned tree.
 const parsedTrees = new Map<string, Block[]>();
@@ -51,274 +63,163 @@ const MAX_PARSED_TREES = 500;
 export function parseMarkdown(source: string): Block[] {
   let blocks = parsedTrees.get(source);
   if (!blocks) {
-    blocks = parseBlocks(source.replace(/\r\n?/g, '\n').split('\n'), { section: 0 });
+    blocks = blocksOf(markdown.parse(source, {}), { section: 0 });
     if (parsedTrees.size >= MAX_PARSED_TREES) parsedTrees.clear();
     parsedTrees.set(source, blocks);
   }
   return blocks;
 }
 
-function parseBlocks(lines: string[], state: { section: number }): Block[] {
+/** Inline spans of one line or paragraph of text. */
+export function parseInline(text: string): Inline[] {
+  return markdown.parseInline(text, {}).flatMap((token) => inlinesOf(token.children ?? []));
+}
+
+function attribute(token: Token, name: string): string | null {
+  const value = token.attrGet(name);
+  return value === null ? null : String(value);
+}
+
+/** The index of the token that closes the one at `open` (itself when it opens nothing). */
+function closing(tokens: readonly Token[], open: number): number {
+  if (tokens[open]!.nesting !== 1) return open;
+  let depth = 0;
+  for (let j = open; j < tokens.length; j += 1) {
+    depth += tokens[j]!.nesting;
+    if (depth === 0) return j;
+  }
+  return tokens.length - 1;
+}
+
+function blocksOf(tokens: readonly Token[], state: { section: number }): Block[] {
   const blocks: Block[] = [];
-  let i = 0;
-  while (i < lines.length) {
-    const line = lines[i]!;
-    if (line.trim() === '') {
-      i += 1;
-      continue;
+  for (let i = 0; i < tokens.length; i += 1) {
+    const token = tokens[i]!;
+    const end = closing(tokens, i);
+    const inner = tokens.slice(i + 1, end);
+    i = end;
+    switch (token.type) {
+      case 'heading_open':
+        state.section += 1;
+        blocks.push({ type: 'heading', level: Number(token.tag.slice(1)) as 1, children: inlinesOf(inner[0]?.children ?? []), section: state.section });
+        break;
+      case 'paragraph_open':
+        blocks.push(paragraphOf(inner[0]?.children ?? []));
+        break;
+      case 'fence':
+      case 'code_block':
+        blocks.push({ type: 'code', lang: token.info.trim().split(/\s+/)[0] || null, text: token.content.replace(/\n$/, '') });
+        break;
+      case 'blockquote_open':
+        blocks.push({ type: 'quote', children: blocksOf(inner, state) });
+        break;
+      case 'bullet_list_open':
+      case 'ordered_list_open':
+        blocks.push(listOf(token, inner, state));
+        break;
+      case 'table_open':
+        blocks.push(tableOf(inner));
+        break;
+      case 'hr':
+        blocks.push({ type: 'rule' });
+        break;
+      default:
+        // Nothing else is produced with HTML off; should a token type appear that this tree does
+        // not know, its source shows as text rather than as markup.
+        if (token.content) blocks.push({ type: 'paragraph', children: [{ type: 'text', text: token.content }] });
     }
-    const fence = FENCE.exec(line);
-    if (fence) {
-      const indent = fence[1]!.length;
-      const marker = fence[2]!;
-      const body: string[] = [];
-      i += 1;
-      while (i < lines.length && !(lines[i]!.trim().startsWith(marker) && lines[i]!.trim().replace(/[`~]/g, '') === '')) {
-        body.push(lines[i]!.slice(Math.min(indent, lines[i]!.length - lines[i]!.trimStart().length)));
-        i += 1;
-      }
-      i += 1;
-      blocks.push({ type: 'code', lang: fence[3] || null, text: body.join('\n') });
-      continue;
-    }
-    const heading = HEADING.exec(line);
-    if (heading) {
-      state.section += 1;
-      blocks.push({ type: 'heading', level: heading[1]!.length as 1, children: parseInline(heading[2]!), section: state.section });
-      i += 1;
-      continue;
-    }
-    if (RULE.test(line) && !LIST_ITEM.test(line.replace(/^(\s*[-*+])\s*$/, ''))) {
-      blocks.push({ type: 'rule' });
-      i += 1;
-      continue;
-    }
-    if (/^\s*>/.test(line)) {
-      const body: string[] = [];
-      while (i < lines.length && /^\s*>/.test(lines[i]!)) {
-        body.push(lines[i]!.replace(/^\s*>\s?/, ''));
-        i += 1;
-      }
-      blocks.push({ type: 'quote', children: parseBlocks(body, state) });
-      continue;
-    }
-    if (LIST_ITEM.test(line)) {
-      const [list, next] = parseList(lines, i, state);
-      blocks.push(list);
-      i = next;
-      continue;
-    }
-    if (line.includes('|') && i + 1 < lines.length && TABLE_SEPARATOR.test(lines[i + 1]!) && lines[i + 1]!.includes('-')) {
-      const head = splitRow(line);
-      const align = splitRow(lines[i + 1]!).map((cell) => {
-        const c = cell.trim();
-        if (c.startsWith(':') && c.endsWith(':')) return 'center' as const;
-        if (c.endsWith(':')) return 'right' as const;
-        if (c.startsWith(':')) return 'left' as const;
-        return null;
-      });
-      i += 2;
-      const rows: Inline[][][] = [];
-      while (i < lines.length && lines[i]!.includes('|') && lines[i]!.trim() !== '') {
-        rows.push(splitRow(lines[i]!).map(parseInline));
-        i += 1;
-      }
-      blocks.push({ type: 'table', align, head: head.map(parseInline), rows });
-      continue;
-    }
-    const image = IMAGE_ONLY.exec(line);
-    if (image) {
-      const src = safeImageSrc(image[2]!);
-      blocks.push(src === null ? { type: 'paragraph', children: [{ type: 'text', text: image[1]! }] } : { type: 'figure', alt: image[1]!, src, title: image[3] ?? null });
-      i += 1;
-      continue;
-    }
-    const paragraph: string[] = [];
-    while (i < lines.length) {
-      const l = lines[i]!;
-      if (l.trim() === '' || FENCE.test(l) || HEADING.test(l) || /^\s*>/.test(l) || (paragraph.length > 0 && LIST_ITEM.test(l))) break;
-      paragraph.push(l);
-      i += 1;
-    }
-    blocks.push({ type: 'paragraph', children: parseInline(paragraph.join('\n')) });
   }
   return blocks;
 }
 
-function indentOf(line: string): number {
-  return line.length - line.trimStart().length;
+/** A paragraph that is only an image is a figure (its alt text, when the source is refused). */
+function paragraphOf(children: readonly Token[]): Block {
+  const visible = children.filter((t) => !(t.type === 'text' && t.content.trim() === ''));
+  const image = visible.length === 1 && visible[0]!.type === 'image' ? visible[0]! : null;
+  if (!image) return { type: 'paragraph', children: inlinesOf(children) };
+  const src = safeImageSrc(attribute(image, 'src') ?? '');
+  if (src === null) return { type: 'paragraph', children: [{ type: 'text', text: image.content }] };
+  return { type: 'figure', src, alt: image.content, title: attribute(image, 'title') };
 }
 
-function parseList(lines: string[], start: number, state: { section: number }): [Block, number] {
-  const first = LIST_ITEM.exec(lines[start]!)!;
-  const baseIndent = first[1]!.length;
-  const ordered = /\d/.test(first[2]!);
+function listOf(open: Token, inner: readonly Token[], state: { section: number }): Block {
   const items: Block[][] = [];
-  let i = start;
-  while (i < lines.length) {
-    const match = LIST_ITEM.exec(lines[i]!);
-    if (!match || match[1]!.length !== baseIndent || /\d/.test(match[2]!) !== ordered) break;
-    const contentIndent = baseIndent + match[2]!.length + 1;
-    const body = [match[3]!];
-    i += 1;
-    while (i < lines.length) {
-      const l = lines[i]!;
-      if (l.trim() === '') {
-        // A blank line continues the item only if the next line is indented into it.
-        const nextLine = lines[i + 1];
-        if (nextLine !== undefined && nextLine.trim() !== '' && indentOf(nextLine) > baseIndent) {
-          body.push('');
-          i += 1;
-          continue;
-        }
+  for (let i = 0; i < inner.length; i += 1) {
+    const end = closing(inner, i);
+    if (inner[i]!.type === 'list_item_open') items.push(blocksOf(inner.slice(i + 1, end), state));
+    i = end;
+  }
+  const ordered = open.type === 'ordered_list_open';
+  return { type: 'list', ordered, start: ordered ? Number(attribute(open, 'start') ?? 1) : 1, items };
+}
+
+function tableOf(inner: readonly Token[]): Block {
+  const align: ('left' | 'center' | 'right' | null)[] = [];
+  const head: Inline[][] = [];
+  const rows: Inline[][][] = [];
+  let inHead = false;
+  for (const token of inner) {
+    if (token.type === 'thead_open') inHead = true;
+    else if (token.type === 'thead_close') inHead = false;
+    else if (token.type === 'tr_open' && !inHead) rows.push([]);
+    else if (token.type === 'th_open') align.push((/text-align:(left|center|right)/.exec(attribute(token, 'style') ?? '')?.[1] as 'left') ?? null);
+    else if (token.type === 'inline') (inHead ? head : rows[rows.length - 1]!).push(inlinesOf(token.children ?? []));
+  }
+  return { type: 'table', align, head, rows };
+}
+
+type Frame = { node: Extract<Inline, { children: Inline[] }> | null; children: Inline[] };
+
+function inlinesOf(tokens: readonly Token[]): Inline[] {
+  const root: Frame = { node: null, children: [] };
+  const stack: Frame[] = [root];
+  const open = (node: Frame['node']) => stack.push({ node, children: node ? node.children : [] });
+  const close = () => {
+    const frame = stack.length > 1 ? stack.pop()! : root;
+    const parent = stack[stack.length - 1]!;
+    // A link whose target was refused leaves its text in place.
+    if (frame !== root) parent.children.push(...(frame.node ? [frame.node] : frame.children));
+  };
+  for (const token of tokens) {
+    const here = stack[stack.length - 1]!.children;
+    switch (token.type) {
+      case 'code_inline':
+        here.push({ type: 'code', text: token.content });
+        break;
+      case 'softbreak':
+        here.push({ type: 'text', text: ' ' });
+        break;
+      case 'hardbreak':
+        here.push({ type: 'break' });
+        break;
+      case 'strong_open':
+        open({ type: 'strong', children: [] });
+        break;
+      case 'em_open':
+        open({ type: 'em', children: [] });
+        break;
+      case 'link_open': {
+        const href = safeHref(attribute(token, 'href') ?? '');
+        open(href === null ? null : { type: 'link', href, children: [] });
         break;
       }
-      if (indentOf(l) <= baseIndent && LIST_ITEM.test(l)) break;
-      if (indentOf(l) <= baseIndent && !LIST_ITEM.test(l) && body.length > 0 && body[body.length - 1] === '') break;
-      body.push(l.slice(Math.min(contentIndent, indentOf(l))));
-      i += 1;
+      case 'strong_close':
+      case 'em_close':
+      case 'link_close':
+        close();
+        break;
+      case 'image': {
+        const src = safeImageSrc(attribute(token, 'src') ?? '');
+        here.push(src === null ? { type: 'text', text: token.content } : { type: 'image', src, alt: token.content, title: attribute(token, 'title') });
+        break;
+      }
+      default:
+        // text, and anything markdown-it may add later: its characters, as text.
+        if (token.content) here.push({ type: 'text', text: token.content });
     }
-    items.push(parseBlocks(body, state));
-    // Skip blank lines between items of the same list.
-    let j = i;
-    while (j < lines.length && lines[j]!.trim() === '') j += 1;
-    const nextItem = j < lines.length ? LIST_ITEM.exec(lines[j]!) : null;
-    if (nextItem && nextItem[1]!.length === baseIndent && /\d/.test(nextItem[2]!) === ordered) i = j;
-    else break;
   }
-  return [{ type: 'list', ordered, start: ordered ? Number.parseInt(first[2]!, 10) : 1, items }, i];
-}
-
-function splitRow(line: string): string[] {
-  let row = line.trim();
-  if (row.startsWith('|')) row = row.slice(1);
-  if (row.endsWith('|') && !row.endsWith('\\|')) row = row.slice(0, -1);
-  const cells: string[] = [];
-  let current = '';
-  let inCode = false;
-  for (let k = 0; k < row.length; k += 1) {
-    const ch = row[k]!;
-    if (ch === '\\' && row[k + 1] === '|') {
-      current += '|';
-      k += 1;
-    } else if (ch === '`') {
-      inCode = !inCode;
-      current += ch;
-    } else if (ch === '|' && !inCode) {
-      cells.push(current.trim());
-      current = '';
-    } else current += ch;
-  }
-  cells.push(current.trim());
-  return cells;
-}
-
-/** Inline spans; unmatched markers stay as text. */
-export function parseInline(text: string): Inline[] {
-  const out: Inline[] = [];
-  let buffer = '';
-  const flush = () => {
-    if (buffer) out.push({ type: 'text', text: buffer });
-    buffer = '';
-  };
-  let i = 0;
-  while (i < text.length) {
-    const ch = text[i]!;
-    if (ch === '\\' && i + 1 < text.length && /[\\`*_[\]()#+\-.!|<>]/.test(text[i + 1]!)) {
-      buffer += text[i + 1];
-      i += 2;
-      continue;
-    }
-    if (ch === '`') {
-      const ticks = /^`+/.exec(text.slice(i))![0];
-      const end = text.indexOf(ticks, i + ticks.length);
-      if (end !== -1) {
-        flush();
-        out.push({ type: 'code', text: text.slice(i + ticks.length, end).replace(/\n/g, ' ').replace(/^ (.*) $/, '$1') });
-        i = end + ticks.length;
-        continue;
-      }
-    }
-    if (ch === '\n') {
-      flush();
-      if (buffer === '' && /  $/.test(text.slice(0, i))) out.push({ type: 'break' });
-      else out.push({ type: 'text', text: ' ' });
-      i += 1;
-      continue;
-    }
-    if ((ch === '*' || ch === '_') && text[i + 1] === ch) {
-      const end = text.indexOf(ch + ch, i + 2);
-      if (end > i + 2) {
-        flush();
-        out.push({ type: 'strong', children: parseInline(text.slice(i + 2, end)) });
-        i = end + 2;
-        continue;
-      }
-    }
-    if ((ch === '*' || ch === '_') && text[i + 1] !== ch && text[i + 1] !== ' ' && text[i + 1] !== undefined) {
-      // `_` inside words (snake_case) is not emphasis.
-      const wordBefore = ch === '_' && /\w/.test(text[i - 1] ?? '');
-      const end = findClosing(text, ch, i + 1);
-      if (!wordBefore && end !== -1) {
-        flush();
-        out.push({ type: 'em', children: parseInline(text.slice(i + 1, end)) });
-        i = end + 1;
-        continue;
-      }
-    }
-    if (ch === '!' && text[i + 1] === '[') {
-      const m = /^!\[([^\]]*)\]\(\s*([^\s)]+)(?:\s+"([^"]*)")?\s*\)/.exec(text.slice(i));
-      if (m) {
-        const src = safeImageSrc(m[2]!);
-        if (src === null) buffer += m[1]!;
-        else {
-          flush();
-          out.push({ type: 'image', alt: m[1]!, src, title: m[3] ?? null });
-        }
-        i += m[0].length;
-        continue;
-      }
-    }
-    if (ch === '[') {
-      const m = /^\[((?:[^\]\\]|\\.)*)\]\(\s*([^\s)]+)(?:\s+"[^"]*")?\s*\)/.exec(text.slice(i));
-      const href = m ? safeHref(m[2]!) : null;
-      if (m && href !== null) {
-        flush();
-        out.push({ type: 'link', href, children: parseInline(m[1]!) });
-        i += m[0].length;
-        continue;
-      }
-    }
-    buffer += ch;
-    i += 1;
-  }
-  flush();
-  return out;
-}
-
-function findClosing(text: string, ch: string, from: number): number {
-  for (let k = from; k < text.length; k += 1) {
-    if (text[k] === '`') {
-      const close = text.indexOf('`', k + 1);
-      if (close === -1) return -1;
-      k = close;
-      continue;
-    }
-    if (text[k] === ch && text[k - 1] !== ' ' && text[k + 1] !== ch && !(ch === '_' && /\w/.test(text[k + 1] ?? ''))) return k;
-  }
-  return -1;
-}
-
-/** Plain text of inline spans (for ids, labels). */
-function inlineText(spans: readonly Inline[]): string {
-  return spans
-    .map((s) => {
-      if (s.type === 'text' || s.type === 'code') return s.text;
-      if (s.type === 'image') return s.alt;
-      if (s.type === 'break') return ' ';
-      return inlineText(s.children);
-    })
-    .join('');
+  while (stack.length > 1) close();
+  return root.children;
 }
 
 /** A lesson page's h1 is the lesson title, so a leading "# Title" line of the text is not repeated. */

@@ -1,6 +1,7 @@
 // Minimal X.509 v3 certificate writer (DER, ECDSA P-256 / SHA-256), enough for a private CA
 // and one serving certificate for 127.0.0.1. Written by hand because Node can verify but not
-// issue certificates, and the runner must not shell out to openssl to start.
+// issue certificates, the runner must not shell out to openssl to start, and the maintained
+// libraries weighed do not fit (README.md beside this file, "Certificates").
 
 import { createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, sign, type KeyObject } from 'node:crypto';
 
