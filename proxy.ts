@@ -4,7 +4,7 @@
 //   the request's own CSP header and puts on its scripts (lib/security/headers.ts).
 // The other security headers are static and set for every path in next.config.ts.
 import { NextResponse, type NextRequest } from 'next/server';
-import { runnerPublicUrl } from './lib/runner/public-url';
+import { runnerPublicUrls } from './lib/runner/public-url';
 import { contentSecurityPolicy, newNonce } from './lib/security/headers';
 import { checkOrigin, originOf } from './lib/security/same-origin';
 
@@ -29,7 +29,7 @@ export function proxy(request: NextRequest) {
   }
   const policy = contentSecurityPolicy({
     nonce: newNonce(),
-    runnerPublicUrl: runnerPublicUrl(process.env),
+    runnerPublicUrls: runnerPublicUrls(process.env),
     https: publicOrigin?.startsWith('https:') ?? false,
     development: process.env.NODE_ENV === 'development',
   });

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { parseTrustedProxies } from './client-address';
 import { DEFAULT_DATABASE_URL, parseDatabaseUrl, type DatabaseTarget } from './db/database-url';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './password';
+import { splitList } from './runner/public-url';
 
 const booleanString = (name: string, fallback: boolean) =>
   z
@@ -49,6 +50,8 @@ const schema = z.object({
   // in the same order (an empty entry uses RUNNER_TOKEN). Checked in runnerEndpoints below.
   RUNNER_URLS: z.string().optional(),
   RUNNER_TOKENS: z.string().optional(),
+  // Browsers' address for each RUNNER_URLS entry, in the same order (lib/runner/public-url.ts).
+  RUNNER_PUBLIC_URLS: z.string().optional(),
   RUNNER_CHECK_SECONDS: z.coerce
     .number({ error: 'RUNNER_CHECK_SECONDS must be a whole number of seconds' })
     .int('RUNNER_CHECK_SECONDS must be a whole number of seconds')
@@ -135,18 +138,21 @@ export function parseEnv(source: Record<string, string | undefined>, cwd: string
   return { ...env, database, runnerEndpoints: runners, dataDir: path.resolve(cwd, env.KUBELAB_DATA_DIR) };
 }
 
-const splitList = (value: string) => value.split(',').map((v) => v.trim());
-
 /** The runners of RUNNER_URLS (with RUNNER_TOKENS), else RUNNER_URL; problems are pushed, named. */
 function runnerEndpoints(e: RawEnv, problems: string[]): RunnerEndpoint[] {
   if (e.RUNNER_URLS === undefined) {
     if (e.RUNNER_TOKENS !== undefined) problems.push('RUNNER_TOKENS needs RUNNER_URLS (one token per URL, in the same order)');
+    if (e.RUNNER_PUBLIC_URLS !== undefined) problems.push('RUNNER_PUBLIC_URLS needs RUNNER_URLS (one browser address per URL, in the same order); one runner takes RUNNER_PUBLIC_URL');
     return [{ url: new URL(e.RUNNER_URL).origin, token: e.RUNNER_TOKEN }];
   }
   const urls = splitList(e.RUNNER_URLS);
   const tokens = e.RUNNER_TOKENS === undefined ? [] : splitList(e.RUNNER_TOKENS);
   if (tokens.length > 0 && tokens.length !== urls.length) {
     problems.push(`RUNNER_TOKENS has ${tokens.length} entries for ${urls.length} RUNNER_URLS; give one per URL (empty for RUNNER_TOKEN)`);
+  }
+  const publics = e.RUNNER_PUBLIC_URLS === undefined ? [] : splitList(e.RUNNER_PUBLIC_URLS);
+  if (publics.length > 0 && publics.length !== urls.length) {
+    problems.push(`RUNNER_PUBLIC_URLS has ${publics.length} entries for ${urls.length} RUNNER_URLS; give one per URL (empty for a runner browsers reach at its RUNNER_URLS entry)`);
   }
   const seen = new Set<string>();
   const endpoints: RunnerEndpoint[] = [];
@@ -162,6 +168,9 @@ function runnerEndpoints(e: RawEnv, problems: string[]): RunnerEndpoint[] {
     seen.add(url);
     const token = tokens[i] || e.RUNNER_TOKEN;
     if (tokens[i] && tokens[i].length < 16) problems.push(`RUNNER_TOKENS entry ${i + 1} must be at least 16 characters`);
+    if (publics[i] && !z.url({ protocol: /^https?$/ }).safeParse(publics[i]).success) {
+      problems.push(`RUNNER_PUBLIC_URLS entry ${i + 1} must be an http(s) URL such as https://runner-2.labs.example.com`);
+    }
     endpoints.push({ url, token });
   });
   return endpoints;

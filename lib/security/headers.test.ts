@@ -4,7 +4,7 @@ import { contentSecurityPolicy, newNonce, shellOrigin } from './headers';
 const directives = (policy: string) => new Map(policy.split('; ').map((d) => [d.split(' ')[0]!, d.split(' ').slice(1)]));
 
 describe('contentSecurityPolicy', () => {
-  const policy = contentSecurityPolicy({ nonce: 'abc123==', runnerPublicUrl: 'http://127.0.0.1:4000', https: false, development: false });
+  const policy = contentSecurityPolicy({ nonce: 'abc123==', runnerPublicUrls: ['http://127.0.0.1:4000'], https: false, development: false });
   const d = directives(policy);
 
   it('runs only scripts with this response nonce (and what they load), never inline or eval', () => {
@@ -24,7 +24,7 @@ describe('contentSecurityPolicy', () => {
   });
 
   it('over https: secure WebSockets to the runner, insecure requests upgraded', () => {
-    const secure = directives(contentSecurityPolicy({ nonce: 'n', runnerPublicUrl: 'https://runner.example.org/', https: true, development: false }));
+    const secure = directives(contentSecurityPolicy({ nonce: 'n', runnerPublicUrls: ['https://runner.example.org/'], https: true, development: false }));
     expect(secure.get('connect-src')).toEqual(["'self'", 'wss://runner.example.org']);
     expect(secure.has('upgrade-insecure-requests')).toBe(true);
     expect(shellOrigin('http://runner:4000/base/')).toBe('ws://runner:4000');

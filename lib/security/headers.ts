@@ -18,8 +18,8 @@ export const STATIC_SECURITY_HEADERS: { key: string; value: string }[] = [
 
 export interface PolicyContext {
   nonce: string;
-  /** Origin of the lab-runner as browsers reach it (http(s)://host:port); its shells are ws(s) there. */
-  runnerPublicUrl: string;
+  /** Origins of the lab-runners as browsers reach them (http(s)://host:port); their shells are ws(s) there. */
+  runnerPublicUrls: string[];
   /** The app is served over https: upgrade anything insecure. */
   https: boolean;
   /** next dev: React needs eval for its debugging aids. */
@@ -38,7 +38,7 @@ export function shellOrigin(runnerPublicUrl: string): string {
  * Next; an injected <script> does not. Styles allow 'unsafe-inline': React renders style
  * attributes and xterm.js writes its theme into <style> elements at run time, neither of which
  * can carry a nonce (and with a nonce present, browsers ignore 'unsafe-inline'). Connections:
- * the app itself and the runner's shell WebSockets, nothing else.
+ * the app itself and the runners' shell WebSockets, nothing else.
  */
 export function contentSecurityPolicy(context: PolicyContext): string {
   const directives: [string, ...string[]][] = [
@@ -47,7 +47,7 @@ export function contentSecurityPolicy(context: PolicyContext): string {
     ['style-src', "'self'", "'unsafe-inline'"],
     ['img-src', "'self'", 'data:', 'blob:'],
     ['font-src', "'self'"],
-    ['connect-src', "'self'", shellOrigin(context.runnerPublicUrl)],
+    ['connect-src', "'self'", ...new Set(context.runnerPublicUrls.map(shellOrigin))],
     ['object-src', "'none'"],
     ['frame-src', "'none'"],
     ['base-uri', "'self'"],
