@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs, promisify } from 'node:util';
 import { z } from 'zod';
-import { kubectlPath } from '../src/embedded/apiserver/compat/kubectl.js';
+import { kubectlPath } from '../src/embedded/apiserver/compat/testing/kubectl.js';
 import type { EmbeddedCluster } from '../src/embedded/host-contract.js';
 import { createEmbeddedClusterHost } from '../src/embedded/host.js';
 

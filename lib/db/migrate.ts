@@ -2,6 +2,11 @@
 // name order, each at most once, recording them in Prisma's own `_prisma_migrations` table so
 // the standard Prisma CLI agrees about what is applied. Idempotent: a second run applies nothing.
 //
+// Statements are split by sql-statements.ts, which never splits inside a quoted or $$ body.
+// Prisma's own `migrate deploy` is not used: through @prisma/adapter-pg 6.19.3 it fails here
+// ("Column type 'name' could not be deserialized"), and one runner for both databases keeps
+// them migrated alike.
+//
 // PostgreSQL: everything runs in one transaction under an advisory lock, so two starting
 // processes cannot both apply a migration and a failing migration leaves nothing behind.
 // SQLite: scripts run as Prisma's own migrate runs them, outside a transaction, because
@@ -12,6 +17,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { DatabaseTarget } from './database-url';
 import { adapterFactoryFor, type SqlAdapter } from './adapter';
+import { splitStatements } from './sql-statements';
 
 export class MigrationError extends Error {
   constructor(
@@ -76,14 +82,6 @@ export function readMigrations(dir: string): Migration[] {
       const sql = fs.readFileSync(path.join(dir, name, 'migration.sql'), 'utf8');
       return { name, sql, checksum: createHash('sha256').update(sql).digest('hex') };
     });
-}
-
-/** Splits a generated migration into statements at semicolons that end a line. */
-export function splitStatements(sql: string): string[] {
-  return sql
-    .split(/;[ \t]*(?:\r?\n|$)/)
-    .map((s) => s.replace(/^\s*--.*$/gm, '').trim())
-    .filter((s) => s.length > 0);
 }
 
 const q = (sql: string, args: unknown[] = []) => ({

@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { derivePostgresSchema } from './postgres-schema';
-import { readMigrations, splitStatements } from './migrate';
+import { readMigrations } from './migrate';
+import { splitStatements } from './sql-statements';
 import { datamodelText, sameDatamodel } from './schema-snapshot';
 
 const root = path.resolve(__dirname, '..', '..');

@@ -183,6 +183,7 @@ class Host implements EmbeddedClusterHost {
       storage,
       nodeAddress: NODE_HOST_IP,
       capacity: { cpus: this.limits.cpus, memoryBytes: this.limits.memoryBytes, pods: 110 },
+      logger: this.logger.child({ cluster: id }),
       ...(this.options.apiShares ? { shares: this.options.apiShares } : {}),
     });
     cluster.start();

@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { Kubectl } from './compat/kubectl.js';
+import { Kubectl } from './compat/testing/kubectl.js';
 
 const CLI = fileURLToPath(new URL('../cluster-cli.ts', import.meta.url));
 const dir = mkdtempSync(path.join(os.tmpdir(), 'kubelab-cli-'));

@@ -5,6 +5,7 @@
 // and its kubelet reaches it through kubelet-client.ts.
 
 import os from 'node:os';
+import type { Logger } from '../../log.js';
 import type { KubeObject, ManagedFieldsEntry } from '../k8s-types.js';
 import type { KubeletClusterClient, NodeRuntime } from '../node-contract.js';
 import { StatusError, notFound } from '../status-error.js';
@@ -56,6 +57,8 @@ export interface VirtualClusterOptions {
   history?: HistoryOptions;
   /** The sandbox's share of the API server (objects, bytes, watches, streams, request rate). */
   shares?: ApiShareLimits;
+  /** Operator log; structured lines on stderr when unset. */
+  logger?: Logger;
 }
 
 export class VirtualCluster {
@@ -76,7 +79,7 @@ export class VirtualCluster {
     this.nodeName = options.nodeName ?? 'kubelab-node';
     this.capacity = options.capacity ?? { cpus: Math.max(1, os.cpus().length), memoryBytes: os.totalmem(), pods: 110 };
     this.nodeAddress = options.nodeAddress ?? '172.18.0.2';
-    this.store = new ObjectStore(options.storage, options.history);
+    this.store = new ObjectStore(options.storage, options.history, options.logger);
     this.shares = new ApiShares(options.shares ?? DEFAULT_API_SHARES);
   }
 

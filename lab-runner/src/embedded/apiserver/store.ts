@@ -3,6 +3,7 @@
 // resourceVersion, recorded by the StorageBackend, and delivered synchronously to watchers.
 // Objects handed out are deep copies: callers may change them freely.
 
+import { stderrLogger, type Logger } from '../../log.js';
 import type { KubeObject } from '../k8s-types.js';
 import type { ChangeType, StorageBackend, StoredChange } from './storage.js';
 
@@ -62,6 +63,7 @@ export class ObjectStore {
   constructor(
     private readonly backend: StorageBackend,
     history: HistoryOptions = DEFAULT_HISTORY,
+    private readonly logger: Logger = stderrLogger({ component: 'apiserver' }),
   ) {
     this.historyLimit = history.limit;
     this.compactEvery = history.compactEvery;
@@ -218,7 +220,7 @@ export class ObjectStore {
         w.onChange({ rv: change.rv, type, resource, object: clone(object) });
       } catch (err) {
         // A failing watcher (a broken client or kubelet) must not undo or block the write.
-        console.error(`[apiserver] watcher of ${resource} failed: ${err instanceof Error ? err.message : String(err)}`);
+        this.logger.error('watcher_failed', { code: 'WATCHER_FAILED', resource, error: err });
       }
     }
     return clone(object);

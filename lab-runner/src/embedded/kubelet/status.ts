@@ -2,12 +2,15 @@
 // conditions, and one status per container with state, lastState, restartCount, ready,
 // started, image, imageID and containerID.
 
-import type { ContainerState, ContainerStatus, Pod, PodCondition, PodStatus } from '../k8s-types.js';
-import type { ContainerRecord, PodWorker } from './pod-worker.js';
+import type { ContainerState, ContainerStateTerminated, ContainerStatus, Pod, PodCondition, PodStatus } from '../k8s-types.js';
+import type { ContainerRecord } from './container-record.js';
 
 export interface StatusInput {
-  worker: PodWorker;
   pod: Pod;
+  records: ContainerRecord[];
+  /** The state of a record's current run when it is over (see ExitStates). */
+  exitedState(record: ContainerRecord): ContainerStateTerminated | undefined;
+  podIP: string | undefined;
   /** Set once the Pod has finished for good. */
   phase: 'Succeeded' | 'Failed' | undefined;
   initialized: boolean;
@@ -18,7 +21,8 @@ export interface StatusInput {
   conditionTimes: Map<string, { status: string; time: string }>;
 }
 
-const now = () => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+/** A status timestamp: RFC 3339 in UTC, whole seconds. */
+export const now = () => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 function imageIdOf(record: ContainerRecord): string {
   const id = record.current?.imageId;
@@ -28,8 +32,7 @@ function imageIdOf(record: ContainerRecord): string {
 }
 
 function containerStatus(input: StatusInput, record: ContainerRecord): ContainerStatus {
-  const { worker } = input;
-  const exited = worker.exitedState(record);
+  const exited = input.exitedState(record);
   let state: ContainerState;
   let lastState: ContainerState = record.lastTerminated ? { terminated: record.lastTerminated } : {};
   if (record.waiting) {
@@ -86,10 +89,10 @@ function qosClass(pod: Pod): PodStatus['qosClass'] {
 }
 
 export function buildPodStatus(input: StatusInput): PodStatus {
-  const { worker, pod } = input;
-  const inits = worker.records.filter((r) => r.role === 'init' || r.role === 'sidecar');
-  const apps = worker.records.filter((r) => r.role === 'app');
-  const ephemeral = worker.records.filter((r) => r.role === 'ephemeral');
+  const { pod, records } = input;
+  const inits = records.filter((r) => r.role === 'init' || r.role === 'sidecar');
+  const apps = records.filter((r) => r.role === 'app');
+  const ephemeral = records.filter((r) => r.role === 'ephemeral');
   const initStatuses = inits.map((r) => containerStatus(input, r));
   const appStatuses = apps.map((r) => containerStatus(input, r));
   const sidecarStatuses = initStatuses.filter((_, i) => inits[i]?.role === 'sidecar');
@@ -97,7 +100,7 @@ export function buildPodStatus(input: StatusInput): PodStatus {
   let phase: PodStatus['phase'] = input.phase;
   if (!phase) {
     const allCreated = apps.every((r) => r.current);
-    const anyActive = apps.some((r) => r.current?.running || r.waiting?.reason === 'CrashLoopBackOff' || worker.exitedState(r));
+    const anyActive = apps.some((r) => r.current?.running || r.waiting?.reason === 'CrashLoopBackOff' || input.exitedState(r));
     phase = input.initialized && allCreated && anyActive ? 'Running' : 'Pending';
   }
 
@@ -116,7 +119,7 @@ export function buildPodStatus(input: StatusInput): PodStatus {
     condition(input, 'ContainersReady', containersReady, containersReady ? undefined : terminal ? 'PodCompleted' : 'ContainersNotReady', containersReady || terminal ? undefined : notReadyMessage),
     condition(input, 'PodScheduled', true),
   ];
-  const podIP = worker.podIP;
+  const podIP = input.podIP;
   return {
     phase,
     conditions,

@@ -8,7 +8,8 @@ import type { Pod } from '../k8s-types.js';
 import type { LogOptions, StreamOptions, StreamSession, TerminalSize } from '../node-contract.js';
 import { badRequest, StatusError } from '../status-error.js';
 import { demux, demuxBuffer, upgradeRaw } from './engine.js';
-import type { ContainerRecord, PodWorker } from './pod-worker.js';
+import type { ContainerRecord } from './container-record.js';
+import type { PodWorker } from './pod-worker.js';
 
 export type WorkerLookup = (pod: Pod) => PodWorker | undefined;
 

@@ -7,7 +7,7 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { WebSocket, WebSocketServer } from 'ws';
 import { watchWebSocketPeer } from './heartbeat.js';
 import { SpdyConnection } from './spdy-connection.js';
-import { SpdyTestClient } from './test-support/spdy-test-client.js';
+import { SpdyTestClient } from './testing/spdy-test-client.js';
 import { writeSpdySwitchingProtocols } from './upgrade-response.js';
 
 const INTERVAL_MS = 200;

@@ -12,17 +12,17 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import {
   type KubectlContext,
-  type KubectlVersion,
   collect,
   runKubectl,
   runKubectlInTerminal,
   startKubectl,
   writeKubeconfig,
-} from './test-support/kubectl-runner.js';
-import { type StreamTestServer, startEchoServer, startStreamTestServer, waitForFile } from './test-support/stream-test-server.js';
+} from './testing/kubectl-runner.js';
+import { type StreamTestServer, startEchoServer, startStreamTestServer, waitForFile } from './testing/stream-test-server.js';
+import type { Version } from '../compat/testing/kubectl.js';
 
 type Protocol = 'websocket' | 'spdy';
-interface Combo { version: KubectlVersion; protocol: Protocol; env: Record<string, string> }
+interface Combo { version: Version; protocol: Protocol; env: Record<string, string> }
 
 // Exec/attach: 1.27/1.28 speak SPDY only; 1.29 SPDY by default, WebSocket on request;
 // 1.30+ WebSocket by default, SPDY on request.

@@ -13,9 +13,9 @@ import { WebSocket } from 'ws';
 import type { StreamOptions, StreamSession } from '../../node-contract.js';
 import { type StreamTarget, isStreamUpgrade, serveStreamUpgrade } from './index.js';
 import { encodeDataFrame } from './spdy-frames.js';
-import { hostProcessSession } from './test-support/host-process-session.js';
-import { SpdyTestClient } from './test-support/spdy-test-client.js';
-import { startEchoServer } from './test-support/stream-test-server.js';
+import { hostProcessSession } from './testing/host-process-session.js';
+import { SpdyTestClient } from './testing/spdy-test-client.js';
+import { startEchoServer } from './testing/stream-test-server.js';
 
 /** A session whose stdout never ends: it counts what the protocol pulls from it. */
 function floodSession() {

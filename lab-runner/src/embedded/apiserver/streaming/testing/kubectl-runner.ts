@@ -2,19 +2,8 @@
 // against a test server, with its own kubeconfig and discovery cache per version.
 
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, realpathSync, writeFileSync } from 'node:fs';
-import { execFileSync } from 'node:child_process';
-import path from 'node:path';
-
-export const KUBECTL_VERSIONS = ['1.27', '1.28', '1.29', '1.30', '1.31', '1.32', '1.33'] as const;
-export type KubectlVersion = (typeof KUBECTL_VERSIONS)[number];
-
-export function kubectlBinary(version: KubectlVersion): string {
-  const onPath = execFileSync('sh', ['-c', 'command -v kubectl'], { encoding: 'utf8' }).trim();
-  const binary = path.join(path.dirname(realpathSync(onPath)), `kubectl.${version}`);
-  if (!existsSync(binary)) throw new Error(`kubectl ${version} not found at ${binary}`);
-  return binary;
-}
+import { writeFileSync } from 'node:fs';
+import { kubectlPath, type Version } from '../../compat/testing/kubectl.js';
 
 export function writeKubeconfig(file: string, serverUrl: string): void {
   writeFileSync(
@@ -32,7 +21,7 @@ export function writeKubeconfig(file: string, serverUrl: string): void {
 }
 
 export interface KubectlContext {
-  version: KubectlVersion;
+  version: Version;
   kubeconfig: string;
   cacheDir: string;
   env: Record<string, string>;
@@ -45,7 +34,7 @@ export interface KubectlResult {
 }
 
 export function startKubectl(context: KubectlContext, args: string[], options: { cwd?: string } = {}): ChildProcess {
-  return spawn(kubectlBinary(context.version), [`--cache-dir=${context.cacheDir}`, ...args], {
+  return spawn(kubectlPath(context.version), [`--cache-dir=${context.cacheDir}`, ...args], {
     cwd: options.cwd,
     env: { ...process.env, KUBECONFIG: context.kubeconfig, ...context.env },
     stdio: ['pipe', 'pipe', 'pipe'],
@@ -83,7 +72,7 @@ export function runKubectl(context: KubectlContext, args: string[], input: strin
  */
 export function runKubectlInTerminal(context: KubectlContext, args: string[], input: string, size: { cols: number; rows: number }) {
   const quote = (value: string) => `'${value.replace(/'/g, `'\\''`)}'`;
-  const commandLine = [kubectlBinary(context.version), `--cache-dir=${context.cacheDir}`, ...args].map(quote).join(' ');
+  const commandLine = [kubectlPath(context.version), `--cache-dir=${context.cacheDir}`, ...args].map(quote).join(' ');
   const child = spawn('script', ['-qec', `stty cols ${size.cols} rows ${size.rows}; exec ${commandLine}`, '/dev/null'], {
     env: { ...process.env, KUBECONFIG: context.kubeconfig, ...context.env },
     stdio: ['pipe', 'pipe', 'pipe'],

@@ -1,42 +1,17 @@
-// The commands of a Pods course, each with what real kubectl must print against our server.
-// A case throws CaseFailure with a short note when the output is not what a real cluster gives.
+// The commands of a Pods course that check what the API server prints, each with what real
+// kubectl must show. They run on the stand-in kubelet (stand-in-kubelet.ts), which reports
+// every Pod Running and Ready at once with fixed addresses: a real kubelet would make these
+// answers depend on timing. It restarts a container whose image changes (set image, edit, patch
+// and apply change images here, so READY, RESTARTS and STATUS would race the next command),
+// rewrites a status the test patched (status subresource) on its next sync, assigns Pod IPs in
+// start order (get -o wide expects 10.244.0.7) and reports Running only after the containers
+// start (get -w and --watch-only would see a varying number of rows). Every case that needs a
+// container to run (logs, exec, attach, cp, port-forward, debug, deadlines) is in pod-cases.ts
+// and runs on the real kubelet.
 
-import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Kubectl, KubectlResult } from './kubectl.js';
-
-export class CaseFailure extends Error {}
-
-export interface CaseContext {
-  k: Kubectl;
-  dir: string;
-}
-
-export interface Case {
-  id: string;
-  run(ctx: CaseContext): Promise<void>;
-}
-
-const flat = (s: string) => s.trim().slice(0, 500).replace(/\n/g, '⏎');
-export const show = (r: KubectlResult) => `exit ${r.code}; stdout: ${flat(r.stdout)}; stderr: ${flat(r.stderr)}`;
-
-export function ok(r: KubectlResult, ...patterns: (RegExp | string)[]): KubectlResult {
-  if (r.code !== 0) throw new CaseFailure(show(r));
-  for (const p of patterns) {
-    const hit = typeof p === 'string' ? r.stdout.includes(p) : p.test(r.stdout);
-    if (!hit) throw new CaseFailure(`expected ${String(p)} in output; ${show(r)}`);
-  }
-  return r;
-}
-
-export function fails(r: KubectlResult, ...patterns: (RegExp | string)[]): KubectlResult {
-  if (r.code === 0) throw new CaseFailure(`expected failure; ${show(r)}`);
-  for (const p of patterns) {
-    const hit = typeof p === 'string' ? r.stderr.includes(p) : p.test(r.stderr);
-    if (!hit) throw new CaseFailure(`expected ${String(p)} on stderr; ${show(r)}`);
-  }
-  return r;
-}
+import { CaseFailure, fails, ok, show, type Case, type CaseContext } from './case.js';
 
 function podYaml(name: string, image: string, labels: Record<string, string> = { app: name }, extraSpec = '', container = name): string {
   return [
@@ -61,12 +36,12 @@ function file(ctx: CaseContext, name: string, content: string): string {
   return p;
 }
 
-async function readyPod(ctx: CaseContext, name: string, extra: string[] = []): Promise<void> {
-  ok(await ctx.k.run(['run', name, '--image=busybox:1.36', ...extra, '--', 'sleep', '3600']), `pod/${name} created`);
+async function readyPod(ctx: CaseContext, name: string): Promise<void> {
+  ok(await ctx.k.run(['run', name, '--image=busybox:1.36', '--', 'sleep', '3600']), `pod/${name} created`);
   ok(await ctx.k.run(['wait', '--for=condition=Ready', `pod/${name}`, '--timeout=20s']), `pod/${name} condition met`);
 }
 
-export const CASES: Case[] = [
+export const API_CASES: Case[] = [
   { id: 'version', run: async ({ k }) => void ok(await k.run(['version']), /Server Version: (v1\.33\.1|version\.Info\{.*GitVersion:"v1\.33\.1")/) },
   {
     id: 'api-resources',
@@ -385,67 +360,6 @@ export const CASES: Case[] = [
     run: async ({ k }) => {
       ok(await k.run(['set', 'image', 'pod/web', 'web=busybox:1.35']), 'pod/web image updated');
       ok(await k.run(['get', 'pod', 'web', '-o', 'jsonpath={.spec.containers[0].image}']), 'busybox:1.35');
-    },
-  },
-  {
-    id: 'logs',
-    run: async ({ k }) => {
-      ok(await k.run(['logs', 'web']), 'hello from web in web\nsecond line from web');
-      ok(await k.run(['logs', 'web', '--tail=1']), /^second line from web\n$/);
-      ok(await k.run(['logs', '-f', 'web']), 'web exiting');
-      fails(await k.run(['logs', 'web', '-c', 'nope']), 'container nope is not valid for pod web');
-    },
-  },
-  {
-    id: 'exec',
-    run: async ({ k }) => {
-      ok(await k.run(['exec', 'web', '--', 'echo', 'hi from exec']), /^hi from exec\n$/);
-      ok(await k.run(['exec', '-i', 'web', '--', 'cat'], { stdin: 'piped input\n' }), /^piped input\n$/);
-      const r = await k.run(['exec', 'web', '--', 'false']);
-      if (r.code !== 1 || !r.stderr.includes('command terminated with exit code 1')) throw new CaseFailure(show(r));
-      fails(await k.run(['exec', 'web', '-c', 'nope', '--', 'true']), 'container nope is not valid for pod web');
-    },
-  },
-  {
-    id: 'attach',
-    run: async (ctx) => {
-      await readyPod(ctx, 'att', ['--stdin', '--attach=false', '--restart=Never']);
-      ok(await ctx.k.run(['attach', '-i', 'att'], { stdin: 'to the main process\n', timeoutMs: 20_000 }), 'to the main process');
-    },
-  },
-  {
-    id: 'run -i --rm',
-    run: async ({ k }) => {
-      const r = await k.run(['run', 'once', '-i', '--rm', '--image=busybox:1.36', '--restart=Never', '--', 'cat'], { stdin: 'round trip\n', timeoutMs: 30_000 });
-      ok(r, 'round trip', 'pod "once" deleted');
-      fails(await k.run(['get', 'pod', 'once']), 'Error from server (NotFound): pods "once" not found');
-    },
-  },
-  {
-    id: 'run -it --rm',
-    run: async ({ k }) => {
-      // Without a terminal kubectl says so and goes on without one, as it does on a real cluster.
-      const r = await k.run(['run', 'tty', '-it', '--rm', '--image=busybox:1.36', '--restart=Never', '--', 'cat'], { stdin: 'typed\n', timeoutMs: 30_000 });
-      ok(r, 'typed', 'pod "tty" deleted');
-    },
-  },
-  {
-    id: 'cp',
-    run: async (ctx) => {
-      ok(await ctx.k.run(['exec', 'web', '--', 'mkdir', '-p', '/data']));
-      const local = file(ctx, 'upload.txt', 'copied content\n');
-      ok(await ctx.k.run(['cp', local, 'web:/data/upload.txt']));
-      ok(await ctx.k.run(['exec', 'web', '--', 'cat', '/data/upload.txt']), 'copied content');
-      const back = path.join(ctx.dir, 'download.txt');
-      ok(await ctx.k.run(['cp', 'web:/data/upload.txt', back]));
-      if (readFileSync(back, 'utf8') !== 'copied content\n') throw new CaseFailure('downloaded file differs');
-    },
-  },
-  {
-    id: 'port-forward',
-    run: async ({ k }) => {
-      const got = await k.portForwardFetch('pod/web', 8080);
-      if (!got.startsWith('200 through the tunnel')) throw new CaseFailure(`port-forward fetch: ${got}`);
     },
   },
   {
