@@ -59,7 +59,7 @@ const EnvSchema = z.object({
   RUNNER_EMBEDDED_PORT: intFrom(0, 65535).default(0),
   RUNNER_ENGINE: z.enum(ENGINE_NAMES, { error: `must be ${ENGINE_NAMES.join(' or ')} (the container engine the Pods run on)` }).default('podman'),
   // Read by the kubelet itself (engine-security.ts); validated here so a typo stops the start.
-  KUBELAB_USERNS: z.enum(USERNS_SETTINGS, { error: `must be ${USERNS_SETTINGS.join(' or ')} (a user namespace per sandbox, or none)` }).optional(),
+  KUBELAB_USERNS: z.enum(USERNS_SETTINGS, { error: 'must be on or off (a user namespace per sandbox, the default, or none)' }).optional(),
   // Unset: the chosen engine's own socket under /run/kubelab (setup-system.sh starts it there).
   DOCKER_HOST: z
     .string()
