@@ -23,7 +23,8 @@ const LABEL_CLUSTER = 'io.kubelab.cluster';
  */
 export const LABEL_SANDBOX = 'io.kubelab.sandbox';
 const LABEL_ROLE = 'io.kubelab.role';
-const TOOLBOX_USERNS_ROLE = 'toolbox-userns';
+/** The toolbox's user-namespace holder (userns-holders.ts). */
+export const TOOLBOX_USERNS_ROLE = 'toolbox-userns';
 
 /** A Kubelab container on the engine: the sandbox it belongs to, its role and the install that made it. */
 export interface ManagedContainer {
