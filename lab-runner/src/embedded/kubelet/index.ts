@@ -20,7 +20,7 @@ import { LABEL, USERNS_HOLDER_ROLE } from './labels.js';
 import { PodWorker } from './pod-worker.js';
 import { DEFAULT_CGROUP_PARENT, prepareSandboxCgroup, removeSandboxCgroup } from './sandbox-cgroup.js';
 import { attachToPod, execInPod, portForwardToPod, streamLogs } from './streams.js';
-import { holdUserNamespace } from './userns-holders.js';
+import { holdUserNamespace, removalStage } from './userns-holders.js';
 import { podDir, removePodDir } from './volumes.js';
 
 /** The node's address as shown in Pod status (display only: no traffic is ever sent to it). */
@@ -250,11 +250,8 @@ class EmbeddedKubelet implements Kubelet {
     // to remove a container while others join its namespaces (the infra's, or a `kubectl debug --target` container's PID namespace).
     const role = (c: Dockerode.ContainerInfo) => c.Labels?.[LABEL.role];
     await Promise.all(listed.filter((c) => role(c) === 'ephemeral').map((c) => this.removeContainer(c.Id)));
-    const last = ['ephemeral', 'infra', USERNS_HOLDER_ROLE];
-    await Promise.all(listed.filter((c) => !last.includes(role(c) ?? '')).map((c) => this.removeContainer(c.Id)));
-    await Promise.all(listed.filter((c) => role(c) === 'infra').map((c) => this.removeContainer(c.Id)));
-    // The user-namespace holder after every container that joined it.
-    await Promise.all(listed.filter((c) => role(c) === USERNS_HOLDER_ROLE).map((c) => this.removeContainer(c.Id)));
+    const rest = listed.filter((c) => role(c) !== 'ephemeral');
+    for (const stage of [0, 1, 2]) await Promise.all(rest.filter((c) => removalStage(c.Labels ?? {}) === stage).map((c) => this.removeContainer(c.Id)));
     const dirs = await readdir(this.options.podsDir).catch(() => [] as string[]);
     for (const uid of new Set([...listed.map((c) => c.Labels?.[LABEL.podUid] ?? '').filter(Boolean), ...dirs])) {
       await removePodDir(this.options.podsDir, uid);

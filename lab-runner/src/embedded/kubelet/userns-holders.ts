@@ -23,6 +23,15 @@ export const USERNS_SIZE = 65536;
 /** The first host id of the holder's range: how a restarted runner knows which ranges are taken. */
 export const USERNS_BASE_LABEL = 'io.kubelab.userns-base';
 
+/**
+ * When a sandbox's container can be removed: the engine refuses one that others still join, so
+ * those that join first (0), then Pods' infra containers (1), then user-namespace holders (2).
+ */
+export function removalStage(labels: Record<string, string | undefined>): 0 | 1 | 2 {
+  if (labels[USERNS_BASE_LABEL] !== undefined) return 2;
+  return labels['io.kubelab.role'] === 'infra' ? 1 : 0;
+}
+
 /** A sandbox's user namespace: how its containers join it, and the host uid its root is. */
 export interface HeldUserNamespace {
   /** UsernsMode for the containers that join it. */
