@@ -29,6 +29,8 @@ export interface EngineWatchdogOptions {
   intervalMs: number;
   /** How long `_ping` may take before the engine counts as unreachable. */
   pingTimeoutMs?: number;
+  /** Told each change of state (the runner logs it). */
+  onChange?: (health: EngineHealth) => void;
 }
 
 interface PendingList {
@@ -86,8 +88,9 @@ export class EngineWatchdog {
   }
 
   private set(state: EngineState, detail: string): EngineHealth {
-    const since = state === this.current.state ? this.current.since : new Date().toISOString();
-    this.current = { state, since, detail };
+    const changed = state !== this.current.state;
+    this.current = { state, since: changed ? new Date().toISOString() : this.current.since, detail };
+    if (changed) this.options.onChange?.(this.current);
     return this.current;
   }
 

@@ -52,7 +52,17 @@ export async function startRunner(config: RunnerConfig, logger: Logger, parts: R
   const metrics = createMetrics();
   const watchdog =
     parts.engineWatchdog ??
-    (parts.provider ? new EngineWatchdog({ socketPath: config.dockerSocketPath, wedgeAfterMs: config.engineWedgeSeconds * 1000, intervalMs: ENGINE_WATCH_INTERVAL_MS }) : undefined);
+    (parts.provider
+      ? new EngineWatchdog({
+          socketPath: config.dockerSocketPath,
+          wedgeAfterMs: config.engineWedgeSeconds * 1000,
+          intervalMs: ENGINE_WATCH_INTERVAL_MS,
+          onChange: (health) => {
+            if (health.state === 'ok') logger.info('engine_state', { ...health });
+            else logger.warn('engine_state', { ...health });
+          },
+        })
+      : undefined);
   const engineHealth = watchdog && (() => watchdog.health);
   if (engineHealth) metrics.setEngineSource(engineHealth);
   let sandboxes: SandboxService | undefined;
