@@ -17,7 +17,7 @@ import { parseArgs, promisify } from 'node:util';
 import Dockerode from 'dockerode';
 import { z } from 'zod';
 import { createEmbeddedClusterHost } from '../src/embedded/host.js';
-import { engineSupportsUserNamespaces } from '../src/embedded/kubelet/engine-security.js';
+import { userNamespacePool } from '../src/embedded/kubelet/engine-security.js';
 import type { EmbeddedClusterHost } from '../src/embedded/host-contract.js';
 import { createKubeletWith } from '../src/embedded/kubelet/index.js';
 import { COUNTER_YAML } from '../src/embedded/kubelet/testing/counter-pod.js';
@@ -55,7 +55,7 @@ export async function runEngineBench(input: Partial<EngineBenchOptions> = {}, lo
       const docker = new Dockerode({ socketPath: DEFAULT_ENGINE_SOCKETS[engine] });
       await ensureImages(docker);
       const profile = await engineProfile(docker);
-      const userns = profile.userNamespaces === 'daemon-wide' || (profile.userNamespaces === 'per-sandbox' && (await engineSupportsUserNamespaces(docker)));
+      const userns = profile.userNamespaces === 'daemon-wide' || (profile.userNamespaces === 'per-sandbox' && (await userNamespacePool(docker)) !== undefined);
       runtimes[engine] = `${profile.runtimeVersion}${userns ? `, user namespaces (${profile.userNamespaces})` : ', no user namespaces'}`;
       const host = createEmbeddedClusterHost({ stateDir: join(dir, engine), port: 0, storage: 'memory', kubeletFactory: createKubeletWith({ docker }) });
       hosts.push(host);

@@ -40,14 +40,14 @@ describe('loadConfig', () => {
     );
   });
 
-  it('takes KUBELAB_USERNS as auto or off and refuses anything else', () => {
-    expect(() => loadConfig({ RUNNER_TOKEN: TOKEN, KUBELAB_USERNS: 'off' })).not.toThrow();
-    expect(() => loadConfig({ RUNNER_TOKEN: TOKEN, KUBELAB_USERNS: 'auto' })).not.toThrow();
-    expect(() => loadConfig({ RUNNER_TOKEN: TOKEN, KUBELAB_USERNS: 'yes' })).toThrow(/KUBELAB_USERNS: must be auto or off/);
-    expect(userNamespacesWanted({})).toBe(false);
+  it('takes KUBELAB_USERNS as on (the default) or off, auto as the former name of on, and refuses anything else', () => {
+    for (const value of ['on', 'off', 'auto']) expect(() => loadConfig({ RUNNER_TOKEN: TOKEN, KUBELAB_USERNS: value })).not.toThrow();
+    expect(() => loadConfig({ RUNNER_TOKEN: TOKEN, KUBELAB_USERNS: 'yes' })).toThrow(/KUBELAB_USERNS: must be on or off/);
+    expect(userNamespacesWanted({})).toBe(true);
+    expect(userNamespacesWanted({ KUBELAB_USERNS: 'on' })).toBe(true);
     expect(userNamespacesWanted({ KUBELAB_USERNS: 'auto' })).toBe(true);
     expect(userNamespacesWanted({ KUBELAB_USERNS: 'off' })).toBe(false);
-    expect(() => userNamespacesWanted({ KUBELAB_USERNS: 'on' })).toThrow(/KUBELAB_USERNS must be auto or off, not "on"/);
+    expect(() => userNamespacesWanted({ KUBELAB_USERNS: 'true' })).toThrow(/KUBELAB_USERNS must be on or off, not "true"/);
   });
 
   it("takes the platform scripts' KUBELAB_* directories when the runner's own are unset", () => {

@@ -59,7 +59,9 @@ const EnvSchema = z.object({
   RUNNER_EMBEDDED_PORT: intFrom(0, 65535).default(0),
   RUNNER_ENGINE: z.enum(ENGINE_NAMES, { error: `must be ${ENGINE_NAMES.join(' or ')} (the container engine the Pods run on)` }).default('podman'),
   // Read by the kubelet itself (engine-security.ts); validated here so a typo stops the start.
-  KUBELAB_USERNS: z.enum(USERNS_SETTINGS, { error: `must be ${USERNS_SETTINGS.join(' or ')} (a user namespace per sandbox, or none)` }).optional(),
+  KUBELAB_USERNS: z.enum(USERNS_SETTINGS, { error: 'must be on or off (a user namespace per sandbox, the default, or none)' }).optional(),
+  // An engine whose _ping answers but whose container list takes longer than this is wedged (engines/engine-watchdog.ts).
+  RUNNER_ENGINE_WEDGE_SECONDS: intFrom(2, 600).default(20),
   // Unset: the chosen engine's own socket under /run/kubelab (setup-system.sh starts it there).
   DOCKER_HOST: z
     .string()
@@ -135,6 +137,8 @@ export interface RunnerConfig {
   engine: EngineName;
   /** That engine's Docker-API socket. */
   dockerSocketPath: string;
+  /** A container list slower than this (with `_ping` answering) means the engine is wedged. */
+  engineWedgeSeconds: number;
   idleTimeoutSeconds: number;
   maxLifetimeSeconds: number;
   maxSandboxes: number;
@@ -200,6 +204,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     embeddedPort: e.RUNNER_EMBEDDED_PORT,
     engine: e.RUNNER_ENGINE,
     dockerSocketPath: e.DOCKER_HOST ? e.DOCKER_HOST.slice('unix://'.length) : DEFAULT_ENGINE_SOCKETS[e.RUNNER_ENGINE],
+    engineWedgeSeconds: e.RUNNER_ENGINE_WEDGE_SECONDS,
     idleTimeoutSeconds: e.RUNNER_IDLE_TIMEOUT_SECONDS,
     maxLifetimeSeconds: e.RUNNER_MAX_LIFETIME_SECONDS,
     maxSandboxes: e.RUNNER_MAX_SANDBOXES,

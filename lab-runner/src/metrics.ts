@@ -2,6 +2,7 @@
 // several runners in one test process do not collide.
 
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import type { EngineHealth } from './engines/engine-watchdog.js';
 
 export interface RunnerMetrics {
   registry: Registry;
@@ -22,6 +23,9 @@ export interface RunnerMetrics {
   /** The most sandboxes this runner holds at once, and the warm pool size it keeps. */
   capacity: Gauge<'limit'>;
   httpRequests: Counter<'method' | 'status'>;
+  /** 1 while the engine is wedged (engines/engine-watchdog.ts), read from `setEngineSource` at scrape time. */
+  engineWedged: Gauge;
+  setEngineSource(source: () => EngineHealth): void;
 }
 
 export function createMetrics(options: { defaultMetrics?: boolean } = {}): RunnerMetrics {
@@ -30,7 +34,19 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Runne
   const registers = [registry];
   let shellBuffer: () => number = () => 0;
   let shellSessions: () => number = () => 0;
+  let engine: (() => EngineHealth) | undefined;
   return {
+    engineWedged: new Gauge({
+      name: 'kubelab_engine_wedged',
+      help: "1 while the container engine answers _ping but not a container list within RUNNER_ENGINE_WEDGE_SECONDS",
+      registers,
+      collect() {
+        this.set(engine?.().state === 'wedged' ? 1 : 0);
+      },
+    }),
+    setEngineSource: (source) => {
+      engine = source;
+    },
     shellSessions: new Gauge({
       name: 'kubelab_shell_sessions',
       help: 'Shells running in toolboxes, attached to a browser or waiting for one to come back',

@@ -156,6 +156,7 @@ export const adminEn = {
     health: 'Health',
     reachable: 'Up',
     unreachable: 'Not answering ({code})',
+    engineWedged: 'Not ready: its container engine answers but is stuck (no container list in time); no sandbox is placed there',
     provider: 'Provider',
     live: 'Live sandboxes',
     capacity: 'Capacity',

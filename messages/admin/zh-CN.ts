@@ -157,6 +157,7 @@ export const adminZhCN: AdminMessages = {
     health: '状态',
     reachable: '正常',
     unreachable: '无响应（{code}）',
+    engineWedged: '未就绪：容器引擎有响应但已卡住（未能按时列出容器），不会在此放置沙箱',
     provider: '提供方',
     live: '运行中的沙箱',
     capacity: '容量',

@@ -4,6 +4,7 @@
 // runner adopts them); a throwaway platform will never restart, so they would only pile up.
 import Docker from 'dockerode';
 import { removeSandboxCgroup } from '../../lab-runner/src/embedded/kubelet/sandbox-cgroup.js';
+import { removalStage } from '../../lab-runner/src/embedded/kubelet/userns-holders.js';
 import { LABEL_INSTALL } from '../../lab-runner/src/providers/embedded/install-identity.js';
 
 const SANDBOX_LABELS = ['io.kubelab.sandbox', 'io.kubelab.cluster'];
@@ -14,8 +15,8 @@ async function removeManaged(pick: (c: Docker.ContainerInfo) => boolean): Promis
   const docker = new Docker();
   const containers = await docker.listContainers({ all: true, filters: { label: ['io.kubelab.managed=true'] } });
   const ours = containers.filter(pick);
-  // Pod containers first: an infra container cannot go while others still join its namespaces.
-  ours.sort((a, b) => Number(a.Labels['io.kubelab.role'] === 'infra') - Number(b.Labels['io.kubelab.role'] === 'infra'));
+  // Pod containers first, then infra containers, then user-namespace holders: the engine keeps one that others join.
+  ours.sort((a, b) => removalStage(a.Labels) - removalStage(b.Labels));
   const failed: string[] = [];
   for (const c of ours) {
     await docker

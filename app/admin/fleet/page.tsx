@@ -42,7 +42,7 @@ export default async function FleetPage({ searchParams }: { searchParams: Promis
                 {r.name}
                 {r.provider ? <span className="muted small"> · {r.provider}</span> : null}
               </th>
-              <td>{r.reachable ? `✓ ${am.fleet.reachable}` : `✗ ${t(am.fleet.unreachable, { code: r.error ?? '' })}`}</td>
+              <td>{r.reachable ? `✓ ${am.fleet.reachable}` : r.error === 'engine_wedged' ? `⚠ ${am.fleet.engineWedged}` : `✗ ${t(am.fleet.unreachable, { code: r.error ?? '' })}`}</td>
               <td>
                 {live(r.counts)}
                 {r.maxSandboxes !== null ? ` / ${r.maxSandboxes}` : ''}

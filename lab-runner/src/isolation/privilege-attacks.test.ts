@@ -26,10 +26,10 @@ import { Toolboxes } from '../providers/embedded/toolbox.js';
 
 // Real containers on a machine shared with other suites: allow for a loaded engine.
 vi.setConfig({ testTimeout: 180_000, hookTimeout: 600_000 });
-// The sandboxes here run with user namespaces (opt-in on Podman, engine-security.ts; always on
-// with the Docker Engine's daemon-wide remapping, engines/profile.ts); this file runs in its
-// own worker, so the setting stays here.
-process.env.KUBELAB_USERNS = 'auto';
+// The sandboxes here run with the default settings: a user namespace per sandbox on Podman
+// (engine-security.ts, userns-holders.ts), the daemon-wide remapping on the Docker Engine
+// (engines/profile.ts). With KUBELAB_USERNS=off the checks that container root is an
+// unprivileged host uid fail, as they must.
 
 const execFileAsync = promisify(execFile);
 const docker = new Dockerode();
@@ -45,6 +45,8 @@ async function expectUnprivilegedHostRoot(hostBase: number | undefined): Promise
   else expect(hostBase).toBeGreaterThanOrEqual(2 ** 31 - 1);
   expect(hostBase).toBeGreaterThanOrEqual(65536);
 }
+/** The host uid root in the attacker's Pods maps to (set by the first test of the Pods' privileges). */
+let attackerRoot: number | undefined;
 const RUN = randomUUID().slice(0, 8);
 const SECRET = `s3cr3t-${RUN}`;
 
@@ -174,6 +176,7 @@ describe('root in an admitted container', () => {
     expect(inside).toBe(0);
     await expectUnprivilegedHostRoot(hostBase);
     expect(size).toBe(65536);
+    attackerRoot = hostBase;
     const mknod = await inPod('mknod', 'grep CapEff /proc/1/status');
     // ... plus MKNOD (bit 27) and AUDIT_WRITE (bit 29), which baseline allows
     expect(mknod.stdout).toMatch(/CapEff:\s+00000000a80405fb/);
@@ -333,7 +336,10 @@ describe('the toolbox shell', () => {
     ].join('; ');
     const result = await toolboxes.exec(toolboxId, ['bash', '-c', script], { timeoutMs: 60_000 });
     expect(result.stdout).toMatch(/^CapEff:\s+0000000000000000\nNoNewPrivs:\s+1\nSeccomp:\s+2\n\s+0\s+(\d+)\s+65536\n0\npod\/victim\n$/);
-    await expectUnprivilegedHostRoot(Number(/^\s+0\s+(\d+)\s+65536$/m.exec(result.stdout)?.[1]));
+    const toolboxRoot = Number(/^\s+0\s+(\d+)\s+65536$/m.exec(result.stdout)?.[1]);
+    await expectUnprivilegedHostRoot(toolboxRoot);
+    // On Podman the toolbox has a range of its own, apart from the Pods'.
+    if ((await engineProfile(docker)).userNamespaces === 'per-sandbox') expect(toolboxRoot).not.toBe(attackerRoot);
     await nothingEscaped();
   });
 });

@@ -4,6 +4,7 @@
 // shells, request counts) tell a stranger how busy the fleet is and when it is worth attacking,
 // and a browser page on any origin could read an open endpoint on loopback.
 
+import type { EngineHealth } from '../engines/engine-watchdog.js';
 import type { RunnerMetrics } from '../metrics.js';
 import type { Route } from './routes.js';
 
@@ -32,20 +33,30 @@ function capacityOf(source: HealthSource) {
   };
 }
 
-export function healthRoutes(metrics: RunnerMetrics, source: HealthSource | undefined, startedAt = Date.now()): Route[] {
+/**
+ * `engine` is the engine watchdog's view: while the engine is wedged the runner is not ready
+ * (503 with the runner's error shape, code `engine_wedged`), so placement skips it.
+ */
+export function healthRoutes(metrics: RunnerMetrics, source: HealthSource | undefined, engine?: () => EngineHealth, startedAt = Date.now()): Route[] {
   return [
     {
       method: 'GET',
       path: '/healthz',
       auth: false,
-      handler: () => ({
-        status: 200,
-        json: {
-          status: 'ok',
-          uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
-          ...(source ? { provider: source.provider, sandboxes: source.sandboxCounts() } : {}),
-        },
-      }),
+      handler: () => {
+        const health = engine?.();
+        const wedged = health?.state === 'wedged';
+        return {
+          status: wedged ? 503 : 200,
+          json: {
+            status: wedged ? 'not_ready' : 'ok',
+            uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
+            ...(source ? { provider: source.provider, sandboxes: source.sandboxCounts() } : {}),
+            ...(health ? { engine: health } : {}),
+            ...(wedged ? { error: { code: 'engine_wedged', message: `the container engine is wedged: ${health.detail}` } } : {}),
+          },
+        };
+      },
     },
     // Without a sandbox service there is no capacity to offer: the path answers not_found.
     ...(source ? [{ method: 'GET' as const, path: '/v1/capacity', auth: true, handler: () => ({ status: 200, json: capacityOf(source) }) }] : []),

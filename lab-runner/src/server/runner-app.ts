@@ -7,6 +7,7 @@ import { LiveChecks } from '../checks/live-checks.js';
 import type { RunnerConfig } from '../config.js';
 import { ExerciseCatalog } from '../exercises/exercise-catalog.js';
 import type { Logger } from '../log.js';
+import { EngineWatchdog } from '../engines/engine-watchdog.js';
 import { createMetrics, type RunnerMetrics } from '../metrics.js';
 import type { Provider } from '../providers/provider.js';
 import { PreviewGateway } from '../preview/preview-gateway.js';
@@ -40,10 +41,30 @@ export interface RunnerParts {
   timeouts?: { idleSeconds: number; maxLifetimeSeconds: number };
   liveCheckIntervalMs?: number;
   heartbeatMs?: number;
+  /** Watches the engine for wedges; by default one on the configured engine when there is a provider. */
+  engineWatchdog?: EngineWatchdog;
 }
+
+/** Pause between the engine watchdog's rounds. */
+const ENGINE_WATCH_INTERVAL_MS = 10_000;
 
 export async function startRunner(config: RunnerConfig, logger: Logger, parts: RunnerParts = {}): Promise<Runner> {
   const metrics = createMetrics();
+  const watchdog =
+    parts.engineWatchdog ??
+    (parts.provider
+      ? new EngineWatchdog({
+          socketPath: config.dockerSocketPath,
+          wedgeAfterMs: config.engineWedgeSeconds * 1000,
+          intervalMs: ENGINE_WATCH_INTERVAL_MS,
+          onChange: (health) => {
+            if (health.state === 'ok') logger.info('engine_state', { ...health });
+            else logger.warn('engine_state', { ...health });
+          },
+        })
+      : undefined);
+  const engineHealth = watchdog && (() => watchdog.health);
+  if (engineHealth) metrics.setEngineSource(engineHealth);
   let sandboxes: SandboxService | undefined;
   let gateway: ShellGateway | undefined;
   let previews: PreviewGateway | undefined;
@@ -137,7 +158,7 @@ export async function startRunner(config: RunnerConfig, logger: Logger, parts: R
           sandboxCounts: () => service.counts(),
           limits: { maxSandboxes: config.maxSandboxes, maxSandboxesPerOwner: config.maxSandboxesPerOwner },
         }
-      : undefined),
+      : undefined, engineHealth),
   );
   server = new RunnerServer({
     host: config.host,
@@ -156,6 +177,7 @@ export async function startRunner(config: RunnerConfig, logger: Logger, parts: R
     await sandboxes?.stop();
     throw error;
   }
+  watchdog?.start();
   const http = server;
   let stopping: Promise<void> | undefined;
   return {
@@ -170,6 +192,7 @@ export async function startRunner(config: RunnerConfig, logger: Logger, parts: R
     stop: () =>
       (stopping ??= (async () => {
         await http.stop();
+        watchdog?.stop();
         liveChecks?.stop();
         await saveScrollbacks?.().catch((error: unknown) => logger.warn('scrollback_save_failed', { error }));
         await sandboxes?.stop();

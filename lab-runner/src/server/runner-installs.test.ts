@@ -70,8 +70,8 @@ describe('installs sharing an engine', () => {
     const a = await start(dirA);
     const sandboxA = await sandboxWithPod(a, dirA, 'alice');
     const containersA = await containersOf(sandboxA);
-    // toolbox, infra, a, b, and with user namespaces the holder of the sandbox's id range
-    expect(containersA.length).toBe(userNamespacesWanted() ? 5 : 4);
+    // toolbox, infra, a, b, and with user namespaces the holders of the sandbox's and the toolbox's id ranges
+    expect(containersA.length).toBe(userNamespacesWanted() ? 6 : 4);
     expect(await a.stop()).toBe(0);
     const idA = readFileSync(path.join(dirA, 'install-id'), 'utf8').trim();
 

@@ -15,11 +15,12 @@ import { forceRemoveContainer } from '../../engines/remove-container.js';
 import { subscribeContainerEvents } from './engine-events.js';
 import { isNotFound, observe, type ObservedContainer } from './engine.js';
 import { DEFAULT_DISK_SHARES, EvictionManager, type DiskShares } from './eviction.js';
-import { FRESH_USERNS, confinement, engineSupportsUserNamespaces, pinnedUserns, userNamespaceBase } from './engine-security.js';
+import { userNamespacePool } from './engine-security.js';
 import { LABEL, USERNS_HOLDER_ROLE } from './labels.js';
 import { PodWorker } from './pod-worker.js';
 import { DEFAULT_CGROUP_PARENT, prepareSandboxCgroup, removeSandboxCgroup } from './sandbox-cgroup.js';
 import { attachToPod, execInPod, portForwardToPod, streamLogs } from './streams.js';
+import { holdUserNamespace, removalStage } from './userns-holders.js';
 import { podDir, removePodDir } from './volumes.js';
 
 /** The node's address as shown in Pod status (display only: no traffic is ever sent to it). */
@@ -137,7 +138,7 @@ class EmbeddedKubelet implements Kubelet {
     this.cgroupParent = await prepareSandboxCgroup(this.clusterId, this.options.limits, this.cgroupBase);
     const all = await this.clusterContainers();
     const existing = all.filter((c) => c.labels[LABEL.role] !== USERNS_HOLDER_ROLE);
-    this.userns = await this.sandboxUserNamespace(all.find((c) => c.labels[LABEL.role] === USERNS_HOLDER_ROLE));
+    this.userns = await this.sandboxUserNamespace();
     const byPod = new Map<string, ObservedContainer[]>();
     for (const container of existing) {
       const uid = container.labels[LABEL.podUid] ?? '';
@@ -170,36 +171,20 @@ class EmbeddedKubelet implements Kubelet {
 
   /**
    * The sandbox's user namespace: one range of host ids for all its Pods (they share hostPath
-   * directories, so files keep one owner), reserved by a holder container that never runs.
-   * On a Docker Engine that remaps every container (engines/profile.ts), the daemon's one
-   * range, with no UsernsMode to set (mode ''): the volumes are still handed to its root.
-   * Undefined where the engine cannot (no subordinate ids, no remapping): containers then run
-   * in the host's user namespace, confined by capabilities, seccomp and no-new-privileges alone.
+   * directories, so files keep one owner), kept by a holder container that every Pod's infra
+   * container joins (userns-holders.ts). On a Docker Engine that remaps every container
+   * (engines/profile.ts), the daemon's one range, with no UsernsMode to set (mode ''): the
+   * volumes are still handed to its root. Undefined where the engine cannot (no subordinate
+   * ids, no remapping) or KUBELAB_USERNS=off: containers then run in the host's user
+   * namespace, confined by capabilities, seccomp and no-new-privileges alone.
    */
-  private async sandboxUserNamespace(holder: ObservedContainer | undefined): Promise<{ mode: string; hostRoot: number } | undefined> {
+  private async sandboxUserNamespace(): Promise<{ mode: string; hostRoot: number } | undefined> {
     const { remapRoot } = await engineProfile(this.docker);
     if (remapRoot !== undefined) return { mode: '', hostRoot: remapRoot };
-    if (!(await engineSupportsUserNamespaces(this.docker))) return undefined;
-    let id = holder?.id;
-    if (!id) {
-      const name = `kubelab_${this.clusterId.replace(/[^a-zA-Z0-9_.-]/g, '-')}_userns`;
-      try {
-        id = (
-          await this.docker.createContainer({
-            name,
-            Image: IMAGES.pause,
-            Labels: { ...this.labels, [LABEL.managed]: 'true', [LABEL.cluster]: this.clusterId, [LABEL.role]: USERNS_HOLDER_ROLE },
-            HostConfig: { NetworkMode: 'none', UsernsMode: FRESH_USERNS, ...confinement([]) },
-          })
-        ).id;
-      } catch (error) {
-        // A holder created by a start that failed half-way: take it.
-        if ((error as { statusCode?: number }).statusCode !== 409) throw error;
-        id = (await this.docker.getContainer(name).inspect()).Id;
-      }
-    }
-    const hostRoot = await userNamespaceBase(this.docker, id);
-    return { mode: pinnedUserns(hostRoot), hostRoot };
+    const pool = await userNamespacePool(this.docker);
+    if (!pool) return undefined;
+    const owner = { [LABEL.cluster]: this.clusterId, [LABEL.role]: USERNS_HOLDER_ROLE };
+    return holdUserNamespace(this.docker, pool, owner, { ...this.labels, [LABEL.managed]: 'true' });
   }
 
   private onPodEvent(event: PodWatchEvent, adoptable: Map<string, ObservedContainer[]>): void {
@@ -261,12 +246,12 @@ class EmbeddedKubelet implements Kubelet {
   async destroy(): Promise<void> {
     await this.stop();
     const listed = await this.docker.listContainers({ all: true, filters: { label: [`${LABEL.cluster}=${this.clusterId}`] } });
-    // Ephemeral containers first, infra containers last: the engine refuses to remove a container
-    // while others join its namespaces (the infra's, or a `kubectl debug --target` container's PID namespace).
+    // Ephemeral containers first, infra containers and the user-namespace holder last: the engine refuses
+    // to remove a container while others join its namespaces (the infra's, or a `kubectl debug --target` container's PID namespace).
     const role = (c: Dockerode.ContainerInfo) => c.Labels?.[LABEL.role];
     await Promise.all(listed.filter((c) => role(c) === 'ephemeral').map((c) => this.removeContainer(c.Id)));
-    await Promise.all(listed.filter((c) => role(c) !== 'ephemeral' && role(c) !== 'infra').map((c) => this.removeContainer(c.Id)));
-    await Promise.all(listed.filter((c) => role(c) === 'infra').map((c) => this.removeContainer(c.Id)));
+    const rest = listed.filter((c) => role(c) !== 'ephemeral');
+    for (const stage of [0, 1, 2]) await Promise.all(rest.filter((c) => removalStage(c.Labels ?? {}) === stage).map((c) => this.removeContainer(c.Id)));
     const dirs = await readdir(this.options.podsDir).catch(() => [] as string[]);
     for (const uid of new Set([...listed.map((c) => c.Labels?.[LABEL.podUid] ?? '').filter(Boolean), ...dirs])) {
       await removePodDir(this.options.podsDir, uid);

@@ -20,9 +20,9 @@ export const LABEL = {
 export type ContainerRole = 'infra' | 'init' | 'sidecar' | 'app' | 'ephemeral';
 
 /**
- * The never-started container that holds a sandbox's user-namespace range: Podman hands out
- * `--userns=auto` ranges that no existing container holds, so while it exists no other
- * sandbox gets this sandbox's ids, even when the sandbox has no Pod.
+ * The container that holds a sandbox's user-namespace range (userns-holders.ts): its Pods'
+ * infra containers join its namespace, and while it exists no other sandbox gets its ids,
+ * even when the sandbox has no Pod.
  */
 export const USERNS_HOLDER_ROLE = 'userns';
 

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Dockerode from 'dockerode';
 import { afterAll, afterEach, beforeAll, describe } from 'vitest';
+import { removalStage } from '../../embedded/kubelet/userns-holders.js';
 import { engineSocket } from '../../engine-check.js';
 import { silentLogger } from '../../log.js';
 import { providerContract } from '../testing/contract.js';
@@ -43,7 +44,7 @@ afterEach(async () => {
 afterAll(async () => {
   const all = await docker.listContainers({ all: true, filters: { label: ['io.kubelab.managed=true'] } });
   const mine = all.filter((c) => (c.Labels['io.kubelab.sandbox'] ?? c.Labels['io.kubelab.cluster'])?.startsWith(PREFIX));
-  await Promise.all(mine.map((c) => docker.getContainer(c.Id).remove({ force: true })));
+  for (const stage of [0, 1, 2]) await Promise.all(mine.filter((c) => removalStage(c.Labels) === stage).map((c) => docker.getContainer(c.Id).remove({ force: true })));
   await rm(stateDir, { recursive: true, force: true });
 });
 

@@ -19,7 +19,8 @@ import {
 import { sandboxCgroupUsage } from '../../embedded/kubelet/sandbox-cgroup.js';
 import { readNodeFile, writeNodeFile } from './node-files.js';
 import type { SocketRelays } from './socket-relay.js';
-import type { ManagedContainer, Toolboxes } from './toolbox.js';
+import { USERNS_HOLDER_ROLE } from '../../embedded/kubelet/labels.js';
+import { TOOLBOX_USERNS_ROLE, type ManagedContainer, type Toolboxes } from './toolbox.js';
 
 export interface EmbeddedProviderOptions {
   host: EmbeddedClusterHost;
@@ -211,14 +212,15 @@ export class EmbeddedProvider implements Provider, UsageSource {
 
   /**
    * Removes containers in dependency order: those that join a Pod's infra container's
-   * namespaces (and toolboxes) first, infra containers last. A missing container counts as
+   * namespaces (and toolboxes) first, then infra containers, then user-namespace holders. A missing container counts as
    * removed. One that fails is kept for a later try; returns the sandboxes now fully removed.
    */
   private async removeInOrder(containers: ManagedContainer[]): Promise<string[]> {
     const { toolboxes, relays, logger } = this.options;
     const failed = new Set<string>();
-    const infra = (c: ManagedContainer) => c.role === 'infra';
-    for (const group of [containers.filter((c) => !infra(c)), containers.filter(infra)]) {
+    // Infra containers after those that join them, user-namespace holders after everything.
+    const rank = (c: ManagedContainer) => (c.role === USERNS_HOLDER_ROLE || c.role === TOOLBOX_USERNS_ROLE ? 2 : c.role === 'infra' ? 1 : 0);
+    for (const group of [0, 1, 2].map((r) => containers.filter((c) => rank(c) === r))) {
       for (const container of group) {
         try {
           await toolboxes.removeContainer(container.id);

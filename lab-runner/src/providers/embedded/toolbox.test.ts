@@ -46,6 +46,8 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  // The toolbox, then its user-namespace holder (the engine keeps a holder others join).
+  await toolboxes.remove(id);
   const leftovers = await docker.listContainers({ all: true, filters: { label: [`io.kubelab.test-run=${RUN}`] } });
   await Promise.all(leftovers.map((c) => docker.getContainer(c.Id).remove({ force: true })));
   server?.close();
@@ -54,7 +56,7 @@ afterAll(async () => {
 
 describe('Toolboxes', () => {
   it('creates a labelled, limited container without network', async () => {
-    const [info] = await docker.listContainers({ filters: { label: [`${LABEL_SANDBOX}=${id}`] } });
+    const [info] = await docker.listContainers({ filters: { label: [`${LABEL_SANDBOX}=${id}`, 'io.kubelab.role=toolbox'] } });
     expect(info?.Labels).toMatchObject({ 'io.kubelab.managed': 'true', 'io.kubelab.role': 'toolbox', [LABEL_SANDBOX]: id });
     const inspect = await docker.getContainer(info?.Id ?? '').inspect();
     expect(inspect.HostConfig.NetworkMode).toBe('none');

@@ -8,7 +8,8 @@
 import { PassThrough, type Duplex } from 'node:stream';
 import type Dockerode from 'dockerode';
 import { forceRemoveContainer } from '../../engines/remove-container.js';
-import { FRESH_USERNS, confinement, engineSupportsUserNamespaces } from '../../embedded/kubelet/engine-security.js';
+import { confinement, userNamespacePool } from '../../embedded/kubelet/engine-security.js';
+import { holdUserNamespace } from '../../embedded/kubelet/userns-holders.js';
 import { ProviderError, type ExecOptions, type ExecResult, type TerminalSession } from '../provider.js';
 import { LABEL_INSTALL } from './install-identity.js';
 
@@ -22,6 +23,8 @@ const LABEL_CLUSTER = 'io.kubelab.cluster';
  */
 export const LABEL_SANDBOX = 'io.kubelab.sandbox';
 const LABEL_ROLE = 'io.kubelab.role';
+/** The toolbox's user-namespace holder (userns-holders.ts). */
+export const TOOLBOX_USERNS_ROLE = 'toolbox-userns';
 
 /** A Kubelab container on the engine: the sandbox it belongs to, its role and the install that made it. */
 export interface ManagedContainer {
@@ -56,7 +59,9 @@ export class Toolboxes {
   /** Creates and starts the toolbox of sandbox `id`, then waits until its API bridge listens. */
   async create(id: string, apiSocket: { hostPath: string; containerPath: string }, label: string, signal?: AbortSignal): Promise<void> {
     const { limits } = this.options;
-    const userns = await engineSupportsUserNamespaces(this.docker);
+    // Its own range, not the sandbox's: the toolbox never shares files with the Pods.
+    const pool = await userNamespacePool(this.docker);
+    const userns = pool && (await holdUserNamespace(this.docker, pool, { [LABEL_SANDBOX]: id, [LABEL_ROLE]: TOOLBOX_USERNS_ROLE }, { ...this.options.labels, [LABEL_MANAGED]: 'true' }));
     const container = await this.docker.createContainer({
       name: containerName(id),
       Image: this.options.image,
@@ -72,7 +77,7 @@ export class Toolboxes {
         NanoCpus: Math.round(limits.cpus * 1e9),
         // kubectl, an editor and a shell need no capability: the learner owns what it writes.
         ...confinement([]),
-        ...(userns ? { UsernsMode: FRESH_USERNS } : {}),
+        ...(userns ? { UsernsMode: userns.mode } : {}),
         RestartPolicy: { Name: 'no' },
       },
     });
@@ -107,6 +112,9 @@ export class Toolboxes {
   /** Force-removes the toolbox; a missing one is fine. */
   async remove(id: string): Promise<void> {
     await forceRemoveContainer(this.docker, containerName(id), { volumes: true });
+    // Then its user-namespace holder, which the engine keeps while the toolbox joins it.
+    const holders = await this.docker.listContainers({ all: true, filters: { label: [`${LABEL_SANDBOX}=${id}`, `${LABEL_ROLE}=${TOOLBOX_USERNS_ROLE}`] } });
+    for (const holder of holders) await forceRemoveContainer(this.docker, holder.Id);
   }
 
   /** Every Kubelab-managed container with the sandbox it belongs to (toolboxes and Pod containers alike). */

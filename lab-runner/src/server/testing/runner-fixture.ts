@@ -10,6 +10,7 @@ import path from 'node:path';
 import Dockerode from 'dockerode';
 import WebSocket from 'ws';
 import { loadConfig } from '../../config.js';
+import { removalStage } from '../../embedded/kubelet/userns-holders.js';
 import { engineSocket } from '../../engine-check.js';
 import { createLogger, silentLogger, type Logger } from '../../log.js';
 import { createEmbeddedProvider } from '../../providers/embedded/index.js';
@@ -136,9 +137,8 @@ export async function removeContainers(prefix: string, socketPath = DOCKER_SOCKE
   const docker = new Dockerode({ socketPath });
   const containers = await docker.listContainers({ all: true, filters: { label: ['io.kubelab.managed=true'] } });
   const mine = containers.filter((c) => (c.Labels['io.kubelab.sandbox'] ?? c.Labels['io.kubelab.cluster'] ?? '').startsWith(prefix));
-  // Infra containers last: the engine refuses to remove one that others still join.
-  const infra = (c: Dockerode.ContainerInfo) => c.Labels['io.kubelab.role'] === 'infra';
-  for (const group of [mine.filter((c) => !infra(c)), mine.filter(infra)]) {
+  // Infra containers, then user-namespace holders, last: the engine refuses to remove one that others still join.
+  for (const group of [0, 1, 2].map((n) => mine.filter((c) => removalStage(c.Labels) === n))) {
     await Promise.all(group.map((c) => docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined)));
   }
 }
