@@ -4,14 +4,12 @@
 // on PATH (or KIND_PATH) and its default node image, where one exists.
 
 import { randomUUID } from 'node:crypto';
-import { accessSync, constants, existsSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import Dockerode from 'dockerode';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { engineSocket, identifyEngine } from '../../engine-check.js';
 import { silentLogger } from '../../log.js';
 import { providerContract } from '../testing/contract.js';
 import type { Provider } from '../provider.js';
@@ -20,36 +18,13 @@ import { IMAGES } from '../../images/index.js';
 import { installIdentity, LABEL_INSTALL } from '../embedded/install-identity.js';
 import { toolboxLabels, toolboxName } from '../embedded/toolbox.js';
 import { KIND_LABEL_CLUSTER } from './kind-labels.js';
+import { REAL_KIND, suiteTarget } from './testing/suite-target.js';
 
-const REAL_KIND = process.env.KUBELAB_TEST_KIND === '1';
-const STANDIN = path.join(path.dirname(fileURLToPath(import.meta.url)), 'testing/bin/kind');
-const SOCKET = engineSocket();
+const { socket: SOCKET, kindPath, skipReason } = await suiteTarget();
 const RUN = randomUUID().slice(0, 6);
 const PREFIX = `kc${RUN}-`;
 const docker = new Dockerode({ socketPath: SOCKET });
 const limits = { memoryBytes: 256 * 1024 * 1024, pids: 256, cpus: 1 };
-
-function realKind(): string | undefined {
-  const candidates = process.env.KIND_PATH ? [process.env.KIND_PATH] : (process.env.PATH ?? '').split(':').map((d) => path.join(d, 'kind'));
-  return candidates.find((c) => {
-    try {
-      accessSync(c, constants.X_OK);
-      return c !== STANDIN;
-    } catch {
-      return false;
-    }
-  });
-}
-
-const engine = await identifyEngine(SOCKET).catch(() => undefined);
-const kindPath = REAL_KIND ? realKind() : STANDIN;
-const skipReason =
-  engine !== 'docker'
-    ? `the kind provider runs on the Docker Engine; ${SOCKET} answers as ${engine ?? 'nothing'} (set DOCKER_HOST=unix:///run/kubelab/docker.sock)`
-    : !kindPath
-      ? 'KUBELAB_TEST_KIND=1 but no real kind on PATH or KIND_PATH: the suite with the real kind is skipped'
-      : undefined;
-if (skipReason) console.warn(`kind provider suite skipped: ${skipReason}`);
 
 let stateDir: string;
 let standinDir: string;
@@ -147,14 +122,18 @@ describe.skipIf(skipReason)('kind provider failures and recovery', () => {
     expect(await leftovers(id)).toEqual([]);
   });
 
-  it('finds a sandbox again after a restart and restarts its stopped toolbox; Pods it ran keep running', async () => {
+  it('finds a sandbox again after a runner restart, and after an engine restart that stopped its containers', { timeout: 180_000 }, async () => {
     const first = await startedProvider();
     const id = `${PREFIX}${++counter}`;
     await first.create(id, { label: id });
     try {
       await first.writeNodeFile(id, '/var/log/app.log', 'kept\n');
       await first.stop();
+      // As an engine restart leaves them: the toolbox, then the cluster's containers, stopped.
       await docker.getContainer(toolboxName(id)).stop({ t: 0 });
+      for (const role of ['external-load-balancer', 'control-plane', 'network']) {
+        for (const c of await docker.listContainers({ filters: { label: [`${KIND_LABEL_CLUSTER}=${id}`, `io.x-k8s.kind.role=${role}`] } })) await docker.getContainer(c.Id).stop({ t: 10 });
+      }
       const second = await startedProvider();
       expect(await second.list()).toContain(id);
       expect((await second.exec(id, ['kubectl', 'get', 'nodes', '-o', 'name'])).stdout).toMatch(/^node\//);

@@ -84,7 +84,12 @@ export class KindProvider implements Provider {
       // Clusters from before a restart: bring back what stopped with the engine.
       for (const id of await this.list()) {
         const stopped = await docker.listContainers({ all: true, filters: { label: [`${KIND_LABEL_CLUSTER}=${id}`, `${KIND_LABEL_ROLE}`], status: ['exited', 'created'] } });
-        for (const container of stopped) await docker.getContainer(container.Id).start().catch((error: unknown) => this.options.logger.warn('kind_node_restart_failed', { sandbox: id, error }));
+        // A network holder (the stand-in's) before the nodes that join it, the nodes before their load balancer.
+        const order = (c: Dockerode.ContainerInfo) => ({ network: 0, 'control-plane': 1 } as Record<string, number>)[c.Labels[KIND_LABEL_ROLE] ?? ''] ?? 2;
+        for (const container of stopped.sort((a, b) => order(a) - order(b))) await docker.getContainer(container.Id).start().catch((error: unknown) => this.options.logger.warn('kind_node_restart_failed', { sandbox: id, error }));
+        if (stopped.length > 0) {
+          await this.waitForReady(id, await this.kubeconfig(id)).catch((error: unknown) => this.options.logger.warn('kind_node_not_ready_after_restart', { sandbox: id, error }));
+        }
         if (!(await this.options.toolboxes.running(id).catch(() => false))) {
           await this.options.toolboxes.ensureRunning(id).catch((error: unknown) => this.options.logger.warn('toolbox_restart_failed', { sandbox: id, error }));
         }
