@@ -30,14 +30,14 @@ const SUITES_ON_BOTH_ENGINES = [
   'lab-runner/src/isolation/privilege-attacks.test.ts',
 ];
 /**
- * The kind provider's suite runs on the Docker Engine only (its stand-in's nodes and Pods are
- * Docker containers; elsewhere it skips itself): it joins the second lane when that lane is
- * Docker's, and runs in the main run when the main engine is Docker.
+ * The kind provider's suites run on the Docker Engine only (its stand-in's nodes and Pods are
+ * Docker containers; elsewhere they skip themselves): they join the second lane when that lane
+ * is Docker's, and run in the main run when the main engine is Docker.
  */
-const KIND_SUITE = 'lab-runner/src/providers/kind/kind-provider.test.ts';
+const KIND_SUITES = ['lab-runner/src/providers/kind/kind-provider.test.ts', 'lab-runner/src/providers/kind/kind-runner.test.ts'];
 const mainEngine = process.env.KUBELAB_ENGINE === 'docker' ? 'docker' : 'podman';
 const otherEngine = ENGINE_NAMES.find((engine) => engine !== mainEngine) ?? 'docker';
-const secondLaneSuites = otherEngine === 'docker' ? [...SUITES_ON_BOTH_ENGINES, KIND_SUITE] : SUITES_ON_BOTH_ENGINES;
+const secondLaneSuites = otherEngine === 'docker' ? [...SUITES_ON_BOTH_ENGINES, ...KIND_SUITES] : SUITES_ON_BOTH_ENGINES;
 const otherEnv: NodeJS.ProcessEnv = { ...process.env, DOCKER_HOST: `unix://${DEFAULT_ENGINE_SOCKETS[otherEngine]}`, KUBELAB_ENGINE: otherEngine };
 
 interface Counts { passed: number; failed: number; failures?: string[] }
