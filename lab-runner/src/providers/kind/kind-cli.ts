@@ -15,8 +15,8 @@ export interface KindCliOptions {
 }
 
 interface RunOptions {
+  /** Aborting stops kind (SIGTERM); the caller then deletes what it left. */
   signal?: AbortSignal;
-  timeoutMs?: number;
 }
 
 /** A kind command that exited non-zero; its message ends with kind's own last lines. */
@@ -75,10 +75,6 @@ export class KindCli {
     await this.run(['load', 'image-archive', archive, '--name', name]);
   }
 
-  async clusters(): Promise<string[]> {
-    return (await this.run(['get', 'clusters'])).stdout.split('\n').map((l) => l.trim()).filter(Boolean);
-  }
-
   private run(argv: string[], options: RunOptions = {}): Promise<{ stdout: string; stderr: string }> {
     const binary = this.binary();
     return new Promise((resolve, reject) => {
@@ -89,10 +85,8 @@ export class KindCli {
       child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
       const onAbort = () => child.kill('SIGTERM');
       options.signal?.addEventListener('abort', onAbort, { once: true });
-      const timer = options.timeoutMs ? setTimeout(onAbort, options.timeoutMs) : undefined;
       child.once('error', (error) => reject(new ProviderError('engine_failed', `cannot run ${binary}: ${error.message}`, { cause: error })));
       child.once('close', (code) => {
-        clearTimeout(timer);
         options.signal?.removeEventListener('abort', onAbort);
         if (code === 0) resolve({ stdout, stderr });
         else reject(new KindCommandError(argv, code, `${stderr}\n${stdout}`));
