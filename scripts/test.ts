@@ -29,8 +29,15 @@ const SUITES_ON_BOTH_ENGINES = [
   'lab-runner/src/server/runner-api.test.ts',
   'lab-runner/src/isolation/privilege-attacks.test.ts',
 ];
+/**
+ * The kind provider's suites run on the Docker Engine only (its stand-in's nodes and Pods are
+ * Docker containers; elsewhere they skip themselves): they join the second lane when that lane
+ * is Docker's, and run in the main run when the main engine is Docker.
+ */
+const KIND_SUITES = ['lab-runner/src/providers/kind/kind-provider.test.ts', 'lab-runner/src/providers/kind/kind-runner.test.ts'];
 const mainEngine = process.env.KUBELAB_ENGINE === 'docker' ? 'docker' : 'podman';
 const otherEngine = ENGINE_NAMES.find((engine) => engine !== mainEngine) ?? 'docker';
+const secondLaneSuites = otherEngine === 'docker' ? [...SUITES_ON_BOTH_ENGINES, ...KIND_SUITES] : SUITES_ON_BOTH_ENGINES;
 const otherEnv: NodeJS.ProcessEnv = { ...process.env, DOCKER_HOST: `unix://${DEFAULT_ENGINE_SOCKETS[otherEngine]}`, KUBELAB_ENGINE: otherEngine };
 
 interface Counts { passed: number; failed: number; failures?: string[] }
@@ -97,8 +104,8 @@ await Promise.all([
       return { ...(code === 0 ? { passed: 1, failed: 0 } : { passed: 0, failed: 1 }), output };
     });
     // One file at a time: the main run beside it already holds two workers.
-    await suite(2, `kubelet, provider, runner and privileges on ${ENGINE_TITLES[otherEngine]} (vitest)`, () =>
-      vitestSuite(`vitest-${otherEngine}`, ['--maxWorkers=1', ...SUITES_ON_BOTH_ENGINES], otherEnv));
+    await suite(2, `kubelet, provider${otherEngine === 'docker' ? ', kind' : ''}, runner and privileges on ${ENGINE_TITLES[otherEngine]} (vitest)`, () =>
+      vitestSuite(`vitest-${otherEngine}`, ['--maxWorkers=1', ...secondLaneSuites], otherEnv));
   })(),
   suite(1, 'unit and integration (vitest)', () => vitestSuite('vitest', [], process.env)),
 ]);

@@ -54,6 +54,10 @@ const EnvSchema = z.object({
     .transform((value) => value.split(',').map((entry) => entry.trim()).filter(Boolean))
     .pipe(z.array(origin).min(1, 'must list at least one origin')),
   RUNNER_PROVIDER: z.enum(['embedded', 'kind']).default('embedded'),
+  // The kind provider's (docs/engines.md): its CLI, node image and how long a new node may take.
+  KIND_PATH: z.string().trim().regex(/^\//, 'must be an absolute path to the kind binary').optional(),
+  KIND_NODE_IMAGE: z.string().trim().min(1).optional(),
+  RUNNER_KIND_NODE_READY_SECONDS: intFrom(5, 3600).default(120),
   RUNNER_STATE_DIR: z.string().min(1).default(path.join(REPO_ROOT, 'data', 'lab-runner')),
   RUNNER_EXERCISES_DIR: z.string().min(1).default(path.join(REPO_ROOT, 'exercises')),
   RUNNER_EMBEDDED_PORT: intFrom(0, 65535).default(0),
@@ -130,6 +134,8 @@ export interface RunnerConfig {
   previewUrl: string | undefined;
   allowedOrigins: string[];
   provider: 'embedded' | 'kind';
+  /** The kind provider's CLI (unset: `kind` on PATH), node image (unset: kind's default) and Ready timeout. */
+  kind: { path: string | undefined; nodeImage: string | undefined; nodeReadyTimeoutMs: number };
   stateDir: string;
   exercisesDir: string;
   embeddedPort: number;
@@ -199,6 +205,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     previewUrl: e.RUNNER_PREVIEW_URL,
     allowedOrigins: e.RUNNER_ALLOWED_ORIGINS,
     provider: e.RUNNER_PROVIDER,
+    kind: { path: e.KIND_PATH, nodeImage: e.KIND_NODE_IMAGE, nodeReadyTimeoutMs: e.RUNNER_KIND_NODE_READY_SECONDS * 1000 },
     stateDir: path.resolve(e.RUNNER_STATE_DIR),
     exercisesDir: path.resolve(e.RUNNER_EXERCISES_DIR),
     embeddedPort: e.RUNNER_EMBEDDED_PORT,

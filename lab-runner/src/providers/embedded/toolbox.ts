@@ -47,7 +47,28 @@ export interface ToolboxOptions {
   labels?: Record<string, string>;
 }
 
-const containerName = (id: string) => `kubelab-toolbox-${id}`;
+/** The toolbox's container name: how every provider's toolbox of sandbox `id` is addressed. */
+export const toolboxName = (id: string) => `kubelab-toolbox-${id}`;
+const containerName = toolboxName;
+
+/** A toolbox's labels: its sandbox and role, on top of `extra`. */
+export function toolboxLabels(extra: Record<string, string> | undefined, id: string): Record<string, string> {
+  return { ...extra, [LABEL_MANAGED]: 'true', [LABEL_SANDBOX]: id, [LABEL_ROLE]: 'toolbox' };
+}
+
+/** A toolbox's limits and confinement, whatever network it sits on; `usernsMode` joins a held user namespace. */
+export function toolboxHostConfig(limits: ToolboxLimits, usernsMode: string | undefined): Dockerode.HostConfig {
+  return {
+    Memory: limits.memoryBytes,
+    MemorySwap: limits.memoryBytes,
+    PidsLimit: limits.pids,
+    NanoCpus: Math.round(limits.cpus * 1e9),
+    // kubectl, an editor and a shell need no capability: the learner owns what it writes.
+    ...confinement([]),
+    ...(usernsMode ? { UsernsMode: usernsMode } : {}),
+    RestartPolicy: { Name: 'no' },
+  };
+}
 const isStatus = (error: unknown, code: number) => (error as { statusCode?: number } | null)?.statusCode === code;
 
 export class Toolboxes {
@@ -67,18 +88,11 @@ export class Toolboxes {
       Image: this.options.image,
       Hostname: 'toolbox',
       Env: [`KUBELAB_SANDBOX=${label}`],
-      Labels: { ...this.options.labels, [LABEL_MANAGED]: 'true', [LABEL_SANDBOX]: id, [LABEL_ROLE]: 'toolbox' },
+      Labels: toolboxLabels(this.options.labels, id),
       HostConfig: {
+        ...toolboxHostConfig(limits, userns?.mode),
         NetworkMode: 'none',
         Binds: [`${apiSocket.hostPath}:${apiSocket.containerPath}`],
-        Memory: limits.memoryBytes,
-        MemorySwap: limits.memoryBytes,
-        PidsLimit: limits.pids,
-        NanoCpus: Math.round(limits.cpus * 1e9),
-        // kubectl, an editor and a shell need no capability: the learner owns what it writes.
-        ...confinement([]),
-        ...(userns ? { UsernsMode: userns.mode } : {}),
-        RestartPolicy: { Name: 'no' },
       },
     });
     signal?.throwIfAborted();
