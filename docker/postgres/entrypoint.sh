@@ -1,5 +1,5 @@
 #!/bin/sh
-# Starts PostgreSQL on $POSTGRES_LISTEN:$PGPORT (TCP only). On the first start, with an empty
+# Starts PostgreSQL on its Unix socket in $PGHOST only (no TCP). On the first start, with an empty
 # volume, it creates the cluster with $POSTGRES_USER as superuser (password auth, scram-sha-256,
 # also on the local socket) and the database $POSTGRES_DB.
 set -eu
@@ -16,4 +16,4 @@ if [ ! -s "$PGDATA/PG_VERSION" ]; then
     -c "CREATE DATABASE \"$POSTGRES_DB\""
   "$bin/pg_ctl" -D "$PGDATA" -m fast -w stop
 fi
-exec "$bin/postgres" -D "$PGDATA" -c listen_addresses="$POSTGRES_LISTEN" -p "$PGPORT" -c unix_socket_directories=/tmp
+exec "$bin/postgres" -D "$PGDATA" -c listen_addresses= -c unix_socket_directories="$PGHOST"
