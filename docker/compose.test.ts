@@ -175,7 +175,9 @@ describe('docker-compose.yml', () => {
     expect(ticket.status(), await ticket.text()).toBe(200);
     const { url } = (await ticket.json()) as { url: string };
     expect(url).toMatch(new RegExp(`^ws://127\\.0\\.0\\.1:${env.RUNNER_PORT}/`));
-    // The browser opens the shell as the terminal does (Origin: the web app) and asks kubectl.
+    // The browser opens the shell as the terminal does (Origin: the web app), asks kubectl, and
+    // runs a Pod: the kubelet in the runner's container makes its cgroup under the host's tree and
+    // hands the engine bind sources from the state directory, which only works at the same path.
     const screen = await page.evaluate(async (shellUrl) => {
       const ws = new WebSocket(shellUrl);
       ws.binaryType = 'arraybuffer';
@@ -183,17 +185,21 @@ describe('docker-compose.yml', () => {
       const decoder = new TextDecoder();
       return await new Promise<string>((resolve) => {
         const done = () => { ws.close(); resolve(text); };
-        const timer = setTimeout(done, 60_000);
+        const timer = setTimeout(done, 240_000);
         ws.onmessage = (event) => {
           if (typeof event.data !== 'string') text += decoder.decode(event.data as ArrayBuffer);
-          if (/namespace\/kube-system/.test(text)) { clearTimeout(timer); done(); }
+          if (/POD-42-(READY|FAILED)/.test(text)) { clearTimeout(timer); done(); }
         };
-        ws.onopen = () => ws.send(new TextEncoder().encode('kubectl get namespaces -o name\r'));
+        ws.onopen = () => ws.send(new TextEncoder().encode(
+          'kubectl get namespaces -o name; kubectl run probe --image=busybox:1.36 --restart=Never -- sleep 600 && ' +
+          'kubectl wait --for=condition=Ready pod/probe --timeout=200s && echo POD-$((6*7))-READY || echo POD-$((6*7))-FAILED\r'));
         ws.onerror = () => { clearTimeout(timer); done(); };
       });
     }, url);
     expect(screen).toContain('namespace/default');
     expect(screen).toContain('namespace/kube-system');
+    expect(screen).toContain('pod/probe condition met');
+    expect(screen).toContain('POD-42-READY');
 
     const ended = await page.request.delete(`/api/sandboxes/${sandboxId}`);
     expect(ended.status(), await ended.text()).toBeLessThan(300);
