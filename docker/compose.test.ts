@@ -165,7 +165,9 @@ describe('docker-compose.yml', () => {
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.waitForURL(`${webUrl}/`);
 
+    let started = Date.now();
     const created = await page.request.post('/api/sandboxes', { data: { exercise: 'localhost-talk' }, timeout: 300_000 });
+    console.log(`[compose] sandbox created through the web app in ${seconds(started)} s`);
     expect(created.status(), await created.text()).toBe(201);
     const sandbox = (await created.json()) as { id: string; state: string };
     sandboxId = sandbox.id;
@@ -178,6 +180,7 @@ describe('docker-compose.yml', () => {
     // The browser opens the shell as the terminal does (Origin: the web app), asks kubectl, and
     // runs a Pod: the kubelet in the runner's container makes its cgroup under the host's tree and
     // hands the engine bind sources from the state directory, which only works at the same path.
+    started = Date.now();
     const screen = await page.evaluate(async (shellUrl) => {
       const ws = new WebSocket(shellUrl);
       ws.binaryType = 'arraybuffer';
@@ -196,10 +199,19 @@ describe('docker-compose.yml', () => {
         ws.onerror = () => { clearTimeout(timer); done(); };
       });
     }, url);
+    console.log(`[compose] shell answered and the Pod was Ready in ${seconds(started)} s; its last lines:\n${screen.split('\n').slice(-6).join('\n')}`);
     expect(screen).toContain('namespace/default');
     expect(screen).toContain('namespace/kube-system');
     expect(screen).toContain('pod/probe condition met');
     expect(screen).toContain('POD-42-READY');
+
+    // The Pod is real: its containers run on the host's engine, under the sandbox's cgroup.
+    const install = readFileSync(path.join(stateDir, 'install-id'), 'utf8').trim();
+    const podContainers = (await docker(['ps', '-q', '--filter', 'label=io.kubelab.pod-name=probe', '--filter', `label=io.kubelab.install=${install}`]))
+      .split('\n').filter(Boolean);
+    expect(podContainers.length).toBeGreaterThanOrEqual(1);
+    const cgroupParent = (await docker(['inspect', '--format', '{{.HostConfig.CgroupParent}}', ...podContainers])).trim().split('\n');
+    expect(cgroupParent.every((parent) => parent.startsWith(`/kubelab/${sandboxPrefix}`)), cgroupParent.join(', ')).toBe(true);
 
     const ended = await page.request.delete(`/api/sandboxes/${sandboxId}`);
     expect(ended.status(), await ended.text()).toBeLessThan(300);
