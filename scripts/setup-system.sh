@@ -3,8 +3,9 @@
 # Debian packages, Podman configured for this kernel, and Podman's Docker-compatible API
 # service on /run/kubelab/podman.sock. Sourced by start.sh and test.sh.
 #   KUBELAB_WITH_TEST_PACKAGES=1 also installs what only the tests use (chromium, tmux, and a
-#   CJK font so Chinese pages render in screenshots instead of boxes), and the Docker Engine,
-#   because `npm test` runs the kubelet, provider and isolation suites on both engines.
+#   CJK font so Chinese pages render in screenshots instead of boxes, docker-compose and
+#   debootstrap for the compose stack test), and the Docker Engine, because `npm test` runs the
+#   kubelet, provider and isolation suites on both engines.
 #   KUBELAB_ENGINE=docker installs and starts the Docker Engine (Debian's docker.io) on
 #   /run/kubelab/docker.sock as well and exports DOCKER_HOST for it; Podman stays the default.
 #   dockerd runs with its own socket, data and exec directories and never touches the host's
@@ -42,6 +43,10 @@ if [ "${KUBELAB_WITH_TEST_PACKAGES:-0}" = 1 ]; then
   [ -x /usr/bin/chromium ] || need_pkgs+=(chromium)
   command -v tmux >/dev/null 2>&1 || need_pkgs+=(tmux)
   dpkg -s fonts-noto-cjk >/dev/null 2>&1 || need_pkgs+=(fonts-noto-cjk)
+  # The docker-compose stack test (docker/compose.test.ts): Debian's docker-compose (1.29), and
+  # debootstrap for the base images scripts/build-base-image.sh makes without a registry.
+  command -v docker-compose >/dev/null 2>&1 || need_pkgs+=(docker-compose)
+  command -v debootstrap >/dev/null 2>&1 || need_pkgs+=(debootstrap)
 fi
 if [ "$want_docker" = 1 ]; then
   [ -x /usr/sbin/dockerd ] || need_pkgs+=(docker.io)

@@ -6,7 +6,8 @@
 // block when it ends, so the log reads suite by suite.
 // The kubelet, provider, runner and privilege suites run a second time on the other container
 // engine (the Docker Engine, or Podman when KUBELAB_ENGINE=docker), one file at a time, in the
-// lane that typecheck leaves free while the main vitest run goes on (docs/engines.md).
+// lane that typecheck leaves free while the main vitest run goes on (docs/engines.md), and
+// after them, in the same lane, the docker-compose stack test (docker/compose.test.ts).
 import { spawn } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
@@ -106,6 +107,10 @@ await Promise.all([
     // One file at a time: the main run beside it already holds two workers.
     await suite(2, `kubelet, provider${otherEngine === 'docker' ? ', kind' : ''}, runner and privileges on ${ENGINE_TITLES[otherEngine]} (vitest)`, () =>
       vitestSuite(`vitest-${otherEngine}`, ['--maxWorkers=1', ...secondLaneSuites], otherEnv));
+    // Still in the lane the main run leaves free: it has its own project, ports, state directory
+    // and sandbox prefix (docker/compose.test.ts).
+    await suite(5, 'docker-compose stack on the Docker Engine (vitest)', () =>
+      vitestSuite('vitest-compose', ['--config', 'docker/vitest.config.mts'], process.env));
   })(),
   suite(1, 'unit and integration (vitest)', () => vitestSuite('vitest', [], process.env)),
 ]);

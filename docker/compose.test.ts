@@ -1,0 +1,226 @@
+// docker-compose.yml end to end on the local Docker Engine: the file validates, the images build
+// (FROM the bases scripts/build-base-image.sh makes), the stack comes up healthy, a learner signs
+// up and in through the web app in Chromium, starts a sandbox and gets kubectl's answer in its
+// shell through a ticket, and the stack goes down leaving no container, network or volume
+// behind, also when a step fails (afterAll). Its own project name, free ports on 127.0.0.1,
+// state directory and sandbox prefix, so it runs beside the other suites.
+// Run by scripts/test.ts in a lane of its own: npx vitest run --config docker/vitest.config.mts
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const repoRoot = path.resolve(import.meta.dirname, '..');
+const engineSocket = '/run/kubelab/docker.sock';
+const project = `kubelab-compose-test-${process.pid}`;
+const stateDir = mkdtempSync('/var/tmp/kubelab-compose-test-');
+const sandboxPrefix = 'composet-';
+
+interface Outcome { code: number; stdout: string; stderr: string }
+
+function run(command: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs = 900_000): Promise<Outcome> {
+  return new Promise((resolve) => {
+    execFile(command, args, { cwd: repoRoot, env, timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+      const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
+      resolve({ code, stdout, stderr: stderr || (error && code !== 0 ? String(error.message) : '') });
+    });
+  });
+}
+
+/** Runs a command that must succeed; the error carries its output. */
+async function must(command: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs?: number): Promise<string> {
+  const outcome = await run(command, args, env, timeoutMs);
+  if (outcome.code !== 0) throw new Error(`${command} ${args.join(' ')} failed (${outcome.code}):\n${(outcome.stdout + outcome.stderr).slice(-4000)}`);
+  return outcome.stdout;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+const seconds = (since: number) => ((Date.now() - since) / 1000).toFixed(1);
+const docker = (args: string[]) => must('docker', ['-H', `unix://${engineSocket}`, ...args], process.env);
+
+let env: NodeJS.ProcessEnv;
+let webUrl = '';
+let browser: Browser | undefined;
+let page: Page;
+let sandboxId = '';
+
+/** Everything the stack and its sandboxes left on the engine; safe to repeat. */
+async function bringDown(): Promise<void> {
+  await run('docker-compose', ['down', '--volumes', '--remove-orphans', '--timeout', '20'], env, 180_000);
+  // The runner's sandboxes are containers on the engine, outside compose: they carry the install
+  // identity from this test's state directory.
+  const install = (() => {
+    try {
+      return readFileSync(path.join(stateDir, 'install-id'), 'utf8').trim();
+    } catch {
+      return '';
+    }
+  })();
+  if (install) {
+    const ids = (await docker(['ps', '-aq', '--filter', `label=io.kubelab.install=${install}`])).split('\n').filter(Boolean);
+    if (ids.length) await docker(['rm', '-f', '-v', ...ids]);
+  }
+}
+
+/** What is still on the engine under the compose project's label. */
+async function leftovers(): Promise<string[]> {
+  const label = `label=com.docker.compose.project=${project}`;
+  const [containers, networks, volumes] = await Promise.all([
+    docker(['ps', '-aq', '--filter', label]),
+    docker(['network', 'ls', '-q', '--filter', label]),
+    docker(['volume', 'ls', '-q', '--filter', label]),
+  ]);
+  return [...containers.split('\n'), ...networks.split('\n'), ...volumes.split('\n')].filter(Boolean);
+}
+
+beforeAll(async () => {
+  const [webPort, runnerPort] = [await freePort(), await freePort()];
+  webUrl = `http://127.0.0.1:${webPort}`;
+  env = {
+    ...process.env,
+    DOCKER_HOST: `unix://${engineSocket}`,
+    COMPOSE_PROJECT_NAME: project,
+    PORT: String(webPort),
+    RUNNER_PORT: String(runnerPort),
+    RUNNER_TOKEN: randomBytes(24).toString('hex'),
+    POSTGRES_PASSWORD: randomBytes(16).toString('hex'),
+    AUTH_SECRET: randomBytes(33).toString('base64'),
+    KUBELAB_ENGINE_SOCKET: engineSocket,
+    KUBELAB_COMPOSE_STATE_DIR: stateDir,
+    RUNNER_ENGINE: 'docker',
+    RUNNER_SANDBOX_PREFIX: sandboxPrefix,
+    RUNNER_WARM_POOL_SIZE: '0',
+    SIGNUP_OPEN: 'true',
+  };
+  let started = Date.now();
+  await must('bash', ['scripts/build-base-image.sh'], env, 900_000);
+  console.log(`[compose] base images ready in ${seconds(started)} s`);
+  started = Date.now();
+  await must('docker-compose', ['build'], env, 1_800_000);
+  console.log(`[compose] service images built in ${seconds(started)} s`);
+  started = Date.now();
+  const up = await run('docker-compose', ['up', '-d'], env, 600_000);
+  if (up.code !== 0) {
+    const logs = await run('docker-compose', ['logs', '--tail', '40'], env);
+    throw new Error(`docker-compose up -d failed:\n${up.stderr.slice(-2000)}\n${logs.stdout.slice(-6000)}`);
+  }
+  const ids = (await must('docker-compose', ['ps', '-q'], env)).split('\n').filter(Boolean);
+  expect(ids).toHaveLength(3);
+  for (;;) {
+    const health = (await docker(['inspect', '--format', '{{.Name}} {{.State.Status}} {{.State.Health.Status}}', ...ids])).trim().split('\n');
+    if (health.every((line) => line.endsWith(' running healthy'))) break;
+    const broken = health.filter((line) => !/ running (starting|healthy)$/.test(line));
+    if (broken.length || Date.now() - started > 300_000) {
+      const logs = await run('docker-compose', ['logs', '--tail', '40'], env);
+      throw new Error(`the stack did not become healthy: ${health.join('; ')}\n${logs.stdout.slice(-6000)}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+  console.log(`[compose] stack up and healthy in ${seconds(started)} s`);
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium' });
+  page = await (await browser.newContext({ baseURL: webUrl, locale: 'en-US' })).newPage();
+}, 3_600_000);
+
+afterAll(async () => {
+  await browser?.close();
+  if (env) await bringDown();
+  rmSync(stateDir, { recursive: true, force: true });
+}, 300_000);
+
+describe('docker-compose.yml', () => {
+  it('renders with its required secrets, and without one says which is missing', async () => {
+    expect((await run('docker-compose', ['config', '--quiet'], env)).code).toBe(0);
+    const { code, stderr } = await run('docker-compose', ['config', '--quiet'], { ...env, RUNNER_TOKEN: '' });
+    expect(code).not.toBe(0);
+    expect(stderr).toContain('set RUNNER_TOKEN');
+  });
+
+  it('serves a learner: sign-up and sign-in, a sandbox started through the web app, kubectl answering in its shell', async () => {
+    const email = `compose-${Date.now()}@e2e.kubelab.test`;
+    const password = 'compose password 1';
+    await page.goto('/sign-up');
+    await page.getByLabel('Name').fill('Compose Learner');
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password').fill(password);
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await page.waitForURL(`${webUrl}/`);
+    // Signed in again from a fresh session, so the account is the one PostgreSQL kept.
+    await page.context().clearCookies();
+    await page.goto('/sign-in');
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password').fill(password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(`${webUrl}/`);
+
+    let started = Date.now();
+    const created = await page.request.post('/api/sandboxes', { data: { exercise: 'localhost-talk' }, timeout: 300_000 });
+    console.log(`[compose] sandbox created through the web app in ${seconds(started)} s`);
+    expect(created.status(), await created.text()).toBe(201);
+    const sandbox = (await created.json()) as { id: string; state: string };
+    sandboxId = sandbox.id;
+    expect(sandbox.state).toBe('ready');
+
+    const ticket = await page.request.post(`/api/sandboxes/${sandboxId}/tickets`, { data: { terminal: 't1' } });
+    expect(ticket.status(), await ticket.text()).toBe(200);
+    const { url } = (await ticket.json()) as { url: string };
+    expect(url).toMatch(new RegExp(`^ws://127\\.0\\.0\\.1:${env.RUNNER_PORT}/`));
+    // The browser opens the shell as the terminal does (Origin: the web app), asks kubectl, and
+    // runs a Pod: the kubelet in the runner's container makes its cgroup under the host's tree and
+    // hands the engine bind sources from the state directory, which only works at the same path.
+    started = Date.now();
+    const screen = await page.evaluate(async (shellUrl) => {
+      const ws = new WebSocket(shellUrl);
+      ws.binaryType = 'arraybuffer';
+      let text = '';
+      const decoder = new TextDecoder();
+      return await new Promise<string>((resolve) => {
+        const done = () => { ws.close(); resolve(text); };
+        const timer = setTimeout(done, 240_000);
+        ws.onmessage = (event) => {
+          if (typeof event.data !== 'string') text += decoder.decode(event.data as ArrayBuffer);
+          if (/POD-42-(READY|FAILED)/.test(text)) { clearTimeout(timer); done(); }
+        };
+        ws.onopen = () => ws.send(new TextEncoder().encode(
+          'kubectl get namespaces -o name; kubectl run probe --image=busybox:1.36 --restart=Never -- sleep 600 && ' +
+          'kubectl wait --for=condition=Ready pod/probe --timeout=200s && echo POD-$((6*7))-READY || echo POD-$((6*7))-FAILED\r'));
+        ws.onerror = () => { clearTimeout(timer); done(); };
+      });
+    }, url);
+    console.log(`[compose] shell answered and the Pod was Ready in ${seconds(started)} s; its last lines:\n${screen.split('\n').slice(-6).join('\n')}`);
+    expect(screen).toContain('namespace/default');
+    expect(screen).toContain('namespace/kube-system');
+    expect(screen).toContain('pod/probe condition met');
+    expect(screen).toContain('POD-42-READY');
+
+    // The Pod is real: its containers run on the host's engine, under the sandbox's cgroup.
+    const install = readFileSync(path.join(stateDir, 'install-id'), 'utf8').trim();
+    const podContainers = (await docker(['ps', '-q', '--filter', 'label=io.kubelab.pod-name=probe', '--filter', `label=io.kubelab.install=${install}`]))
+      .split('\n').filter(Boolean);
+    expect(podContainers.length).toBeGreaterThanOrEqual(1);
+    const cgroupParent = (await docker(['inspect', '--format', '{{.HostConfig.CgroupParent}}', ...podContainers])).trim().split('\n');
+    expect(cgroupParent.every((parent) => parent.startsWith(`/kubelab/${sandboxPrefix}`)), cgroupParent.join(', ')).toBe(true);
+
+    const ended = await page.request.delete(`/api/sandboxes/${sandboxId}`);
+    expect(ended.status(), await ended.text()).toBeLessThan(300);
+  });
+
+  it('goes down leaving no container, network or volume behind', async () => {
+    await bringDown();
+    expect(await leftovers()).toEqual([]);
+    const install = readFileSync(path.join(stateDir, 'install-id'), 'utf8').trim();
+    expect((await docker(['ps', '-aq', '--filter', `label=io.kubelab.install=${install}`])).trim()).toBe('');
+  });
+});
