@@ -18,7 +18,7 @@ export const getCurrentUser = cache(async (): Promise<CurrentUser | null> => {
   const e = env();
   const name = sessionCookieName(usesSecureCookies(process.env.AUTH_URL ?? process.env.NEXTAUTH_URL, (await headers()).get('x-forwarded-proto')));
   const token = sessionTokenFrom((await cookies()).getAll(), name);
-  const id = token && (await sessionUserId(token, resolveAuthSecret(e.AUTH_SECRET, e.dataDir), name));
+  const id = token && sessionUserId(token, resolveAuthSecret(e.AUTH_SECRET, e.dataDir), name);
   return id ? enabledAccount(db(), id) : null;
 });
 
