@@ -1,31 +1,25 @@
 // The one authorization checkpoint. Every page, route handler and server action asks here
 // who is signed in and whether they may go on; nothing else reads the session.
+import { cookies, headers } from 'next/headers';
 import { forbidden, redirect } from 'next/navigation';
 import { cache } from 'react';
-import { auth } from './auth';
+import { enabledAccount, type Account } from './authz-account';
+import { sessionCookieName, sessionTokenFrom, sessionUserId, usesSecureCookies } from './auth-session';
 import { AREAS, decide } from './authz-policy';
 import { db } from './db';
+import { env } from './env';
 import type { Role } from './roles';
+import { resolveAuthSecret } from './secret-file';
 
-export interface CurrentUser {
-  id: string;
-  email: string;
-  name: string;
-  role: Role;
-  locale: string | null;
-}
+export type CurrentUser = Account;
 
 /** The signed-in, enabled account of this request, read fresh from the database; else null. */
 export const getCurrentUser = cache(async (): Promise<CurrentUser | null> => {
-  const session = await auth();
-  const id = session?.user?.id;
-  if (!id) return null;
-  const user = await db().user.findUnique({
-    where: { id },
-    select: { id: true, email: true, name: true, role: true, locale: true, disabled: true },
-  });
-  if (!user || user.disabled) return null;
-  return { id: user.id, email: user.email, name: user.name, role: user.role, locale: user.locale };
+  const e = env();
+  const name = sessionCookieName(usesSecureCookies(process.env.AUTH_URL ?? process.env.NEXTAUTH_URL, (await headers()).get('x-forwarded-proto')));
+  const token = sessionTokenFrom((await cookies()).getAll(), name);
+  const id = token && sessionUserId(token, resolveAuthSecret(e.AUTH_SECRET, e.dataDir), name);
+  return id ? enabledAccount(db(), id) : null;
 });
 
 function signInUrl(returnTo?: string): string {

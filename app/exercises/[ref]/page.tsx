@@ -15,14 +15,11 @@ import { requireUser } from '@/lib/authz';
 import { findExercise as find } from '@/lib/content/queries';
 import { pick } from '@/lib/content/text';
 import { db } from '@/lib/db';
-import { revealedHints, solutionRevealed } from '@/lib/progress/reveals';
 import { quizQuestionsForBrowser, quizResultForBrowser } from '@/lib/quiz/for-browser';
-import { attemptHistory } from '@/lib/progress/summary';
 import { maxPointsOf } from '@/lib/content/published';
+import { exerciseWork } from '@/lib/learn/exercise-work';
 import { runners } from '@/lib/runner';
 import { RunnerClientError } from '@/lib/runner/client';
-import { currentSandbox } from '@/lib/runner/learner-sandboxes';
-import { lostSandboxFor } from '@/lib/runner/lost-sandboxes';
 import { sandboxForBrowser } from '@/lib/runner/responses';
 import { stringify } from 'yaml';
 import { getLearnI18n } from '@/messages/learn/server';
@@ -46,25 +43,17 @@ export default async function ExercisePage({ params }: Params) {
   if (!exercise) notFound();
   const { spec } = exercise;
 
+  const work = await exerciseWork(db(), runners(), user.id, exercise, 20);
   let sandbox: SandboxForBrowser | null = null;
   try {
-    const current = await currentSandbox(db(), runners(), user.id, exercise.id);
+    const current = await work.sandbox();
     if (current) sandbox = sandboxForBrowser(current.row.id, current.view);
   } catch (error) {
     // The runner being down must not take the page down: the workspace offers to start again.
     if (!(error instanceof RunnerClientError)) throw error;
   }
-  const lostSandbox = !sandbox && (await lostSandboxFor(db(), user.id, exercise.id));
-
-  const [attempts, hints, solutionShown, progress, lastQuizAnswer] = await Promise.all([
-    attemptHistory(db(), user.id, exercise.id, 20),
-    revealedHints(db(), user.id, exercise),
-    solutionRevealed(db(), user.id, exercise.id),
-    db().progress.findUnique({ where: { userId_exerciseId: { userId: user.id, exerciseId: exercise.id } } }),
-    spec.quiz
-      ? db().quizAnswer.findFirst({ where: { userId: user.id, exerciseVersionId: exercise.versionId }, orderBy: { createdAt: 'desc' } })
-      : null,
-  ]);
+  const lostSandbox = !sandbox && (await work.lostSandbox());
+  const { attempts, hints, solutionShown, progress, lastQuizAnswer } = work;
   const history: AttemptForBrowser[] = attempts.map((a) => ({
     id: a.id,
     createdAt: a.createdAt.toISOString(),
