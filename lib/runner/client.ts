@@ -24,7 +24,18 @@ export type RunnerExercise = string | Record<string, unknown>;
 
 const sandboxPath = (id: string) => `/v1/sandboxes/${encodeURIComponent(id)}`;
 
+// Next's server build can hold two copies of this module (one per chunk that imports it), and an
+// error made by one copy is not an `instanceof` the other's class: a route then rethrew the
+// registry's 410 sandbox_lost as a 500. The brand lives under a registry symbol, shared by copies.
+const BRAND = Symbol.for('kubelab.RunnerClientError');
+
 export class RunnerClientError extends Error {
+  static [Symbol.hasInstance](value: unknown): boolean {
+    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[BRAND] === true;
+  }
+
+  readonly [BRAND] = true;
+
   constructor(
     /** The runner's error code (e.g. sandbox_not_found, owner_limit_reached), or runner_unreachable / runner_bad_reply. */
     readonly code: string,
