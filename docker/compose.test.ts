@@ -196,7 +196,9 @@ describe('docker-compose.yml', () => {
         ws.onopen = () => ws.send(new TextEncoder().encode(
           'kubectl get namespaces -o name; kubectl run probe --image=busybox:1.36 --restart=Never -- sleep 600 && ' +
           'kubectl wait --for=condition=Ready pod/probe --timeout=200s && echo POD-$((6*7))-READY || echo POD-$((6*7))-FAILED\r'));
-        ws.onerror = () => { clearTimeout(timer); done(); };
+        // Said on the screen, so a refused or closed shell (a page policy, an Origin) reads as such.
+        ws.onerror = () => { text += '\n[websocket error]'; clearTimeout(timer); done(); };
+        ws.onclose = (event) => { text += `\n[websocket closed ${event.code} ${event.reason}]`; clearTimeout(timer); resolve(text); };
       });
     }, url);
     console.log(`[compose] shell answered and the Pod was Ready in ${seconds(started)} s; its last lines:\n${screen.split('\n').slice(-6).join('\n')}`);
