@@ -3,6 +3,7 @@
 // (every container of one install). A runner keeps them on purpose when it stops (a restarted
 // runner adopts them); a throwaway platform will never restart, so they would only pile up.
 import Docker from 'dockerode';
+import { forceRemoveContainer } from '../../lab-runner/src/engines/remove-container.js';
 import { removeSandboxCgroup } from '../../lab-runner/src/embedded/kubelet/sandbox-cgroup.js';
 import { removalStage } from '../../lab-runner/src/embedded/kubelet/userns-holders.js';
 import { LABEL_INSTALL } from '../../lab-runner/src/providers/embedded/install-identity.js';
@@ -19,12 +20,9 @@ async function removeManaged(pick: (c: Docker.ContainerInfo) => boolean): Promis
   ours.sort((a, b) => removalStage(a.Labels) - removalStage(b.Labels));
   const failed: string[] = [];
   for (const c of ours) {
-    await docker
-      .getContainer(c.Id)
-      .remove({ force: true, v: true })
-      .catch((error: { statusCode?: number; message?: string }) => {
-        if (error.statusCode !== 404) failed.push(`${c.Names[0] ?? c.Id}: ${error.message ?? error}`);
-      });
+    await forceRemoveContainer(docker, c.Id, { volumes: true }).catch((error: { message?: string }) => {
+      failed.push(`${c.Names[0] ?? c.Id}: ${error.message ?? error}`);
+    });
   }
   for (const id of new Set(ours.map(sandboxOf).filter((id): id is string => !!id))) await removeSandboxCgroup(id).catch(() => undefined);
   return { removed: ours.length - failed.length, failed };
