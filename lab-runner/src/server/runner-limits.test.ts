@@ -7,7 +7,9 @@ const fixtures: RunnerFixture[] = [];
 // Terminals first (a failed test may leave some open), then the runners and what their sandboxes left.
 afterEach(async (context) => {
   await closeTerminals(context);
-  await Promise.all(fixtures.splice(0).map((f) => f.destroy()));
+  // One after another, newest first: a restart test's two fixtures share one state directory,
+  // and two recursive removals of it at once raced (ENOTEMPTY) on a loaded machine.
+  for (const fixture of fixtures.splice(0).reverse()) await fixture.destroy();
 });
 
 /** Polls until `ok`; generous, as what it waits for (a warm sandbox built, a reap) runs on the real engine. */
