@@ -43,6 +43,8 @@ async function answer(page: Page, choices: { scale: string; questions: string[];
   for (const name of choices.questions) await many.getByRole('checkbox', { name }).check();
   await question(page, 'good-pair').getByRole('radio', { name: choices.pair }).check();
   await page.getByRole('button', { name: 'Submit answers' }).click();
+  // Graded, and the page refreshed behind the answers: the form is no longer busy.
+  await expect(page.getByTestId('quiz').locator('form')).toHaveAttribute('aria-busy', 'false');
 }
 
 test('a learner answers the quiz wrong, then right, and the exercise passes once its checks pass too', async ({ page }) => {

@@ -2,9 +2,10 @@
 // The exercise's quiz: one fieldset per question (radio buttons, or checkboxes when more than one
 // answer is right), graded by the server. After grading each question says whether it was right,
 // with its explanation; the page's progress badge is refreshed, since a passed quiz can complete
-// the exercise.
+// the exercise. The form stays busy until that refresh has landed, so nothing reads a page that
+// is still being replaced.
 import { useRouter } from 'next/navigation';
-import { useState, type FormEvent } from 'react';
+import { useState, useTransition, type FormEvent } from 'react';
 import type { LearnMessages } from '@/messages/learn/types';
 import { format } from '@/lib/i18n/format';
 import { learnerApi } from './api';
@@ -25,6 +26,8 @@ export function QuizForm({ exerciseRef, questions, passPercent, lastResult, m }:
   const [result, setResult] = useState<QuizResultForBrowser | null>(lastResult);
   const [fresh, setFresh] = useState(false);
   const [pending, setPending] = useState(false);
+  const [refreshing, startRefresh] = useTransition();
+  const busy = pending || refreshing;
   const [error, setError] = useState<string | null>(null);
 
   async function submit(event: FormEvent<HTMLFormElement>) {
@@ -36,7 +39,7 @@ export function QuizForm({ exerciseRef, questions, passPercent, lastResult, m }:
     try {
       setResult(await learnerApi.submitQuiz(exerciseRef, answers));
       setFresh(true);
-      router.refresh();
+      startRefresh(() => router.refresh());
     } catch (e) {
       setError(format(m.error, { message: (e as Error).message }));
     } finally {
@@ -49,7 +52,7 @@ export function QuizForm({ exerciseRef, questions, passPercent, lastResult, m }:
     <section aria-labelledby="quiz-title" data-testid="quiz" className={styles.card}>
       <h2 id="quiz-title">{m.title}</h2>
       <p>{passPercent >= 100 ? m.leadAll : format(m.lead, { passPercent })}</p>
-      <form onSubmit={submit} className={styles.stack} aria-describedby={result ? 'quiz-summary' : undefined}>
+      <form onSubmit={submit} className={styles.stack} aria-busy={busy} aria-describedby={result ? 'quiz-summary' : undefined}>
         {questions.map((q, n) => {
           const o = outcome(q.id);
           const hintId = `quiz-${q.id}-hint`;
@@ -85,8 +88,8 @@ export function QuizForm({ exerciseRef, questions, passPercent, lastResult, m }:
           );
         })}
         <p>
-          <button type="submit" className={styles.button} disabled={pending}>
-            {pending ? m.submitting : m.submit}
+          <button type="submit" className={styles.button} disabled={busy}>
+            {busy ? m.submitting : m.submit}
           </button>
         </p>
         <div role="status" aria-live="polite" id="quiz-summary" data-testid="quiz-summary">
