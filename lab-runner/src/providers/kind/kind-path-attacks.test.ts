@@ -157,6 +157,8 @@ describe.skipIf(skipReason)('kind node files against root in a Pod (kind stand-i
     for (const p of ['/plant/root/escaped', '/plant/out/escaped-dir/f', '/plant/out/escaped', '/plant/kubeconfig', '/plant/climb/escaped', '/plant/inside-link']) {
       refusals.push(await provider.writeNodeFile(id, p, 'learner wins\n').then(() => undefined, (error: unknown) => error as Error));
     }
+    // Refused before tar reads its input: more than the connection buffers is still a refusal.
+    refusals.push(await provider.writeNodeFile(id, '/plant/out/escaped', 'x'.repeat(8 << 20)).then(() => undefined, (error: unknown) => error as Error));
     await nothingEscaped();
     expect(readFileSync(path.join(root, 'plant/real.txt'), 'utf8')).toBe('inside\n');
     for (const refusal of refusals) expect(refusal).toMatchObject({ code: 'not_found', message: expect.stringMatching(/goes through a symbolic link or leaves the node's root/) });
