@@ -2,8 +2,12 @@
 // (FROM the bases scripts/build-base-image.sh makes), the stack comes up healthy, a learner signs
 // up and in through the web app in Chromium, starts a sandbox and gets kubectl's answer in its
 // shell through a ticket, and the stack goes down leaving no container, network or volume
-// behind, also when a step fails (afterAll). Its own project name, free ports on 127.0.0.1,
-// state directory and sandbox prefix, so it runs beside the other suites.
+// behind, also when a step fails (afterAll). Between the two, root in a learner's Pod attacks the
+// stack: the engine socket, the host's cgroup tree, the runner's files, the runner's API and
+// PostgreSQL must all be out of its reach, and its container must run under the sandbox's limits.
+// Its own project name, free ports on 127.0.0.1 (or COMPOSE_TEST_PORTS=<web>,<runner>), state
+// directory and sandbox prefix, so it runs beside the other suites. The engine: the Docker Engine
+// at /run/kubelab/docker.sock, or DOCKER_HOST when KUBELAB_ENGINE=docker.
 // Run by scripts/test.ts in a lane of its own: npx vitest run --config docker/vitest.config.mts
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -14,10 +18,14 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const repoRoot = path.resolve(import.meta.dirname, '..');
-const engineSocket = '/run/kubelab/docker.sock';
+const engineSocket =
+  process.env.KUBELAB_ENGINE === 'docker' && process.env.DOCKER_HOST?.startsWith('unix://') ? process.env.DOCKER_HOST.slice('unix://'.length) : '/run/kubelab/docker.sock';
 const project = `kubelab-compose-test-${process.pid}`;
 const stateDir = mkdtempSync('/var/tmp/kubelab-compose-test-');
 const sandboxPrefix = 'composet-';
+/** The sandbox's limits the runner is given through the compose file; the learner's Pod must run under them. */
+const sandboxMemoryMb = 384;
+const sandboxPids = 200;
 
 interface Outcome { code: number; stdout: string; stderr: string }
 
@@ -57,6 +65,35 @@ let browser: Browser | undefined;
 let page: Page;
 let sandboxId = '';
 
+/**
+ * Types `command` into the sandbox's shell as the terminal does (a ticket from the web app, then
+ * the runner's WebSocket with the web app's Origin) and returns the screen once `until` (a
+ * regular expression) shows, or after 240 s. A refused or closed shell is said on the screen.
+ */
+async function shell(terminal: string, command: string, until: string): Promise<string> {
+  const ticket = await page.request.post(`/api/sandboxes/${sandboxId}/tickets`, { data: { terminal } });
+  expect(ticket.status(), await ticket.text()).toBe(200);
+  const { url } = (await ticket.json()) as { url: string };
+  expect(url).toMatch(new RegExp(`^ws://127\\.0\\.0\\.1:${env.RUNNER_PORT}/`));
+  return page.evaluate(async ({ shellUrl, typed, pattern }) => {
+    const ws = new WebSocket(shellUrl);
+    ws.binaryType = 'arraybuffer';
+    let text = '';
+    const decoder = new TextDecoder();
+    return await new Promise<string>((resolve) => {
+      const done = () => { ws.close(); resolve(text); };
+      const timer = setTimeout(done, 240_000);
+      ws.onmessage = (event) => {
+        if (typeof event.data !== 'string') text += decoder.decode(event.data as ArrayBuffer);
+        if (new RegExp(pattern).test(text)) { clearTimeout(timer); done(); }
+      };
+      ws.onopen = () => ws.send(new TextEncoder().encode(`${typed}\r`));
+      ws.onerror = () => { text += '\n[websocket error]'; clearTimeout(timer); done(); };
+      ws.onclose = (event) => { text += `\n[websocket closed ${event.code} ${event.reason}]`; clearTimeout(timer); resolve(text); };
+    });
+  }, { shellUrl: url, typed: command, pattern: until });
+}
+
 /** Everything the stack and its sandboxes left on the engine; safe to repeat. */
 async function bringDown(): Promise<void> {
   await run('docker-compose', ['down', '--volumes', '--remove-orphans', '--timeout', '20'], env, 180_000);
@@ -87,7 +124,8 @@ async function leftovers(): Promise<string[]> {
 }
 
 beforeAll(async () => {
-  const [webPort, runnerPort] = [await freePort(), await freePort()];
+  const fixed = process.env.COMPOSE_TEST_PORTS?.split(',').map(Number);
+  const [webPort, runnerPort] = fixed?.length === 2 && fixed.every((p) => p > 0 && p < 65536) ? fixed : [await freePort(), await freePort()];
   webUrl = `http://127.0.0.1:${webPort}`;
   env = {
     ...process.env,
@@ -103,8 +141,14 @@ beforeAll(async () => {
     RUNNER_ENGINE: 'docker',
     RUNNER_SANDBOX_PREFIX: sandboxPrefix,
     RUNNER_WARM_POOL_SIZE: '0',
+    RUNNER_SANDBOX_MEMORY_MB: String(sandboxMemoryMb),
+    RUNNER_SANDBOX_PIDS: String(sandboxPids),
     SIGNUP_OPEN: 'true',
   };
+  // The state directory must be a shared mount for the runner's rshared bind (this host's / is
+  // private: no systemd), as the README has an operator do it.
+  await must('mount', ['--bind', stateDir, stateDir], env);
+  await must('mount', ['--make-shared', stateDir], env);
   let started = Date.now();
   await must('bash', ['scripts/build-base-image.sh'], env, 900_000);
   console.log(`[compose] base images ready in ${seconds(started)} s`);
@@ -137,6 +181,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   if (env) await bringDown();
+  await run('umount', ['--lazy', stateDir], process.env);
   rmSync(stateDir, { recursive: true, force: true });
 }, 300_000);
 
@@ -173,34 +218,16 @@ describe('docker-compose.yml', () => {
     sandboxId = sandbox.id;
     expect(sandbox.state).toBe('ready');
 
-    const ticket = await page.request.post(`/api/sandboxes/${sandboxId}/tickets`, { data: { terminal: 't1' } });
-    expect(ticket.status(), await ticket.text()).toBe(200);
-    const { url } = (await ticket.json()) as { url: string };
-    expect(url).toMatch(new RegExp(`^ws://127\\.0\\.0\\.1:${env.RUNNER_PORT}/`));
     // The browser opens the shell as the terminal does (Origin: the web app), asks kubectl, and
     // runs a Pod: the kubelet in the runner's container makes its cgroup under the host's tree and
     // hands the engine bind sources from the state directory, which only works at the same path.
     started = Date.now();
-    const screen = await page.evaluate(async (shellUrl) => {
-      const ws = new WebSocket(shellUrl);
-      ws.binaryType = 'arraybuffer';
-      let text = '';
-      const decoder = new TextDecoder();
-      return await new Promise<string>((resolve) => {
-        const done = () => { ws.close(); resolve(text); };
-        const timer = setTimeout(done, 240_000);
-        ws.onmessage = (event) => {
-          if (typeof event.data !== 'string') text += decoder.decode(event.data as ArrayBuffer);
-          if (/POD-42-(READY|FAILED)/.test(text)) { clearTimeout(timer); done(); }
-        };
-        ws.onopen = () => ws.send(new TextEncoder().encode(
-          'kubectl get namespaces -o name; kubectl run probe --image=busybox:1.36 --restart=Never -- sleep 600 && ' +
-          'kubectl wait --for=condition=Ready pod/probe --timeout=200s && echo POD-$((6*7))-READY || echo POD-$((6*7))-FAILED\r'));
-        // Said on the screen, so a refused or closed shell (a page policy, an Origin) reads as such.
-        ws.onerror = () => { text += '\n[websocket error]'; clearTimeout(timer); done(); };
-        ws.onclose = (event) => { text += `\n[websocket closed ${event.code} ${event.reason}]`; clearTimeout(timer); resolve(text); };
-      });
-    }, url);
+    const screen = await shell(
+      't1',
+      'kubectl get namespaces -o name; kubectl run probe --image=busybox:1.36 --restart=Never -- sleep 600 && ' +
+        'kubectl wait --for=condition=Ready pod/probe --timeout=200s && echo POD-$((6*7))-READY || echo POD-$((6*7))-FAILED',
+      'POD-42-(READY|FAILED)',
+    );
     console.log(`[compose] shell answered and the Pod was Ready in ${seconds(started)} s; its last lines:\n${screen.split('\n').slice(-6).join('\n')}`);
     expect(screen).toContain('namespace/default');
     expect(screen).toContain('namespace/kube-system');
@@ -214,6 +241,88 @@ describe('docker-compose.yml', () => {
     expect(podContainers.length).toBeGreaterThanOrEqual(1);
     const cgroupParent = (await docker(['inspect', '--format', '{{.HostConfig.CgroupParent}}', ...podContainers])).trim().split('\n');
     expect(cgroupParent.every((parent) => parent.startsWith(`/kubelab/${sandboxPrefix}`)), cgroupParent.join(', ')).toBe(true);
+  });
+
+  it("keeps root in a learner's Pod from the engine, the host's cgroups, the runner's files and ports and PostgreSQL, under the sandbox's limits", async () => {
+    expect(sandboxId, 'the sandbox of the test before').not.toBe('');
+    const [webPort, runnerPort] = [env.PORT, env.RUNNER_PORT];
+    // Root in the Pod (busybox's default user), with the node's / as a hostPath volume.
+    const attack = [
+      'say(){ echo "ATTACK $*"; }',
+      `say sockets "[$(find / -path /proc -prune -o -path /sys -prune -o -type s -print 2>/dev/null | tr '\\n' ' ')]"`,
+      `[ -e ${engineSocket} ] && say engine-socket present || say engine-socket absent`,
+      `[ -e ${stateDir} ] || [ -e /app ] && say runner-files present || say runner-files absent`,
+      `say node-dir "[$(ls -A /node | tr '\\n' ' ')]"`,
+      'mkdir /sys/fs/cgroup/pids/intruder 2>/dev/null && say cgroup-mkdir created || say cgroup-mkdir refused',
+      '(echo max > /sys/fs/cgroup/pids/pids.max) 2>/dev/null && say cgroup-raise-pids written || say cgroup-raise-pids refused',
+      '(echo -1 > /sys/fs/cgroup/memory/memory.limit_in_bytes) 2>/dev/null && say cgroup-raise-memory written || say cgroup-raise-memory refused',
+      `say cgroup-children "[$(find /sys/fs/cgroup/pids /sys/fs/cgroup/memory -mindepth 1 -type d 2>/dev/null | tr '\\n' ' ')]"`,
+      "say memory-limit $(sed -n 's/^hierarchical_memory_limit //p' /sys/fs/cgroup/memory/memory.stat)",
+      'say pids-max $(cat /sys/fs/cgroup/pids/pids.max)',
+      `for p in ${webPort} ${runnerPort} 5432; do nc -w 2 127.0.0.1 $p </dev/null >/dev/null 2>&1 && say connect-$p open || say connect-$p refused; done`,
+      '[ -e /run/postgresql ] && say postgres-socket present || say postgres-socket absent',
+      `say interfaces "[$(ls /sys/class/net | tr '\\n' ' ')]"`,
+      'echo ATTACK-DONE; exec sleep 600',
+    ].join('\n');
+    const manifest = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'intruder' },
+      spec: {
+        restartPolicy: 'Never',
+        volumes: [{ name: 'node', hostPath: { path: '/' } }],
+        containers: [{ name: 'attack', image: 'busybox:1.36', command: ['sh', '-c', attack], volumeMounts: [{ name: 'node', mountPath: '/node' }] }],
+      },
+    };
+    // One line through the terminal, however the manifest is quoted.
+    const encoded = Buffer.from(JSON.stringify(manifest)).toString('base64');
+    const screen = await shell(
+      't2',
+      `echo ${encoded} | base64 -d | kubectl apply -f - && kubectl wait --for=condition=Ready pod/intruder --timeout=200s && echo INTRUDER-$((6*7))-READY || echo INTRUDER-$((6*7))-FAILED`,
+      'INTRUDER-42-(READY|FAILED)',
+    );
+    expect(screen).toContain('INTRUDER-42-READY');
+
+    const install = readFileSync(path.join(stateDir, 'install-id'), 'utf8').trim();
+    const [container] = (await docker(['ps', '-q', '--filter', 'label=io.kubelab.pod-name=intruder', '--filter', 'label=io.kubelab.container=attack', '--filter', `label=io.kubelab.install=${install}`]))
+      .split('\n').filter(Boolean);
+    expect(container).toBeDefined();
+    let log = '';
+    for (let i = 0; i < 120 && !log.includes('ATTACK-DONE'); i++) {
+      if (i > 0) await new Promise((resolve) => setTimeout(resolve, 500));
+      log = await docker(['logs', container as string]);
+    }
+    const found = Object.fromEntries(log.split('\n').filter((line) => line.startsWith('ATTACK ')).map((line) => {
+      const [, key, ...value] = line.split(' ');
+      return [key, value.join(' ')];
+    }));
+    console.log(`[compose] what root in the learner's Pod found: ${JSON.stringify(found)}`);
+    expect(found).toEqual({
+      sockets: '[]',
+      'engine-socket': 'absent',
+      'runner-files': 'absent',
+      'node-dir': expect.not.stringMatching(/install-id|clusters|sandboxes/),
+      'cgroup-mkdir': 'refused',
+      'cgroup-raise-pids': 'refused',
+      'cgroup-raise-memory': 'refused',
+      'cgroup-children': '[]',
+      'memory-limit': String(sandboxMemoryMb * 1024 * 1024),
+      'pids-max': String(sandboxPids),
+      [`connect-${webPort}`]: 'refused',
+      [`connect-${runnerPort}`]: 'refused',
+      'connect-5432': 'refused',
+      'postgres-socket': 'absent',
+      interfaces: '[lo ]',
+    });
+    // The engine's side of it: no network but the Pod's own, the pids limit on the container,
+    // and the sandbox's memory limit on the cgroup the runner made in the host's tree.
+    const [networkMode, pidsLimit, cgroupParent] = (await docker(['inspect', '--format', '{{.HostConfig.NetworkMode}} {{.HostConfig.PidsLimit}} {{.HostConfig.CgroupParent}}', container as string])).trim().split(' ');
+    expect(pidsLimit).toBe(String(sandboxPids));
+    const infra = networkMode?.replace(/^container:/, '') ?? '';
+    expect((await docker(['inspect', '--format', '{{.HostConfig.NetworkMode}}', infra])).trim()).toBe('none');
+    const sandboxCgroup = path.posix.dirname(cgroupParent ?? '');
+    expect(sandboxCgroup).toMatch(new RegExp(`^/kubelab/${sandboxPrefix}`));
+    expect(readFileSync(`/sys/fs/cgroup/memory${sandboxCgroup}/memory.limit_in_bytes`, 'utf8').trim()).toBe(String(sandboxMemoryMb * 1024 * 1024));
 
     const ended = await page.request.delete(`/api/sandboxes/${sandboxId}`);
     expect(ended.status(), await ended.text()).toBeLessThan(300);

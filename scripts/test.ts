@@ -35,7 +35,11 @@ const SUITES_ON_BOTH_ENGINES = [
  * Docker containers; elsewhere they skip themselves): they join the second lane when that lane
  * is Docker's, and run in the main run when the main engine is Docker.
  */
-const KIND_SUITES = ['lab-runner/src/providers/kind/kind-provider.test.ts', 'lab-runner/src/providers/kind/kind-runner.test.ts'];
+const KIND_SUITES = [
+  'lab-runner/src/providers/kind/kind-provider.test.ts',
+  'lab-runner/src/providers/kind/kind-runner.test.ts',
+  'lab-runner/src/providers/kind/kind-path-attacks.test.ts',
+];
 const mainEngine = process.env.KUBELAB_ENGINE === 'docker' ? 'docker' : 'podman';
 const otherEngine = ENGINE_NAMES.find((engine) => engine !== mainEngine) ?? 'docker';
 const secondLaneSuites = otherEngine === 'docker' ? [...SUITES_ON_BOTH_ENGINES, ...KIND_SUITES] : SUITES_ON_BOTH_ENGINES;

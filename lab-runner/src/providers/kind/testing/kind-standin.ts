@@ -17,6 +17,7 @@
 // Test knob: KIND_STANDIN_API=unreachable leaves the published API port unconnected, so the
 // node is never seen Ready. KIND_STANDIN_STATE_DIR: where the nodes' host directories live.
 
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -123,6 +124,11 @@ async function createCluster(flags: Record<string, string | boolean | undefined>
   const pipe = path.join(dir, 'apiserver.sock');
   try {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
+    // The node's kubelet bind-mounts each hostPath it resolved onto a staging path that the
+    // engine then mounts into the Pod (staging-mounts.ts). The engine resolves that path on the
+    // host, so the node's mounts must reach the host: the directory is a shared mount of its own.
+    execFileSync('mount', ['--bind', dir, dir]);
+    execFileSync('mount', ['--make-shared', dir]);
     const port = await freePort();
     writeFileSync(path.join(dir, 'api-port'), `${port}\n`);
     const labels = { [KIND_LABEL_CLUSTER]: name, [PORT_LABEL]: String(port) };
@@ -147,7 +153,9 @@ async function createCluster(flags: Record<string, string | boolean | undefined>
         NetworkMode: `container:${network.id}`,
         UsernsMode: 'host',
         PidMode: 'host',
-        Binds: [`${socketPath}:${socketPath}`, `${REPO_ROOT}:${REPO_ROOT}:ro`, `${dir}:${dir}`, '/sys/fs/cgroup:/sys/fs/cgroup:rw'],
+        Binds: [`${socketPath}:${socketPath}`, `${REPO_ROOT}:${REPO_ROOT}:ro`, `${dir}:${dir}:rshared`, '/sys/fs/cgroup:/sys/fs/cgroup:rw'],
+        // mount(2) for those staging mounts (kind's nodes are privileged containers).
+        CapAdd: ['SYS_ADMIN'],
         RestartPolicy: { Name: 'no' },
       },
     });
@@ -199,6 +207,8 @@ async function deleteCluster(name: string, say = true): Promise<void> {
   const role = (c: Dockerode.ContainerInfo) => c.Labels[KIND_LABEL_ROLE] ?? c.Labels['io.kubelab.role'];
   const rank = (c: Dockerode.ContainerInfo) => ({ 'control-plane': 0, infra: 2, network: 3 } as Record<string, number>)[role(c) ?? ''] ?? 1;
   for (const container of containers.sort((a, b) => rank(a) - rank(b))) await forceRemoveContainer(docker, container.Id, { volumes: true });
+  // Detaches the node directory's own mount and whatever staging mounts a node left on it.
+  if (existsSync(clusterDir(name))) spawnSync('umount', ['--lazy', clusterDir(name)], { stdio: 'ignore' });
   rmSync(clusterDir(name), { recursive: true, force: true });
   await removeSandboxCgroup(name).catch(() => undefined);
 }

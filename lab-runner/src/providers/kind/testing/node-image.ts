@@ -1,7 +1,9 @@
 // The stand-in's node image, kind's `kindest/node` in its place: the host's node binary (with
-// the libraries it loads) and busybox, whose entrypoint runs standin-node.ts from this
-// checkout (mounted read-only at the same path by kind-standin.ts). Built from host files and
-// imported through the engine's Docker API, as the platform's own images are.
+// the libraries it loads), whose entrypoint runs standin-node.ts from this checkout (mounted
+// read-only at the same path by kind-standin.ts), and what the provider execs in a node with
+// the same programs kind's Debian node has: dash as /bin/sh, GNU tar and coreutils' mkdir
+// (node-files.ts relies on their behaviour with links); busybox for the rest. Built from host
+// files and imported through the engine's Docker API, as the platform's own images are.
 
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -14,7 +16,16 @@ export const STANDIN_API_PORT = 6443;
 export const STANDIN_NODE_IMAGE = 'localhost/kubelab/kind-standin-node:1';
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../..');
 const HASH_LABEL = 'io.kubelab.kind-standin.hash';
-const BUSYBOX_APPLETS = ['sh', 'cat', 'mkdir', 'dirname', 'basename', 'realpath', 'test', '[', 'rm', 'ls', 'sleep'];
+const BUSYBOX_APPLETS = ['rm', 'ls', 'sleep'];
+/** kindest/node's own programs, from this Debian 12 host as that image has them from Debian 12. */
+const DEBIAN_PROGRAMS: [source: string, target: string][] = [
+  ['/usr/bin/dash', '/bin/sh'],
+  ['/usr/bin/tar', '/bin/tar'],
+  ['/usr/bin/mkdir', '/bin/mkdir'],
+  // The kubelet's staging mounts (util-linux: `--no-canonicalize`, which busybox lacks).
+  ['/usr/bin/mount', '/bin/mount'],
+  ['/usr/bin/umount', '/bin/umount'],
+];
 
 async function nodeRootfs(): Promise<Rootfs> {
   const rootfs = new Rootfs();
@@ -22,6 +33,7 @@ async function nodeRootfs(): Promise<Rootfs> {
   await rootfs.hostBinary(process.execPath, '/usr/local/bin/node');
   await rootfs.hostFile('/bin/busybox', '/bin/busybox', 0o755);
   for (const applet of BUSYBOX_APPLETS) rootfs.symlink(`/bin/${applet}`, '/bin/busybox');
+  for (const [source, target] of DEBIAN_PROGRAMS) await rootfs.hostBinary(source, target);
   return rootfs;
 }
 
