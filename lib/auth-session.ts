@@ -5,6 +5,18 @@
 // cookie name, and the token is only decrypted and its times checked. Sign-in, sign-out and cookie writing stay with
 // next-auth (lib/auth.ts).
 import { createDecipheriv, createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
+import { resolveAuthSecret } from './secret-file';
+
+// Fixed for the process once resolved: AUTH_SECRET, else the file generated on the first start.
+// Resolving the file tries an exclusive create and then reads it, so it is not done per request.
+let resolvedSecret: { from: string; secret: string } | undefined;
+
+/** The session secret (lib/secret-file.ts), resolved again only when AUTH_SECRET or the data directory differ. */
+export function sessionSecret(fromEnv: string | undefined, dataDir: string): string {
+  const from = `${fromEnv ?? ''}\0${dataDir}`;
+  if (resolvedSecret?.from !== from) resolvedSecret = { from, secret: resolveAuthSecret(fromEnv, dataDir) };
+  return resolvedSecret.secret;
+}
 
 /** The cookie next-auth keeps the session in: `__Secure-` prefixed when the site is served over https. */
 export function sessionCookieName(secure: boolean): string {
