@@ -14,7 +14,7 @@ import { requireUser } from '@/lib/authz';
 import { findLesson as find } from '@/lib/content/queries';
 import { pick } from '@/lib/content/text';
 import { db } from '@/lib/db';
-import { coursesWithProgress } from '@/lib/progress/summary';
+import { lessonProgress } from '@/lib/learn/lesson-progress';
 import { getLearnI18n } from '@/messages/learn/server';
 
 // One read per request, shared by generateMetadata and the page.
@@ -38,8 +38,7 @@ export default async function LessonPage({ params }: Params) {
   const found = await findLesson(db(), courseSlug, lessonSlug);
   if (!found) notFound();
   const { course, lesson, previous, next } = found;
-  const [progress] = await coursesWithProgress(db(), user.id, courseSlug);
-  const exercises = progress?.lessons.find((l) => l.id === lesson.id)?.exercises ?? [];
+  const { exercises, course: progress } = await lessonProgress(db(), user.id, course, lesson.id);
   const base = `/courses/${course.slug}/${lesson.slug}`;
   const resolveImage = (src: string) => (FIGURE_NAME.test(src) ? `${base}/figures/${src}` : null);
   return (
@@ -95,7 +94,7 @@ export default async function LessonPage({ params }: Params) {
             </li>
           ))}
         </ol>
-        {progress ? <p>{t(lm.catalogue.coursePassed, { passed: progress.passed, total: progress.exercises, points: progress.points, max: progress.maxPoints })}</p> : null}
+        <p>{t(lm.catalogue.coursePassed, { passed: progress.passed, total: progress.exercises, points: progress.points, max: progress.maxPoints })}</p>
       </aside>
     </div>
   );
