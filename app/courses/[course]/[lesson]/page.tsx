@@ -29,8 +29,6 @@ export async function generateMetadata({ params }: Params): Promise<Metadata> {
   return { title: found ? pick(found.lesson.title, locale) : undefined };
 }
 
-const FIGURE_NAME = /^[\w.-]+\.svg$/;
-
 export default async function LessonPage({ params }: Params) {
   const { course: courseSlug, lesson: lessonSlug } = await params;
   const user = await requireUser(`/courses/${courseSlug}/${lessonSlug}`);
@@ -39,8 +37,6 @@ export default async function LessonPage({ params }: Params) {
   if (!found) notFound();
   const { course, lesson, previous, next } = found;
   const { exercises, course: progress } = await lessonProgress(db(), user.id, course, lesson.id);
-  const base = `/courses/${course.slug}/${lesson.slug}`;
-  const resolveImage = (src: string) => (FIGURE_NAME.test(src) ? `${base}/figures/${src}` : null);
   return (
     <div className={styles.readerLayout}>
       <article id="lesson-text" lang={locale}>
@@ -52,7 +48,7 @@ export default async function LessonPage({ params }: Params) {
         <h1>{pick(lesson.title, locale)}</h1>
         <Markdown
           source={lesson.text[locale]}
-          resolveImage={resolveImage}
+          figureBase={`/courses/${course.slug}/${lesson.slug}/figures`}
           headingOffset={0}
           copyLabels={{ copy: lm.lesson.copy, copied: lm.lesson.copied, label: lm.lesson.copyLabel }}
         />
