@@ -35,18 +35,26 @@ export const COPY_BUTTON_ATTRIBUTE = 'data-copy';
 
 const FIGURE_NAME = /^[\w.-]+\.svg$/;
 
-const rendered = new Map<string, string>();
-const MAX_RENDERED = 500;
+// Per source text, then per options. The text is the map key itself, not part of a longer key
+// built per call: the page's text is the same string object on every request (the content
+// snapshot's), whose hash V8 keeps, while a built key would be a new string of a lesson's length.
+const rendered = new Map<string, Map<string, string>>();
+const MAX_SOURCES = 500;
 
 /** The HTML of `source`; the same string for the same source and options. */
 export function markdownHtml(source: string, options: MarkdownHtmlOptions): string {
   const { figureBase, headingOffset, idPrefix, copyLabels, classes } = options;
-  const key = JSON.stringify([source, figureBase ?? null, headingOffset, idPrefix, copyLabels, classes]);
-  let html = rendered.get(key);
+  let bySource = rendered.get(source);
+  if (!bySource) {
+    if (rendered.size >= MAX_SOURCES) rendered.clear();
+    bySource = new Map();
+    rendered.set(source, bySource);
+  }
+  const key = JSON.stringify([figureBase ?? null, headingOffset, idPrefix, copyLabels, classes]);
+  let html = bySource.get(key);
   if (html === undefined) {
     html = blocksHtml(parseMarkdown(source), options);
-    if (rendered.size >= MAX_RENDERED) rendered.clear();
-    rendered.set(key, html);
+    bySource.set(key, html);
   }
   return html;
 }
