@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { encode } from 'next-auth/jwt';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { sessionCookieName, sessionSecret, sessionTokenFrom, sessionUserId, usesSecureCookies } from './auth-session';
 import { AUTH_SECRET_FILE } from './secret-file';
 
@@ -17,6 +17,20 @@ describe('session cookie', () => {
     const token = await encode({ token: { sub: 'user-1', email: 'ana@example.test' }, secret, salt, maxAge: 3600 });
     expect(sessionUserId(token, secret, salt)).toBe('user-1');
     expect(sessionUserId(token, secret, salt)).toBe('user-1');
+  });
+
+  it('keeps a token it opened, and still refuses it once its time is out or under another key', async () => {
+    const token = await encode({ token: { sub: 'user-2' }, secret, salt, maxAge: 60 });
+    expect(sessionUserId(token, secret, salt)).toBe('user-2');
+    expect(sessionUserId(token, `${secret}!`, salt)).toBeNull();
+    // Past its expiry and next-auth's 15 s tolerance, the kept token is refused like a fresh one.
+    vi.useFakeTimers({ now: Date.now() + 76_000, toFake: ['Date'] });
+    try {
+      expect(sessionUserId(token, secret, salt)).toBeNull();
+    } finally {
+      vi.useRealTimers();
+    }
+    expect(sessionUserId(token, secret, salt)).toBe('user-2');
   });
 
   it('refuses a token of another secret or another cookie name, an expired one, an altered one and no user', async () => {
