@@ -1,9 +1,13 @@
 // The session cookie as next-auth writes it (its own encode, the secret and cookie name it uses)
 // must read back to the same user here, and nothing else may: another secret, another cookie
 // name, an expired or altered token.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { encode } from 'next-auth/jwt';
-import { describe, expect, it } from 'vitest';
-import { sessionCookieName, sessionTokenFrom, sessionUserId, usesSecureCookies } from './auth-session';
+import { describe, expect, it, vi } from 'vitest';
+import { sessionCookieName, sessionSecret, sessionTokenFrom, sessionUserId, usesSecureCookies } from './auth-session';
+import { AUTH_SECRET_FILE } from './secret-file';
 
 const secret = 'a session secret of at least thirty-two characters';
 const salt = sessionCookieName(false);
@@ -13,6 +17,20 @@ describe('session cookie', () => {
     const token = await encode({ token: { sub: 'user-1', email: 'ana@example.test' }, secret, salt, maxAge: 3600 });
     expect(sessionUserId(token, secret, salt)).toBe('user-1');
     expect(sessionUserId(token, secret, salt)).toBe('user-1');
+  });
+
+  it('keeps a token it opened, and still refuses it once its time is out or under another key', async () => {
+    const token = await encode({ token: { sub: 'user-2' }, secret, salt, maxAge: 60 });
+    expect(sessionUserId(token, secret, salt)).toBe('user-2');
+    expect(sessionUserId(token, `${secret}!`, salt)).toBeNull();
+    // Past its expiry and next-auth's 15 s tolerance, the kept token is refused like a fresh one.
+    vi.useFakeTimers({ now: Date.now() + 76_000, toFake: ['Date'] });
+    try {
+      expect(sessionUserId(token, secret, salt)).toBeNull();
+    } finally {
+      vi.useRealTimers();
+    }
+    expect(sessionUserId(token, secret, salt)).toBe('user-2');
   });
 
   it('refuses a token of another secret or another cookie name, an expired one, an altered one and no user', async () => {
@@ -57,5 +75,22 @@ describe('session cookie', () => {
     expect(usesSecureCookies(undefined, 'http')).toBe(false);
     expect(usesSecureCookies(undefined, null)).toBe(true);
     expect(sessionCookieName(true)).toBe('__Secure-authjs.session-token');
+  });
+
+  it('resolves the generated secret once, and again for another AUTH_SECRET or data directory', () => {
+    const dirs = [fs.mkdtempSync(path.join(os.tmpdir(), 'kubelab-secret-')), fs.mkdtempSync(path.join(os.tmpdir(), 'kubelab-secret-'))];
+    try {
+      const generated = sessionSecret(undefined, dirs[0]!);
+      expect(fs.readFileSync(path.join(dirs[0]!, AUTH_SECRET_FILE), 'utf8')).toBe(generated);
+      // Kept: the file is not read again (a request would otherwise touch it every time).
+      fs.rmSync(path.join(dirs[0]!, AUTH_SECRET_FILE));
+      expect(sessionSecret(undefined, dirs[0]!)).toBe(generated);
+      expect(sessionSecret(secret, dirs[0]!)).toBe(secret);
+      const other = sessionSecret(undefined, dirs[1]!);
+      expect(other).not.toBe(generated);
+      expect(fs.readFileSync(path.join(dirs[1]!, AUTH_SECRET_FILE), 'utf8')).toBe(other);
+    } finally {
+      for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

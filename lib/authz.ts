@@ -4,12 +4,11 @@ import { cookies, headers } from 'next/headers';
 import { forbidden, redirect } from 'next/navigation';
 import { cache } from 'react';
 import { enabledAccount, type Account } from './authz-account';
-import { sessionCookieName, sessionTokenFrom, sessionUserId, usesSecureCookies } from './auth-session';
+import { sessionCookieName, sessionSecret, sessionTokenFrom, sessionUserId, usesSecureCookies } from './auth-session';
 import { AREAS, decide } from './authz-policy';
 import { db } from './db';
 import { env } from './env';
 import type { Role } from './roles';
-import { resolveAuthSecret } from './secret-file';
 
 export type CurrentUser = Account;
 
@@ -18,7 +17,7 @@ export const getCurrentUser = cache(async (): Promise<CurrentUser | null> => {
   const e = env();
   const name = sessionCookieName(usesSecureCookies(process.env.AUTH_URL ?? process.env.NEXTAUTH_URL, (await headers()).get('x-forwarded-proto')));
   const token = sessionTokenFrom((await cookies()).getAll(), name);
-  const id = token && sessionUserId(token, resolveAuthSecret(e.AUTH_SECRET, e.dataDir), name);
+  const id = token && sessionUserId(token, sessionSecret(e.AUTH_SECRET, e.dataDir), name);
   return id ? enabledAccount(db(), id) : null;
 });
 

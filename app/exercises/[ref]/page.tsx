@@ -4,7 +4,8 @@
 import type { Metadata } from 'next';
 import { notFound } from 'next/navigation';
 import { cache } from 'react';
-import { ExerciseWorkspace, type AttemptForBrowser } from '@/components/learn/ExerciseWorkspace';
+import type { AttemptForBrowser } from '@/components/learn/ExerciseWorkspace';
+import { LearnerExerciseWorkspace } from '@/components/learn/LearnerExerciseWorkspace';
 import { QuizForm } from '@/components/learn/QuizForm';
 import { Markdown } from '@/components/learn/Markdown';
 import { StatusBadge } from '@/components/learn/StatusBadge';
@@ -106,7 +107,7 @@ export default async function ExercisePage({ params }: Params) {
         </span>
       </p>
       <p className={styles.lead}>{spec.description[locale]}</p>
-      <ExerciseWorkspace
+      <LearnerExerciseWorkspace
         exerciseRef={exercise.ref}
         locale={locale}
         initialSandbox={sandbox}
@@ -122,7 +123,6 @@ export default async function ExercisePage({ params }: Params) {
         history={history}
         solution={solution}
         tasks={<Markdown source={spec.tasks[locale]} copyLabels={copyLabels} headingOffset={2} idPrefix="task" />}
-        m={lm.exercise}
       />
       {spec.quiz ? (
         <QuizForm

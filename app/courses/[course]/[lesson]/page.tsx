@@ -14,7 +14,7 @@ import { requireUser } from '@/lib/authz';
 import { findLesson as find } from '@/lib/content/queries';
 import { pick } from '@/lib/content/text';
 import { db } from '@/lib/db';
-import { coursesWithProgress } from '@/lib/progress/summary';
+import { lessonProgress } from '@/lib/learn/lesson-progress';
 import { getLearnI18n } from '@/messages/learn/server';
 
 // One read per request, shared by generateMetadata and the page.
@@ -29,8 +29,6 @@ export async function generateMetadata({ params }: Params): Promise<Metadata> {
   return { title: found ? pick(found.lesson.title, locale) : undefined };
 }
 
-const FIGURE_NAME = /^[\w.-]+\.svg$/;
-
 export default async function LessonPage({ params }: Params) {
   const { course: courseSlug, lesson: lessonSlug } = await params;
   const user = await requireUser(`/courses/${courseSlug}/${lessonSlug}`);
@@ -38,10 +36,7 @@ export default async function LessonPage({ params }: Params) {
   const found = await findLesson(db(), courseSlug, lessonSlug);
   if (!found) notFound();
   const { course, lesson, previous, next } = found;
-  const [progress] = await coursesWithProgress(db(), user.id, courseSlug);
-  const exercises = progress?.lessons.find((l) => l.id === lesson.id)?.exercises ?? [];
-  const base = `/courses/${course.slug}/${lesson.slug}`;
-  const resolveImage = (src: string) => (FIGURE_NAME.test(src) ? `${base}/figures/${src}` : null);
+  const { exercises, course: progress } = await lessonProgress(db(), user.id, course, lesson.id);
   return (
     <div className={styles.readerLayout}>
       <article id="lesson-text" lang={locale}>
@@ -53,7 +48,7 @@ export default async function LessonPage({ params }: Params) {
         <h1>{pick(lesson.title, locale)}</h1>
         <Markdown
           source={lesson.text[locale]}
-          resolveImage={resolveImage}
+          figureBase={`/courses/${course.slug}/${lesson.slug}/figures`}
           headingOffset={0}
           copyLabels={{ copy: lm.lesson.copy, copied: lm.lesson.copied, label: lm.lesson.copyLabel }}
         />
@@ -95,7 +90,7 @@ export default async function LessonPage({ params }: Params) {
             </li>
           ))}
         </ol>
-        {progress ? <p>{t(lm.catalogue.coursePassed, { passed: progress.passed, total: progress.exercises, points: progress.points, max: progress.maxPoints })}</p> : null}
+        <p>{t(lm.catalogue.coursePassed, { passed: progress.passed, total: progress.exercises, points: progress.points, max: progress.maxPoints })}</p>
       </aside>
     </div>
   );
