@@ -135,5 +135,10 @@ export async function writeNodeFile(docker: Dockerode, node: string, root: strin
   const result = await execInNode(docker, node, ['sh', '-c', WRITE, 'sh', root, 'write', ...parts], archive);
   if (result.exitCode === REFUSED) throw new ProviderError('not_found', `node path goes through a symbolic link or leaves the node's root: ${p}`);
   if (result.exitCode === NOT_A_FILE) throw new ProviderError('not_found', `node path is not a regular file in a directory: ${p}`);
+  // The verified directory was removed (or replaced by a rename) before tar created the file in
+  // it: nothing was written anywhere.
+  if (result.exitCode === 2 && /: Cannot open: No such file or directory/.test(result.stderr)) {
+    throw new ProviderError('not_found', `node directory was removed while ${p} was written`);
+  }
   if (result.exitCode !== 0) throw new ProviderError('engine_failed', `writing ${p} on node ${node} failed (exit ${result.exitCode}): ${result.stderr.trim()}`);
 }
