@@ -59,6 +59,12 @@ function freePort(): Promise<number> {
 const seconds = (since: number) => ((Date.now() - since) / 1000).toFixed(1);
 const docker = (args: string[]) => must('docker', ['-H', `unix://${engineSocket}`, ...args], process.env);
 
+/** The compose file's images (what `docker-compose build` tags), by image ID; '' when absent. */
+async function serviceImageIds(): Promise<string[]> {
+  const refs = [...readFileSync(path.join(repoRoot, 'docker-compose.yml'), 'utf8').matchAll(/^\s+image: (\S+)$/gm)].map((m) => m[1] as string);
+  return Promise.all(refs.map(async (ref) => (await run('docker', ['-H', `unix://${engineSocket}`, 'image', 'inspect', '--format', '{{.Id}}', ref], process.env)).stdout.trim()));
+}
+
 let env: NodeJS.ProcessEnv;
 let webUrl = '';
 let browser: Browser | undefined;
@@ -153,8 +159,15 @@ beforeAll(async () => {
   await must('bash', ['scripts/build-base-image.sh'], env, 900_000);
   console.log(`[compose] base images ready in ${seconds(started)} s`);
   started = Date.now();
+  const previous = await serviceImageIds();
   await must('docker-compose', ['build'], env, 1_800_000);
   console.log(`[compose] service images built in ${seconds(started)} s`);
+  // A rebuild leaves the images it replaced untagged, and the build stages too: about 4 GB per
+  // run of the suite on a developer's engine. A replaced image still used by a container stays.
+  const current = await serviceImageIds();
+  const replaced = previous.filter((id) => id && !current.includes(id));
+  if (replaced.length) await run('docker', ['-H', `unix://${engineSocket}`, 'rmi', ...replaced], process.env);
+  await docker(['image', 'prune', '--force', '--filter', 'label=io.kubelab.build-stage=compose']);
   started = Date.now();
   const up = await run('docker-compose', ['up', '-d'], env, 600_000);
   if (up.code !== 0) {
