@@ -8,7 +8,7 @@ import type { Pod } from '../k8s-types.js';
 import { userNamespacePool } from './engine-security.js';
 import { LABEL, USERNS_HOLDER_ROLE } from './labels.js';
 import { docker, execIn, startTestNode, waitReady, type TestNode } from './testing/helpers.js';
-import { freeRange, subordinatePool, USERNS_BASE_LABEL, USERNS_SIZE } from './userns-holders.js';
+import { freeRange, holdUserNamespace, subordinatePool, USERNS_BASE_LABEL, USERNS_SIZE } from './userns-holders.js';
 
 vi.setConfig({ testTimeout: 240_000, hookTimeout: 120_000 });
 
@@ -25,6 +25,11 @@ describe('the id pool', () => {
     expect(subordinatePool('', 'containers:100000:65536\n')).toBeUndefined();
     const small = { start: 100000, size: 2 * USERNS_SIZE };
     expect(freeRange(small, new Set([100000 + USERNS_SIZE, 100000]))).toBeUndefined();
+    // Spread: one of the highest free ranges, never a taken one.
+    const taken = new Set([top ?? 0, (top ?? 0) - 2 * USERNS_SIZE]);
+    const picks = new Set(Array.from({ length: 200 }, () => freeRange(pool, taken, 3)));
+    expect([...picks].sort()).toEqual([(top ?? 0) - USERNS_SIZE, (top ?? 0) - 3 * USERNS_SIZE, (top ?? 0) - 4 * USERNS_SIZE].sort());
+    expect(freeRange(small, new Set([100000]), 8)).toBe(100000 + USERNS_SIZE);
   });
 });
 
@@ -55,6 +60,21 @@ async function holderBase(clusterId: string): Promise<number[]> {
 }
 
 describe.runIf(process.env.KUBELAB_USERNS !== 'off')('sandbox ranges', () => {
+  it('many sandboxes claimed at the same moment in one runner each get a range of their own', async () => {
+    const pool = await userNamespacePool(docker);
+    expect(pool, 'this engine should give sandboxes user namespaces').toBeDefined();
+    const cluster = `uns-burst-${process.pid}`;
+    const owners = Array.from({ length: 30 }, (_, i) => ({ [LABEL.cluster]: cluster, [LABEL.podUid]: `owner-${i}` }));
+    try {
+      // With every claim taking the highest free range, the n-th of n concurrent claims needed n attempts (at most 20).
+      const held = await Promise.all(owners.map((owner) => holdUserNamespace(docker, pool!, owner, { [LABEL.managed]: 'true', [LABEL.role]: USERNS_HOLDER_ROLE })));
+      expect(new Set(held.map((h) => h.hostRoot)).size).toBe(owners.length);
+    } finally {
+      const left = await docker.listContainers({ all: true, filters: { label: [`${LABEL.cluster}=${cluster}`] } });
+      await Promise.all(left.map((c) => docker.getContainer(c.Id).remove({ force: true })));
+    }
+  });
+
   it('two sandboxes, a restart, a third: each keeps its own range, none is handed out twice', async () => {
     const pool = await userNamespacePool(docker);
     expect(pool, 'this engine should give sandboxes user namespaces').toBeDefined();

@@ -4,8 +4,8 @@
 // (podman#16062, fixed in 4.4): docs/security/privileges.md. Explicit id mappings never touch
 // that allocator, so the runner picks each range itself:
 // - the pool is the `containers` entry of /etc/subuid and /etc/subgid (setup-system.sh writes it);
-// - a range is 65536 ids, taken from the top of the pool down (Podman's allocator starts at
-//   the bottom, so containers other tools made with `--userns=auto` stay clear of ours);
+// - a range is 65536 ids, taken near the top of the pool (Podman's allocator starts at the
+//   bottom, so containers other tools made with `--userns=auto` stay clear of ours);
 // - a "holder" container, created through libpod's API with the explicit mapping, keeps the
 //   range for its owner's whole life. Its name carries the range, so the engine itself refuses
 //   a second holder of the same range, across runners and restarts; its labels say whose it
@@ -64,13 +64,24 @@ export async function readSubordinatePool(): Promise<IdPool | undefined> {
   return subordinatePool(subuid ?? '', subgid ?? '');
 }
 
-/** The highest free range of the pool, or undefined when every range is taken. */
-export function freeRange(pool: IdPool, taken: ReadonlySet<number>): number | undefined {
-  for (let base = pool.start + pool.size - USERNS_SIZE; base >= pool.start; base -= USERNS_SIZE) if (!taken.has(base)) return base;
-  return undefined;
+/**
+ * One of the `spread` highest free ranges of the pool, at random (`spread` 1: the highest), or
+ * undefined when every range is taken.
+ */
+export function freeRange(pool: IdPool, taken: ReadonlySet<number>, spread = 1): number | undefined {
+  const free: number[] = [];
+  for (let base = pool.start + pool.size - USERNS_SIZE; base >= pool.start && free.length < spread; base -= USERNS_SIZE) if (!taken.has(base)) free.push(base);
+  return free[Math.floor(Math.random() * free.length)];
 }
 
 const ATTEMPTS = 20;
+/**
+ * Runners claiming at the same moment pick among this many of the highest free ranges, so they
+ * rarely pick the same one: with the highest alone, n runners need up to n attempts.
+ */
+const SPREAD = 16;
+/** Ranges this process is creating a holder for: concurrent claims here never collide. */
+const claiming = new Set<number>();
 
 /**
  * The user namespace held for `owner` (labels that name it, e.g. a cluster and the holder
@@ -83,9 +94,10 @@ export async function holdUserNamespace(docker: Dockerode, pool: IdPool, owner: 
   if (held) return joined(held.Id, Number(held.Labels[USERNS_BASE_LABEL]) || (await userNamespaceBase(docker, held.Id)));
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
     const holders = await docker.listContainers({ all: true, filters: { label: [USERNS_BASE_LABEL] } });
-    const base = freeRange(pool, new Set(holders.map((c) => Number(c.Labels[USERNS_BASE_LABEL]))));
+    const base = freeRange(pool, new Set([...holders.map((c) => Number(c.Labels[USERNS_BASE_LABEL])), ...claiming]), SPREAD);
     if (base === undefined) throw new Error(`no free user-namespace range of ${USERNS_SIZE} ids is left in the \`containers\` subordinate ids (${holders.length} held)`);
-    const id = await createHolder(docker, base, { ...labels, ...owner, [USERNS_BASE_LABEL]: String(base) });
+    claiming.add(base);
+    const id = await createHolder(docker, base, { ...labels, ...owner, [USERNS_BASE_LABEL]: String(base) }).finally(() => claiming.delete(base));
     // Another runner (or a concurrent start here) took the range between the list and the create.
     if (id === undefined) continue;
     const mapped = await userNamespaceBase(docker, id);
