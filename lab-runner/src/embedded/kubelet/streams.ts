@@ -7,7 +7,7 @@ import { POD_NETNS_BUSYBOX } from '../../images/index.js';
 import type { Pod } from '../k8s-types.js';
 import type { LogOptions, StreamOptions, StreamSession, TerminalSize } from '../node-contract.js';
 import { badRequest, StatusError } from '../status-error.js';
-import { demux, demuxBuffer, upgradeRaw } from './engine.js';
+import { demux, demuxBuffer, observe, upgradeRaw } from './engine.js';
 import type { ContainerRecord } from './container-record.js';
 import type { PodWorker } from './pod-worker.js';
 
@@ -67,8 +67,12 @@ export async function streamLogs(docker: Dockerode, lookup: WorkerLookup, pod: P
   };
   const container = docker.getContainer(id);
   const tty = record?.spec.tty ?? false;
-  // Only the current run can still grow; the previous one is over.
-  const follow = options.follow && !options.previous;
+  // Only a run that still goes can grow: a finished one (the previous run, or the current run
+  // once it exited) is read whole, as the Docker Engine itself does. Podman 4.3's follow of a
+  // stopped container drops lines: its file tailer is told to stop 250 ms in and from then on
+  // discards any line its reader is not ready to take at once (`logs -f` of a finished Pod
+  // lost its last line under load, a long log most of its lines).
+  const follow = options.follow && !options.previous && (await observe(docker, id))?.running === true;
   let out: Readable;
   if (follow) {
     const raw = (await container.logs({ ...query, follow: true })) as unknown as NodeJS.ReadableStream;

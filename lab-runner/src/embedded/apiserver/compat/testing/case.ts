@@ -16,7 +16,7 @@ export interface Case {
 }
 
 const flat = (s: string) => s.trim().slice(0, 500).replace(/\n/g, '⏎');
-export const show = (r: KubectlResult) => `exit ${r.code}; stdout: ${flat(r.stdout)}; stderr: ${flat(r.stderr)}`;
+export const show = (r: KubectlResult) => `kubectl ${r.args.join(' ')}: exit ${r.code}; stdout: ${flat(r.stdout)}; stderr: ${flat(r.stderr)}`;
 
 export function ok(r: KubectlResult, ...patterns: (RegExp | string)[]): KubectlResult {
   if (r.code !== 0) throw new CaseFailure(show(r));

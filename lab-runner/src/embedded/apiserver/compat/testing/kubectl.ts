@@ -17,6 +17,8 @@ export function kubectlPath(version: Version): string {
 }
 
 export interface KubectlResult {
+  /** The arguments it ran with, so a failure says which of a case's commands it was. */
+  args: string[];
   code: number;
   stdout: string;
   stderr: string;
@@ -58,7 +60,7 @@ export class Kubectl {
         if (done) return;
         done = true;
         clearTimeout(timer);
-        resolve({ code, stdout, stderr });
+        resolve({ args, code, stdout, stderr });
       };
       const timer = setTimeout(() => {
         stderr += `\n[killed after ${opts.timeoutMs ?? 60_000} ms]`;
